@@ -1,0 +1,44 @@
+// Per-translation-unit state shared by all checks: the AST, the findings, and the shared models,
+// each built once on first use.
+#ifndef PROCSAN_ANALYZER_ANALYSISCONTEXT_H
+#define PROCSAN_ANALYZER_ANALYSISCONTEXT_H
+
+#include "Check.h"
+
+#include "clang/AST/ASTContext.h"
+
+#include <memory>
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+class ForkSiteModel;
+class UseIndex;
+
+class AnalysisContext {
+public:
+  explicit AnalysisContext(clang::ASTContext &ast);
+  ~AnalysisContext();
+
+  clang::ASTContext &ast() { return astContext; }
+  clang::SourceManager &sourceManager() { return astContext.getSourceManager(); }
+
+  // Shared analyses (analyzer/model), built lazily.
+  const UseIndex &uses();
+  const ForkSiteModel &forkSites();
+
+  Finding &addFinding(llvm::StringRef ruleId, clang::SourceLocation loc, llvm::StringRef message);
+  std::vector<Finding> &findings() { return all; }
+
+private:
+  clang::ASTContext &astContext;
+  std::unique_ptr<UseIndex> useIndex;
+  std::unique_ptr<ForkSiteModel> forkModel;
+  std::vector<Finding> all;
+};
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

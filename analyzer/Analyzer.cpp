@@ -1,0 +1,231 @@
+#include "Analyzer.h"
+
+#include "AnalysisContext.h"
+#include "CheckRegistry.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace clang;
+using namespace clang::tooling;
+
+namespace procsan {
+namespace analyzer {
+namespace {
+
+// `// NOLINT`, `// NOLINT(mp-a,mp-b)` on the line, or `// NOLINTNEXTLINE(...)` on the one before.
+bool suppressedByComment(StringRef line, StringRef marker, StringRef ruleId) {
+  size_t pos = line.find(marker);
+  while (pos != StringRef::npos) {
+    StringRef rest = line.substr(pos + marker.size());
+    // NOLINT must not match NOLINTNEXTLINE / NOLINTBEGIN.
+    if (marker == "NOLINT" && (rest.starts_with("NEXTLINE") || rest.starts_with("BEGIN") ||
+                               rest.starts_with("END"))) {
+      pos = line.find(marker, pos + 1);
+      continue;
+    }
+    if (!rest.starts_with("("))
+      return true;
+    StringRef list = rest.drop_front().split(')').first;
+    if (checkEnabled(list, ruleId))
+      return true;
+    pos = line.find(marker, pos + 1);
+  }
+  return false;
+}
+
+StringRef lineAt(const SourceManager &sm, FileID fid, unsigned line) {
+  bool invalid = false;
+  StringRef buffer = sm.getBufferData(fid, &invalid);
+  if (invalid || line == 0)
+    return {};
+  size_t offset = 0;
+  for (unsigned l = 1; l < line; ++l) {
+    offset = buffer.find('\n', offset);
+    if (offset == StringRef::npos)
+      return {};
+    ++offset;
+  }
+  return buffer.substr(offset).split('\n').first;
+}
+
+bool isSuppressed(const SourceManager &sm, SourceLocation loc, StringRef ruleId) {
+  SourceLocation expansion = sm.getExpansionLoc(loc);
+  FileID fid = sm.getFileID(expansion);
+  unsigned line = sm.getExpansionLineNumber(expansion);
+  if (suppressedByComment(lineAt(sm, fid, line), "NOLINT", ruleId))
+    return true;
+  if (line > 1 && suppressedByComment(lineAt(sm, fid, line - 1), "NOLINTNEXTLINE", ruleId))
+    return true;
+  // NOLINTBEGIN(...) ... NOLINTEND(...) around the line.
+  int depth = 0;
+  for (unsigned l = 1; l < line; ++l) {
+    StringRef text = lineAt(sm, fid, l);
+    if (suppressedByComment(text, "NOLINTBEGIN", ruleId))
+      ++depth;
+    if (suppressedByComment(text, "NOLINTEND", ruleId) && depth > 0)
+      --depth;
+  }
+  return depth > 0;
+}
+
+class ProcsanConsumer : public ASTConsumer {
+public:
+  ProcsanConsumer(CompilerInstance &ci, const AnalyzerConfig &config, FileResult &result,
+                  llvm::raw_ostream &out)
+      : ci(ci), config(config), result(result), out(out) {}
+
+  void HandleTranslationUnit(ASTContext &ast) override {
+    if (ci.getDiagnostics().hasErrorOccurred())
+      return; // the driver reports the file as not analyzed
+    AnalysisContext actx(ast);
+    std::vector<std::unique_ptr<Check>> checks;
+    ast_matchers::MatchFinder finder;
+    for (const CheckInfo &info : allChecks()) {
+      if (!checkEnabled(config.checks, info.id))
+        continue;
+      checks.push_back(info.create(config.options));
+      checks.back()->setContext(&actx);
+      checks.back()->registerMatchers(&finder);
+    }
+    finder.matchAST(ast);
+    for (auto &check : checks)
+      check->checkTranslationUnit(actx);
+    emit(ast, actx.findings());
+  }
+
+private:
+  void emit(ASTContext &ast, std::vector<Finding> &findings) {
+    SourceManager &sm = ast.getSourceManager();
+    std::stable_sort(findings.begin(), findings.end(), [&](const Finding &a, const Finding &b) {
+      return sm.isBeforeInTranslationUnit(a.loc, b.loc);
+    });
+    // Findings get their own engine: the compiler's warnings stay off, ours are always shown.
+    auto opts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
+    opts->ShowColors = config.color;
+    TextDiagnosticPrinter printer(out, opts.get());
+    DiagnosticsEngine engine(llvm::makeIntrusiveRefCnt<DiagnosticIDs>(), opts.get(), &printer,
+                             /*ShouldOwnClient=*/false);
+    engine.setSourceManager(&sm);
+    printer.BeginSourceFile(ast.getLangOpts(), &ci.getPreprocessor());
+    unsigned warnId = engine.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
+    unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+    for (const Finding &f : findings) {
+      if (isSuppressed(sm, f.loc, f.ruleId))
+        continue;
+      ++result.findings;
+      {
+        DiagnosticBuilder b = engine.Report(f.loc, warnId);
+        b << (f.message + " [" + f.ruleId + "]");
+        for (const FixIt &fix : f.fixits)
+          b << FixItHint::CreateReplacement(fix.range, fix.replacement);
+      }
+      for (const DiagNote &n : f.notes)
+        engine.Report(n.loc, noteId) << n.message;
+    }
+    printer.EndSourceFile();
+  }
+
+  CompilerInstance &ci;
+  const AnalyzerConfig &config;
+  FileResult &result;
+  llvm::raw_ostream &out;
+};
+
+class ProcsanAction : public ASTFrontendAction {
+public:
+  ProcsanAction(const AnalyzerConfig &config, FileResult &result, llvm::raw_ostream &out)
+      : config(config), result(result), out(out) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, StringRef) override {
+    return std::make_unique<ProcsanConsumer>(ci, config, result, out);
+  }
+
+private:
+  const AnalyzerConfig &config;
+  FileResult &result;
+  llvm::raw_ostream &out;
+};
+
+class ProcsanActionFactory : public FrontendActionFactory {
+public:
+  ProcsanActionFactory(const AnalyzerConfig &config, FileResult &result, llvm::raw_ostream &out)
+      : config(config), result(result), out(out) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<ProcsanAction>(config, result, out);
+  }
+
+private:
+  const AnalyzerConfig &config;
+  FileResult &result;
+  llvm::raw_ostream &out;
+};
+
+} // namespace
+
+FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
+                       const AnalyzerConfig &config) {
+  FileResult result;
+  result.file = file.str();
+  if (!llvm::sys::fs::exists(file)) {
+    result.inputError = true;
+    result.errorMessage = file.str() + ": no such file";
+    return result;
+  }
+  if (llvm::sys::fs::is_directory(file)) {
+    result.inputError = true;
+    result.errorMessage = file.str() + ": is a directory";
+    return result;
+  }
+  if (db.getCompileCommands(file).empty()) {
+    result.inputError = true;
+    result.errorMessage = file.str() + ": no compile command for it in the compilation database";
+    return result;
+  }
+  llvm::raw_string_ostream out(result.output);
+  ClangTool tool(db, {file.str()});
+  // Compiler warnings are not ours to report; errors still are.
+  tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-Wno-everything",
+                                                          ArgumentInsertPosition::END));
+  if (!config.resourceDir.empty())
+    tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+        ("-resource-dir=" + config.resourceDir).c_str(), ArgumentInsertPosition::BEGIN));
+  auto diagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
+  diagOpts->ShowColors = config.color;
+  TextDiagnosticPrinter compilerDiags(out, diagOpts.get());
+  tool.setDiagnosticConsumer(&compilerDiags);
+  tool.setPrintErrorMessage(false);
+  ProcsanActionFactory factory(config, result, out);
+  int status = tool.run(&factory);
+  if (status != 0) {
+    result.inputError = true;
+    result.errorMessage = file.str() + ": not analyzed: it does not compile (see the errors above)";
+  }
+  out.flush();
+  return result;
+}
+
+std::string findResourceDir(StringRef toolDirectory) {
+  llvm::SmallVector<std::string, 3> candidates;
+  // An installation that ships clang's headers next to procsan wins over the build-time path.
+  candidates.push_back((toolDirectory + "/../lib/clang/" + llvm::Twine(PROCSAN_CLANG_MAJOR)).str());
+  candidates.push_back(PROCSAN_CLANG_RESOURCE_DIR);
+  for (const std::string &c : candidates) {
+    llvm::SmallString<256> header(c);
+    llvm::sys::path::append(header, "include", "stddef.h");
+    if (llvm::sys::fs::exists(header))
+      return c;
+  }
+  return {};
+}
+
+} // namespace analyzer
+} // namespace procsan

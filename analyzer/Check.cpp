@@ -1,0 +1,51 @@
+#include "Check.h"
+#include "AnalysisContext.h"
+
+#include "model/ForkSites.h"
+#include "model/UseIndex.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace procsan {
+namespace analyzer {
+
+std::string CheckOptions::get(llvm::StringRef name, llvm::StringRef defaultValue) const {
+  auto it = values.find(name.str());
+  std::string v = it == values.end() ? defaultValue.str() : it->second;
+  usedValues[name.str()] = v;
+  return v;
+}
+
+bool CheckOptions::getBool(llvm::StringRef name, bool defaultValue) const {
+  std::string v = get(name, defaultValue ? "true" : "false");
+  std::string lower = llvm::StringRef(v).lower();
+  return lower == "true" || lower == "1" || lower == "yes" || lower == "on";
+}
+
+Finding &Check::diag(clang::SourceLocation loc, llvm::StringRef message) {
+  return context->addFinding(id, loc, message);
+}
+
+AnalysisContext::AnalysisContext(clang::ASTContext &ast) : astContext(ast) {}
+AnalysisContext::~AnalysisContext() = default;
+
+const UseIndex &AnalysisContext::uses() {
+  if (!useIndex)
+    useIndex = std::make_unique<UseIndex>(astContext);
+  return *useIndex;
+}
+
+const ForkSiteModel &AnalysisContext::forkSites() {
+  if (!forkModel)
+    forkModel = std::make_unique<ForkSiteModel>(astContext, uses());
+  return *forkModel;
+}
+
+Finding &AnalysisContext::addFinding(llvm::StringRef ruleId, clang::SourceLocation loc,
+                                     llvm::StringRef message) {
+  all.push_back(Finding{ruleId.str(), loc, message.str(), {}, {}});
+  return all.back();
+}
+
+} // namespace analyzer
+} // namespace procsan

@@ -1,0 +1,46 @@
+#include "CheckRegistry.h"
+
+#include "checks/UncheckedForkCheck.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/GlobPattern.h"
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+template <typename T> CheckInfo entry() {
+  return CheckInfo{T::Id, T::Summary,
+                   [](const CheckOptions &o) { return std::unique_ptr<Check>(new T(o)); }};
+}
+} // namespace
+
+const std::vector<CheckInfo> &allChecks() {
+  static const std::vector<CheckInfo> checks = {
+      entry<UncheckedForkCheck>(),
+  };
+  return checks;
+}
+
+bool checkEnabled(llvm::StringRef globs, llvm::StringRef id) {
+  bool enabled = false;
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  globs.split(parts, ',', -1, false);
+  for (llvm::StringRef part : parts) {
+    part = part.trim();
+    bool negative = part.consume_front("-");
+    if (part.empty())
+      continue;
+    auto pattern = llvm::GlobPattern::create(part);
+    if (!pattern) {
+      llvm::consumeError(pattern.takeError());
+      continue;
+    }
+    if (pattern->match(id))
+      enabled = !negative;
+  }
+  return enabled;
+}
+
+} // namespace analyzer
+} // namespace procsan

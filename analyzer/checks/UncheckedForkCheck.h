@@ -1,0 +1,27 @@
+#ifndef PROCSAN_ANALYZER_CHECKS_UNCHECKEDFORKCHECK_H
+#define PROCSAN_ANALYZER_CHECKS_UNCHECKEDFORKCHECK_H
+
+#include "Check.h"
+
+namespace procsan {
+namespace analyzer {
+
+/// Flags a fork() whose result is discarded or never tested, so parent and child run the same code.
+class UncheckedForkCheck : public Check {
+public:
+  static constexpr const char *Id = "mp-unchecked-fork";
+  static constexpr const char *Summary =
+      "Flags a fork() whose result is discarded or never tested, so parent and child run the "
+      "same code.";
+
+  explicit UncheckedForkCheck(const CheckOptions &options);
+  void checkTranslationUnit(AnalysisContext &ctx) override;
+
+private:
+  bool reportErrorOnlyTests;
+};
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

@@ -1,0 +1,266 @@
+#include "model/ForkSites.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <optional>
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+bool ForkSite::testsChild() const {
+  for (const PidTest &t : tests)
+    if (t.separatesChild)
+      return true;
+  return false;
+}
+
+bool ForkSite::testsError() const {
+  for (const PidTest &t : tests)
+    if (t.separatesError)
+      return true;
+  return false;
+}
+
+namespace {
+
+bool isCLibraryFunction(const FunctionDecl *fd) {
+  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
+  return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC();
+}
+
+const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
+  DynTypedNodeList parents = ctx.getParents(*s);
+  for (unsigned depth = 0; !parents.empty() && depth < 256; ++depth) {
+    if (const auto *fd = parents[0].get<FunctionDecl>())
+      return fd;
+    if (const auto *st = parents[0].get<Stmt>())
+      parents = ctx.getParents(*st);
+    else if (const auto *d = parents[0].get<Decl>())
+      parents = ctx.getParents(*d);
+    else
+      break;
+  }
+  return nullptr;
+}
+
+// Outcome of a predicate for a pid value; evaluated for the three outcomes of fork.
+enum Branch { False = 0, True = 1 };
+
+std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs) {
+  switch (op) {
+  case BO_EQ:
+    return lhs == rhs;
+  case BO_NE:
+    return lhs != rhs;
+  case BO_LT:
+    return lhs < rhs;
+  case BO_LE:
+    return lhs <= rhs;
+  case BO_GT:
+    return lhs > rhs;
+  case BO_GE:
+    return lhs >= rhs;
+  default:
+    return std::nullopt;
+  }
+}
+
+constexpr int64_t kErrorValue = -1, kChildValue = 0, kParentValue = 1;
+
+} // namespace
+
+bool ForkSiteModel::isForkFunction(const FunctionDecl *fd) {
+  if (!fd || !fd->getIdentifier())
+    return false;
+  StringRef name = fd->getName();
+  return (name == "fork" || name == "vfork") && isCLibraryFunction(fd);
+}
+
+bool consumesPidWithoutTesting(const FunctionDecl *fd) {
+  if (!fd || !fd->getIdentifier() || !isCLibraryFunction(fd))
+    return false;
+  return llvm::StringSwitch<bool>(fd->getName())
+      .Cases("printf", "fprintf", "dprintf", "sprintf", "snprintf", "syslog", true)
+      .Cases("waitpid", "wait4", "kill", "killpg", "sigqueue", "setpgid", "getpgid", true)
+      .Cases("sched_setaffinity", "setpriority", "ptrace", "prlimit", true)
+      .Default(false);
+}
+
+ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
+  // Direct forks first, then calls of wrappers, until no new wrapper appears.
+  std::vector<std::pair<const CallExpr *, const CallExpr *>> pending; // (call, wrapped fork)
+  for (const CallExpr *call : uses.allCalls())
+    if (isForkFunction(call->getDirectCallee()))
+      pending.push_back({call, nullptr});
+  llvm::DenseSet<const CallExpr *> done;
+  for (unsigned round = 0; !pending.empty() && round < 8; ++round) {
+    std::vector<std::pair<const CallExpr *, const CallExpr *>> next;
+    for (auto [call, wrapped] : pending) {
+      if (!done.insert(call).second)
+        continue;
+      ForkSite site;
+      site.call = call;
+      site.callee = call->getDirectCallee();
+      site.enclosing = enclosingFunction(ctx, call);
+      site.wrappedFork = wrapped;
+      llvm::DenseSet<const void *> seen;
+      trace(site, call, seen, 0);
+      if (site.returned && site.enclosing && wrappers.insert(site.enclosing->getCanonicalDecl()).second) {
+        const CallExpr *root = wrapped ? wrapped : call;
+        for (const CallExpr *c : uses.callsTo(site.enclosing))
+          next.push_back({c, root});
+      }
+      all.push_back(std::move(site));
+    }
+    pending = std::move(next);
+  }
+}
+
+bool ForkSiteModel::isForkWrapper(const FunctionDecl *fd) const {
+  return fd && wrappers.count(fd->getCanonicalDecl());
+}
+
+const ForkSite *ForkSiteModel::siteFor(const CallExpr *call) const {
+  for (const ForkSite &s : all)
+    if (s.call == call)
+      return &s;
+  return nullptr;
+}
+
+PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
+  PidTest t;
+  t.expr = use.user ? dyn_cast<Expr>(use.user) : nullptr;
+  if (!t.expr)
+    t.expr = use.at;
+  auto outcomes = [&](auto predicate) {
+    bool e = predicate(kErrorValue), c = predicate(kChildValue), p = predicate(kParentValue);
+    t.separatesChild = c != p;
+    t.separatesError = e != c || e != p;
+  };
+  switch (use.kind) {
+  case ValueUse::Truthiness:
+    outcomes([](int64_t v) { return v != 0; });
+    break;
+  case ValueUse::Compared: {
+    const auto *bo = cast<BinaryOperator>(use.user);
+    Expr::EvalResult r;
+    if (!use.other->EvaluateAsInt(r, ctx)) {
+      // Compared with something unknown (another pid, getpid()): assume it can tell them apart.
+      t.separatesChild = t.separatesError = true;
+      break;
+    }
+    int64_t k = r.Val.getInt().getExtValue();
+    BinaryOperatorKind op = bo->getOpcode();
+    outcomes([&](int64_t v) {
+      return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
+    });
+    break;
+  }
+  case ValueUse::Switched: {
+    const auto *sw = dyn_cast<SwitchStmt>(use.user);
+    t.expr = sw ? sw->getCond() : use.at;
+    // Which case label each outcome reaches; -2 stands for default, -3 for none.
+    auto branchFor = [&](int64_t v) -> int64_t {
+      bool hasDefault = false;
+      for (const SwitchCase *sc = sw ? sw->getSwitchCaseList() : nullptr; sc;
+           sc = sc->getNextSwitchCase()) {
+        if (isa<DefaultStmt>(sc)) {
+          hasDefault = true;
+          continue;
+        }
+        const auto *cs = cast<CaseStmt>(sc);
+        Expr::EvalResult lo, hi;
+        if (!cs->getLHS()->EvaluateAsInt(lo, ctx))
+          return v; // unknown label: assume it separates
+        int64_t low = lo.Val.getInt().getExtValue(), high = low;
+        if (cs->getRHS() && cs->getRHS()->EvaluateAsInt(hi, ctx))
+          high = hi.Val.getInt().getExtValue();
+        if (v >= low && v <= high)
+          return low;
+      }
+      return hasDefault ? -2 : -3;
+    };
+    int64_t e = branchFor(kErrorValue), c = branchFor(kChildValue), p = branchFor(kParentValue);
+    t.separatesChild = c != p;
+    t.separatesError = e != c || e != p;
+    break;
+  }
+  default:
+    break;
+  }
+  return t;
+}
+
+void ForkSiteModel::trace(ForkSite &site, const Expr *value, llvm::DenseSet<const void *> &seen,
+                          unsigned depth) {
+  if (depth > 8 || !seen.insert(value).second)
+    return;
+  ValueUse use = classifyUse(ctx, value);
+  switch (use.kind) {
+  case ValueUse::Discarded:
+    if (value == site.call)
+      site.discarded = true;
+    return;
+  case ValueUse::Compared:
+  case ValueUse::Truthiness:
+  case ValueUse::Switched:
+    site.tests.push_back(classifyTest(use));
+    return;
+  case ValueUse::StoredTo:
+    if (!site.storage)
+      site.storage = use.target;
+    if (use.assignment)
+      trace(site, use.assignment, seen, depth + 1); // `(pid = fork()) == 0`
+    traceStorage(site, use.target, seen, depth + 1);
+    return;
+  case ValueUse::Returned:
+    site.returned = true;
+    return;
+  case ValueUse::Argument: {
+    const FunctionDecl *callee = use.call->getDirectCallee();
+    if (consumesPidWithoutTesting(callee))
+      return;
+    const FunctionDecl *def = nullptr;
+    if (callee && callee->hasBody(def) && def && use.argIndex < def->getNumParams() &&
+        !ctx.getSourceManager().isInSystemHeader(def->getLocation())) {
+      // A helper defined here: follow the parameter into its body.
+      traceStorage(site, def->getParamDecl(use.argIndex), seen, depth + 1);
+      return;
+    }
+    site.escapes = true;
+    return;
+  }
+  case ValueUse::Overwritten:
+    return;
+  case ValueUse::Other:
+    site.escapes = true;
+    return;
+  }
+}
+
+void ForkSiteModel::traceStorage(ForkSite &site, const ValueDecl *d,
+                                 llvm::DenseSet<const void *> &seen, unsigned depth) {
+  if (!d || !seen.insert(d).second)
+    return;
+  // Storage other code can reach (globals, fields of shared types, references, pointers) may be
+  // tested elsewhere: count it as escaping unless it is private to this file.
+  if (const auto *vd = dyn_cast<VarDecl>(d)) {
+    if (!vd->hasLocalStorage() && vd->isExternallyVisible())
+      site.escapes = true;
+    if (vd->getType()->isReferenceType() || vd->getType()->isPointerType())
+      site.escapes = true;
+  } else if (const auto *fd = dyn_cast<FieldDecl>(d)) {
+    if (!ctx.getSourceManager().isInMainFile(fd->getParent()->getLocation()))
+      site.escapes = true;
+  }
+  for (const Expr *ref : uses.referencesTo(d))
+    trace(site, ref, seen, depth);
+}
+
+} // namespace analyzer
+} // namespace procsan

@@ -1,0 +1,74 @@
+// The fork-site model: every call that creates a child process by fork semantics (fork, vfork,
+// and functions that return the result of one), and how the returned pid is used: where it is
+// stored, which tests tell the child, the parent and the error path apart, whether it leaves
+// what the model can follow. Checks ask this model instead of matching statement shapes.
+#ifndef PROCSAN_ANALYZER_MODEL_FORKSITES_H
+#define PROCSAN_ANALYZER_MODEL_FORKSITES_H
+
+#include "model/UseIndex.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+// A test of a pid value, and which of the three outcomes of fork it tells apart:
+// the error path (-1), the child (0) and the parent (> 0).
+struct PidTest {
+  const clang::Expr *expr = nullptr; // the comparison, condition or switch subject
+  bool separatesChild = false;       // child and parent take different branches
+  bool separatesError = false;       // the error path takes a branch of its own
+};
+
+struct ForkSite {
+  const clang::CallExpr *call = nullptr;
+  const clang::FunctionDecl *callee = nullptr;   // fork, vfork or a wrapper
+  const clang::FunctionDecl *enclosing = nullptr;
+  const clang::CallExpr *wrappedFork = nullptr;  // for a wrapper call: the fork it returns
+
+  bool discarded = false;                      // the call's value is thrown away
+  const clang::ValueDecl *storage = nullptr;   // first variable or field the pid is stored in
+  std::vector<PidTest> tests;                  // every test the pid reaches
+  bool escapes = false;  // flows where the model cannot follow: the pid may be tested there
+  bool returned = false; // returned to the caller: the enclosing function is a fork wrapper
+
+  bool testsChild() const;
+  bool testsError() const;
+};
+
+class ForkSiteModel {
+public:
+  ForkSiteModel(clang::ASTContext &ctx, const UseIndex &uses);
+
+  const std::vector<ForkSite> &sites() const { return all; }
+  // Functions whose return value is the result of a fork (directly or through other wrappers).
+  bool isForkWrapper(const clang::FunctionDecl *fd) const;
+  const ForkSite *siteFor(const clang::CallExpr *call) const;
+
+  // fork() or vfork() of the C library (not a user function that happens to share the name).
+  static bool isForkFunction(const clang::FunctionDecl *fd);
+
+private:
+  void trace(ForkSite &site, const clang::Expr *value, llvm::DenseSet<const void *> &seen,
+             unsigned depth);
+  void traceStorage(ForkSite &site, const clang::ValueDecl *d,
+                    llvm::DenseSet<const void *> &seen, unsigned depth);
+  PidTest classifyTest(const ValueUse &use) const;
+
+  clang::ASTContext &ctx;
+  const UseIndex &uses;
+  std::vector<ForkSite> all;
+  llvm::DenseSet<const clang::FunctionDecl *> wrappers;
+};
+
+// Library functions that take a pid without telling child from parent (they act on it, print it).
+bool consumesPidWithoutTesting(const clang::FunctionDecl *fd);
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

@@ -1,0 +1,226 @@
+#include "model/UseIndex.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+class UseIndexBuilder : public RecursiveASTVisitor<UseIndexBuilder> {
+public:
+  explicit UseIndexBuilder(UseIndex &index) : index(index) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return true; }
+
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    index.refs[e->getDecl()].push_back(e);
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *e) {
+    index.refs[e->getMemberDecl()].push_back(e);
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *e) {
+    if (const FunctionDecl *fd = e->getDirectCallee()) {
+      index.callsByCallee[fd->getCanonicalDecl()].push_back(e);
+      index.calls.push_back(e);
+    }
+    return true;
+  }
+
+private:
+  UseIndex &index;
+};
+
+UseIndex::UseIndex(ASTContext &ctx) : ctx(ctx) {
+  UseIndexBuilder builder(*this);
+  builder.TraverseDecl(ctx.getTranslationUnitDecl());
+}
+
+llvm::ArrayRef<const Expr *> UseIndex::referencesTo(const ValueDecl *d) const {
+  auto it = refs.find(d);
+  if (it == refs.end())
+    return {};
+  return it->second;
+}
+
+llvm::ArrayRef<const CallExpr *> UseIndex::callsTo(const FunctionDecl *fd) const {
+  auto it = callsByCallee.find(fd->getCanonicalDecl());
+  if (it == callsByCallee.end())
+    return {};
+  return it->second;
+}
+
+const ValueDecl *storageOf(const Expr *lvalue) {
+  const Expr *e = lvalue->IgnoreParenImpCasts();
+  if (const auto *dre = dyn_cast<DeclRefExpr>(e))
+    return dre->getDecl();
+  if (const auto *me = dyn_cast<MemberExpr>(e))
+    return me->getMemberDecl();
+  if (const auto *ase = dyn_cast<ArraySubscriptExpr>(e))
+    return storageOf(ase->getBase());
+  return nullptr;
+}
+
+namespace {
+
+bool isStatementContext(const Stmt *parent, const Stmt *child) {
+  if (isa<CompoundStmt>(parent) || isa<LabelStmt>(parent) || isa<AttributedStmt>(parent))
+    return true;
+  if (const auto *cs = dyn_cast<CaseStmt>(parent))
+    return cs->getSubStmt() == child;
+  if (const auto *ds = dyn_cast<DefaultStmt>(parent))
+    return ds->getSubStmt() == child;
+  if (const auto *is = dyn_cast<IfStmt>(parent))
+    return is->getThen() == child || is->getElse() == child;
+  if (const auto *ws = dyn_cast<WhileStmt>(parent))
+    return ws->getBody() == child;
+  if (const auto *ds = dyn_cast<DoStmt>(parent))
+    return ds->getBody() == child;
+  if (const auto *fs = dyn_cast<ForStmt>(parent))
+    return fs->getBody() == child || fs->getInit() == child || fs->getInc() == child;
+  if (const auto *rs = dyn_cast<CXXForRangeStmt>(parent))
+    return rs->getBody() == child;
+  return false;
+}
+
+} // namespace
+
+ValueUse classifyUse(ASTContext &ctx, const Expr *e) {
+  ValueUse use;
+  const Stmt *cur = e;
+  for (unsigned depth = 0; depth < 64; ++depth) {
+    use.at = dyn_cast<Expr>(cur);
+    DynTypedNodeList parents = ctx.getParents(*cur);
+    if (parents.empty())
+      return use;
+    if (const auto *vd = parents[0].get<VarDecl>()) {
+      use.kind = ValueUse::StoredTo;
+      use.target = vd;
+      return use;
+    }
+    if (const auto *fd = parents[0].get<FieldDecl>()) { // default member initializer
+      use.kind = ValueUse::StoredTo;
+      use.target = fd;
+      return use;
+    }
+    const Stmt *p = parents[0].get<Stmt>();
+    if (!p)
+      return use;
+    use.user = p;
+    if (isa<ParenExpr>(p) || isa<ImplicitCastExpr>(p) || isa<FullExpr>(p) ||
+        isa<MaterializeTemporaryExpr>(p) || isa<CXXBindTemporaryExpr>(p)) {
+      cur = p;
+      continue;
+    }
+    if (const auto *ce = dyn_cast<ExplicitCastExpr>(p)) {
+      if (ce->getType()->isVoidType()) {
+        use.kind = ValueUse::Discarded;
+        return use;
+      }
+      cur = p;
+      continue;
+    }
+    if (const auto *bo = dyn_cast<BinaryOperator>(p)) {
+      if (bo->isComparisonOp()) {
+        use.kind = ValueUse::Compared;
+        use.valueOnLeft = bo->getLHS() == cur;
+        use.other = use.valueOnLeft ? bo->getRHS() : bo->getLHS();
+        return use;
+      }
+      if (bo->isLogicalOp()) {
+        use.kind = ValueUse::Truthiness;
+        return use;
+      }
+      if (bo->getOpcode() == BO_Assign) {
+        if (bo->getLHS() == cur) {
+          use.kind = ValueUse::Overwritten;
+          return use;
+        }
+        use.kind = ValueUse::StoredTo;
+        use.target = storageOf(bo->getLHS());
+        use.assignment = bo;
+        if (!use.target)
+          use.kind = ValueUse::Other;
+        return use;
+      }
+      if (bo->getOpcode() == BO_Comma) {
+        if (bo->getLHS() == cur) {
+          use.kind = ValueUse::Discarded;
+          return use;
+        }
+        cur = p;
+        continue;
+      }
+      return use; // arithmetic
+    }
+    if (const auto *uo = dyn_cast<UnaryOperator>(p)) {
+      if (uo->getOpcode() == UO_LNot)
+        use.kind = ValueUse::Truthiness;
+      return use;
+    }
+    if (const auto *co = dyn_cast<AbstractConditionalOperator>(p)) {
+      if (co->getCond() == cur) {
+        use.kind = ValueUse::Truthiness;
+        return use;
+      }
+      cur = p;
+      continue;
+    }
+    if (const auto *is = dyn_cast<IfStmt>(p); is && is->getCond() == cur) {
+      use.kind = ValueUse::Truthiness;
+      return use;
+    }
+    if (const auto *ws = dyn_cast<WhileStmt>(p); ws && ws->getCond() == cur) {
+      use.kind = ValueUse::Truthiness;
+      return use;
+    }
+    if (const auto *ds = dyn_cast<DoStmt>(p); ds && ds->getCond() == cur) {
+      use.kind = ValueUse::Truthiness;
+      return use;
+    }
+    if (const auto *fs = dyn_cast<ForStmt>(p); fs && fs->getCond() == cur) {
+      use.kind = ValueUse::Truthiness;
+      return use;
+    }
+    if (const auto *ss = dyn_cast<SwitchStmt>(p); ss && ss->getCond() == cur) {
+      use.kind = ValueUse::Switched;
+      return use;
+    }
+    if (isa<ReturnStmt>(p)) {
+      use.kind = ValueUse::Returned;
+      return use;
+    }
+    if (const auto *call = dyn_cast<CallExpr>(p)) {
+      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+        if (call->getArg(i) == cur) {
+          use.kind = ValueUse::Argument;
+          use.call = call;
+          use.argIndex = i;
+          return use;
+        }
+      }
+      return use;
+    }
+    if (const auto *ase = dyn_cast<ArraySubscriptExpr>(p)) {
+      if (ase->getBase() == cur) {
+        cur = p;
+        continue;
+      }
+      return use;
+    }
+    if (isStatementContext(p, cur)) {
+      use.kind = ValueUse::Discarded;
+      return use;
+    }
+    return use;
+  }
+  return use;
+}
+
+} // namespace analyzer
+} // namespace procsan

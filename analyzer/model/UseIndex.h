@@ -1,0 +1,71 @@
+// An index of the translation unit, built in one pass and shared by the models: every reference
+// to a variable or field, every call of a function, and where each value flows next.
+#ifndef PROCSAN_ANALYZER_MODEL_USEINDEX_H
+#define PROCSAN_ANALYZER_MODEL_USEINDEX_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+class UseIndex {
+public:
+  explicit UseIndex(clang::ASTContext &ctx);
+
+  // References (DeclRefExpr or MemberExpr) to a variable, parameter or field.
+  llvm::ArrayRef<const clang::Expr *> referencesTo(const clang::ValueDecl *d) const;
+  // Calls whose direct callee is fd (canonical declaration).
+  llvm::ArrayRef<const clang::CallExpr *> callsTo(const clang::FunctionDecl *fd) const;
+  // Every call with a direct callee, in source order.
+  llvm::ArrayRef<const clang::CallExpr *> allCalls() const { return calls; }
+
+  clang::ASTContext &ast() const { return ctx; }
+
+private:
+  friend class UseIndexBuilder;
+  clang::ASTContext &ctx;
+  llvm::DenseMap<const clang::ValueDecl *, llvm::SmallVector<const clang::Expr *, 4>> refs;
+  llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<const clang::CallExpr *, 4>>
+      callsByCallee;
+  std::vector<const clang::CallExpr *> calls;
+};
+
+// What happens to the value of an expression: the first place it flows into, looking through
+// parentheses, casts and assignments' values.
+struct ValueUse {
+  enum Kind {
+    Discarded,   // evaluated for its side effect only
+    Compared,    // an operand of ==, !=, <, <=, >, >= (with `other` the other operand)
+    Truthiness,  // if (x), !x, x && y, x ? a : b, while (x)
+    Switched,    // switch (x)
+    StoredTo,    // assigned to or initialises `target` (a variable, parameter or field)
+    Returned,    // returned from the enclosing function
+    Argument,    // passed to `call` as argument `argIndex`
+    Overwritten, // the expression is the left side of an assignment
+    Other        // anything the model does not follow (arithmetic, initializer lists, ...)
+  };
+  Kind kind = Other;
+  const clang::Expr *at = nullptr;        // the outermost expression still carrying the value
+  const clang::Stmt *user = nullptr;      // the statement or operator that uses it
+  const clang::Expr *other = nullptr;     // Compared: the other operand
+  bool valueOnLeft = true;                // Compared: the value is the left operand
+  const clang::ValueDecl *target = nullptr; // StoredTo
+  const clang::Expr *assignment = nullptr;  // StoredTo by an assignment expression (it has a value)
+  const clang::CallExpr *call = nullptr;    // Argument
+  unsigned argIndex = 0;
+};
+
+ValueUse classifyUse(clang::ASTContext &ctx, const clang::Expr *e);
+
+// The variable, parameter or field an lvalue expression names: x, p->f, s.f, a[i] (-> a).
+const clang::ValueDecl *storageOf(const clang::Expr *lvalue);
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

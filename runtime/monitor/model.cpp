@@ -1,0 +1,194 @@
+#include "monitor/model.h"
+
+#include <csignal>
+#include <cstring>
+#include <sys/wait.h>
+
+namespace procsan {
+namespace monitor {
+
+ExitInfo ExitInfo::fromWaitStatus(int status) {
+  ExitInfo e;
+  if (WIFEXITED(status)) {
+    e.known = true;
+    e.code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    e.known = true;
+    e.signaled = true;
+    e.signal = WTERMSIG(status);
+    e.coreDumped = WCOREDUMP(status);
+  }
+  return e;
+}
+
+std::string ExitInfo::describe() const {
+  if (!known)
+    return "ended in an unknown way";
+  if (signaled)
+    return "killed by " + signalName(signal) + (coreDumped ? " (core dumped)" : "");
+  return "exited with status " + std::to_string(code);
+}
+
+std::string signalName(int sig) {
+  const char *abbrev = sigabbrev_np(sig);
+  if (abbrev)
+    return std::string("SIG") + abbrev;
+  return "signal " + std::to_string(sig);
+}
+
+std::string Process::commandLine() const {
+  std::string s;
+  for (const std::string &a : argv) {
+    if (!s.empty())
+      s += ' ';
+    s += a;
+  }
+  return s.empty() ? exe : s;
+}
+
+Process &SessionModel::get(int pid) {
+  Process &p = processes_[pid];
+  p.pid = pid;
+  return p;
+}
+
+const Process *SessionModel::find(int pid) const {
+  auto it = processes_.find(pid);
+  return it == processes_.end() ? nullptr : &it->second;
+}
+
+void SessionModel::addLog(const trace::DecodedLog &log) {
+  if (log.pid <= 0)
+    return;
+  Process &p = get(log.pid);
+  p.traced = true;
+  if (log.generation == 0 || p.ppid == 0)
+    p.ppid = log.ppid;
+  if (p.startNs == 0 || log.startNs < p.startNs)
+    p.startNs = log.startNs;
+  p.eventsDropped += log.dropped;
+  // A new image (exec) replaces argv and modules: the logs arrive in start order.
+  std::string argvBytes;
+  bool sawArgv = false;
+  std::vector<Module> modules;
+  for (const trace::DecodedRecord &r : log.records) {
+    if (r.timeNs > p.endNs)
+      p.endNs = r.timeNs;
+    switch (r.kind) {
+    case trace::EvProcessStart:
+      p.exe = r.text;
+      p.execChain.push_back(r.text);
+      break;
+    case trace::EvArgv:
+      argvBytes += r.text;
+      sawArgv = true;
+      break;
+    case trace::EvModule:
+      modules.push_back(Module{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2],
+                               r.text});
+      break;
+    case trace::EvWaitResult: {
+      if (r.args[3] == 0 || r.args[0] <= 0)
+        break;
+      Process &child = get((int)r.args[0]);
+      child.exit = ExitInfo::fromWaitStatus((int)r.args[1]);
+      child.reapedBy = log.pid;
+      if (child.ppid == 0)
+        child.ppid = log.pid;
+      break;
+    }
+    case trace::EvKill:
+      kills_.push_back(KillEvent{log.pid, (int)r.args[0], (int)r.args[1], r.timeNs});
+      break;
+    case trace::EvFork:
+      if (r.args[0] > 0) {
+        Process &child = get((int)r.args[0]);
+        if (child.ppid == 0)
+          child.ppid = log.pid;
+      }
+      break;
+    default:
+      break;
+    }
+  }
+  if (sawArgv) {
+    p.argv.clear();
+    size_t begin = 0;
+    for (size_t i = 0; i <= argvBytes.size(); ++i) {
+      if (i == argvBytes.size() || argvBytes[i] == '\0') {
+        if (i > begin)
+          p.argv.push_back(argvBytes.substr(begin, i - begin));
+        begin = i + 1;
+      }
+    }
+  }
+  p.modules = modules;
+  // Stacks are resolved once this image's modules are known.
+  for (const trace::DecodedRecord &r : log.records) {
+    if (r.kind != trace::EvSignal)
+      continue;
+    SignalDelivery s;
+    s.tid = (int)r.tid;
+    s.signal = (int)r.args[0];
+    s.siCode = (int)r.args[1];
+    s.senderPid = (int)r.args[2];
+    s.faultAddress = (uint64_t)r.args[3];
+    s.timeNs = r.timeNs;
+    for (size_t i = 0; i < r.frames.size(); ++i) {
+      s.stack.frames.push_back(frameFor(p, r.frames[i]));
+      s.stack.frames.back().returnAddress = i > 0;
+    }
+    p.signals.push_back(std::move(s));
+  }
+}
+
+Frame SessionModel::frameFor(const Process &p, uint64_t pc) const {
+  Frame f;
+  f.pc = pc;
+  for (const Module &m : p.modules) {
+    if (pc >= m.start && pc < m.end) {
+      f.module = m.path;
+      f.fileOffset = pc - m.start + m.fileOffset;
+      break;
+    }
+  }
+  return f;
+}
+
+void SessionModel::setRoot(int pid, int waitStatus) {
+  rootPid_ = pid;
+  rootExit_ = ExitInfo::fromWaitStatus(waitStatus);
+  Process &p = get(pid);
+  p.exit = rootExit_;
+  p.reapedBy = kReapedByMonitor;
+}
+
+void SessionModel::noteReapedByMonitor(int pid, int waitStatus) {
+  Process &p = get(pid);
+  p.exit = ExitInfo::fromWaitStatus(waitStatus);
+  p.reapedBy = kReapedByMonitor;
+}
+
+bool SessionModel::signalSentByTree(int pid, int signal) const {
+  for (const KillEvent &k : kills_) {
+    if (k.sender == pid || k.signal != signal)
+      continue;
+    // Group and broadcast kills are taken as deliberate: precision first.
+    if (k.target == pid || k.target <= 0)
+      return true;
+  }
+  return false;
+}
+
+bool SessionModel::runsParentImage(const Process &p) const {
+  const Process *parent = find(p.ppid);
+  if (!parent || p.exe.empty())
+    return false;
+  for (const std::string &image : parent->execChain)
+    if (image == p.exe)
+      return true;
+  return false;
+}
+
+} // namespace monitor
+} // namespace procsan

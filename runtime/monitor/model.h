@@ -1,0 +1,115 @@
+// The monitor's model of a traced process tree, built from the decoded logs of a session and
+// from what the wrapper itself saw (the root's status, the orphans it reaped as subreaper).
+#ifndef PROCSAN_MONITOR_MODEL_H
+#define PROCSAN_MONITOR_MODEL_H
+
+#include "trace/reader.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace procsan {
+namespace monitor {
+
+struct Module {
+  uint64_t start = 0, end = 0, fileOffset = 0;
+  std::string path;
+};
+
+struct Frame {
+  uint64_t pc = 0;
+  std::string module;      // empty when the pc is in no known mapping
+  uint64_t fileOffset = 0; // offset of pc within the module's file
+  bool returnAddress = false; // a caller frame: the call is the instruction before pc
+  std::string function, file;
+  int line = 0;
+  int column = 0;
+};
+
+struct Stack {
+  std::vector<Frame> frames;
+};
+
+// How a process ended, decoded from a wait status.
+struct ExitInfo {
+  bool known = false;
+  bool signaled = false;
+  int code = 0;
+  int signal = 0;
+  bool coreDumped = false;
+  static ExitInfo fromWaitStatus(int status);
+  bool abnormal() const { return known && (signaled || code != 0); }
+  std::string describe() const; // "exited with status 3", "killed by SIGSEGV"
+};
+
+constexpr int kReapedByMonitor = -1;
+
+struct SignalDelivery {
+  int tid = 0;
+  int signal = 0;
+  int siCode = 0;
+  int senderPid = 0;
+  uint64_t faultAddress = 0;
+  uint64_t timeNs = 0;
+  Stack stack;
+};
+
+struct Process {
+  int pid = 0;
+  int ppid = 0;
+  bool traced = false;     // at least one log of it was read
+  std::string exe;
+  std::vector<std::string> argv;
+  std::vector<std::string> execChain; // exe of every image, in order
+  uint64_t startNs = 0, endNs = 0;
+  ExitInfo exit;
+  int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
+  std::vector<SignalDelivery> signals;
+  std::vector<Module> modules;
+  uint64_t eventsDropped = 0;
+  std::string commandLine() const;
+};
+
+struct KillEvent {
+  int sender = 0;
+  int target = 0; // as passed to kill(): >0 a pid, 0 own group, -1 all, <-1 a group
+  int signal = 0;
+  uint64_t timeNs = 0;
+};
+
+class SessionModel {
+public:
+  void addLog(const trace::DecodedLog &log);
+  void setRoot(int pid, int waitStatus);
+  void noteReapedByMonitor(int pid, int waitStatus);
+
+  // Resolves a pc of process pid to its module (frames of the same process image).
+  Frame frameFor(const Process &p, uint64_t pc) const;
+
+  const std::map<int, Process> &processes() const { return processes_; }
+  std::map<int, Process> &processes() { return processes_; }
+  const std::vector<KillEvent> &kills() const { return kills_; }
+  int rootPid() const { return rootPid_; }
+  const ExitInfo &rootExit() const { return rootExit_; }
+  const Process *find(int pid) const;
+  // True when some process of the tree other than pid sent pid this signal on purpose.
+  bool signalSentByTree(int pid, int signal) const;
+  // True when p runs the same program image as its parent (a worker, not an exec'd tool).
+  bool runsParentImage(const Process &p) const;
+
+private:
+  Process &get(int pid);
+  std::map<int, Process> processes_;
+  std::vector<KillEvent> kills_;
+  int rootPid_ = 0;
+  ExitInfo rootExit_;
+};
+
+std::string signalName(int sig);
+
+} // namespace monitor
+} // namespace procsan
+
+#endif

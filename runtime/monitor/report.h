@@ -1,0 +1,50 @@
+// Findings of the runtime and their renderings (text for stderr, JSON per DESIGN.md §3).
+#ifndef PROCSAN_MONITOR_REPORT_H
+#define PROCSAN_MONITOR_REPORT_H
+
+#include "monitor/model.h"
+
+#include <string>
+#include <vector>
+
+namespace procsan {
+namespace monitor {
+
+struct FindingEvent {
+  int pid = 0;
+  int tid = 0;
+  std::string what;
+  Stack stack;
+};
+
+struct Finding {
+  std::string rule;
+  std::string severity = "error";
+  std::string message;
+  std::vector<int> processes;
+  std::vector<FindingEvent> events;
+};
+
+struct RunInfo {
+  std::string version;
+  std::vector<std::string> command;
+  int exitStatus = 0; // as a shell would show it (128+N for a signal)
+};
+
+// Fills function/file/line of frames; the tools provide an LLVM-based implementation.
+class Symbolizer {
+public:
+  virtual ~Symbolizer() = default;
+  virtual void symbolize(Frame &frame) = 0;
+};
+
+void symbolizeFindings(std::vector<Finding> &findings, Symbolizer &symbolizer);
+
+std::string renderText(const std::vector<Finding> &findings, bool color);
+std::string renderJson(const RunInfo &run, const SessionModel &model,
+                       const std::vector<Finding> &findings);
+
+} // namespace monitor
+} // namespace procsan
+
+#endif

@@ -1,0 +1,326 @@
+// Process-wide state of the runtime and the per-process event log.
+#include "rt/runtime.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+namespace procsan {
+namespace rt {
+namespace {
+
+constexpr int kMaxModules = 64;
+
+// All runtime state lives in this one plain struct: no constructors run before main.
+struct State {
+  int initState; // 0 = not yet, 1 = in progress, 2 = done
+  bool active;
+  char sessionDir[512];
+  trace::FileHeader *header;
+  trace::Record *records;
+  uint32_t capacity;
+  uintptr_t modulesSeen[kMaxModules]; // map start addresses already written to this log
+  int nModules;
+};
+
+State gState;
+
+long rawSyscall6(long n, long a, long b, long c, long d, long e, long f) {
+  return syscall(n, a, b, c, d, e, f);
+}
+
+int rawOpen(const char *path, int flags, int mode) {
+  return (int)rawSyscall6(SYS_openat, AT_FDCWD, (long)path, flags, mode, 0, 0);
+}
+
+void *rawMmap(size_t len, int fd) {
+  long r = rawSyscall6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (r < 0 && r > -4096)
+    return nullptr;
+  return (void *)r;
+}
+
+uint64_t nowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+size_t copyStr(char *dst, size_t cap, const char *src) {
+  size_t i = 0;
+  for (; src && src[i] && i + 1 < cap; ++i)
+    dst[i] = src[i];
+  dst[i] = 0;
+  return i;
+}
+
+// Formats a non-negative number in decimal; returns the number of characters written.
+size_t formatDec(char *dst, uint64_t v) {
+  char tmp[24];
+  size_t n = 0;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (size_t i = 0; i < n; ++i)
+    dst[i] = tmp[n - 1 - i];
+  return n;
+}
+
+bool openLog(pid_t pid, pid_t ppid) {
+  char path[600];
+  for (uint32_t gen = 0; gen < 256; ++gen) {
+    size_t n = copyStr(path, sizeof(path), gState.sessionDir);
+    const char *mid = "/p";
+    n += copyStr(path + n, sizeof(path) - n, mid);
+    n += formatDec(path + n, (uint64_t)pid);
+    path[n++] = '.';
+    n += formatDec(path + n, gen);
+    copyStr(path + n, sizeof(path) - n, ".log");
+    int fd = rawOpen(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST)
+        continue;
+      return false;
+    }
+    uint32_t cap = trace::kDefaultCapacity;
+    size_t size = trace::logFileSize(cap);
+    void *base = nullptr;
+    if (ftruncate(fd, (off_t)size) == 0)
+      base = rawMmap(size, fd);
+    close(fd); // the mapping keeps the file; the program never sees our fd
+    if (!base)
+      return false;
+    auto *h = static_cast<trace::FileHeader *>(base);
+    h->magic = trace::kMagic;
+    h->version = trace::kVersion;
+    h->recordSize = trace::kRecordSize;
+    h->headerSize = trace::kHeaderSize;
+    h->capacity = cap;
+    h->pid = pid;
+    h->ppid = ppid;
+    h->generation = gen;
+    h->startNs = nowNs();
+    gState.header = h;
+    gState.records =
+        reinterpret_cast<trace::Record *>(static_cast<char *>(base) + trace::kHeaderSize);
+    gState.capacity = cap;
+    gState.nModules = 0;
+    return true;
+  }
+  return false;
+}
+
+void recordProcessStart(bool forked) {
+  Event ev{trace::EvProcessStart, {getpid(), gState.header->ppid, forked ? 1 : 0, 0, 0, 0}, nullptr, 0};
+  char exe[trace::kTextSize];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  exe[n > 0 ? n : 0] = 0;
+  ev.text = exe;
+  record(ev);
+
+  int fd = rawOpen("/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  char chunk[trace::kTextSize];
+  for (int64_t index = 0; index < 32; ++index) {
+    ssize_t got = read(fd, chunk, sizeof(chunk));
+    if (got <= 0)
+      break;
+    // Argv chunks carry raw bytes (with NULs); the count travels in a1.
+    record(Event{trace::EvArgv, {index, got, 0, 0, 0, 0}, chunk, (size_t)got});
+  }
+  close(fd);
+}
+
+uint64_t parseHex(const char *&p, const char *end) {
+  uint64_t v = 0;
+  for (; p < end; ++p) {
+    char c = *p;
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0)
+      break;
+    v = v * 16 + (uint64_t)d;
+  }
+  return v;
+}
+
+bool moduleSeen(uintptr_t start) {
+  for (int i = 0; i < gState.nModules; ++i)
+    if (gState.modulesSeen[i] == start)
+      return true;
+  return false;
+}
+
+// One line of /proc/self/maps: "start-end perms offset dev inode   path".
+void considerMapsLine(const char *line, const char *end, const uint64_t *pcs, int n) {
+  const char *p = line;
+  uint64_t start = parseHex(p, end);
+  if (p >= end || *p != '-')
+    return;
+  ++p;
+  uint64_t stop = parseHex(p, end);
+  if (p + 5 >= end)
+    return;
+  bool exec = p[3] == 'x';
+  p += 6;
+  uint64_t offset = parseHex(p, end);
+  if (!exec)
+    return;
+  bool hit = false;
+  for (int i = 0; i < n && !hit; ++i)
+    hit = pcs[i] >= start && pcs[i] < stop;
+  if (!hit || moduleSeen(start))
+    return;
+  // The path starts at the first '/' or '[' after the inode column.
+  const char *path = p;
+  while (path < end && *path != '/' && *path != '[')
+    ++path;
+  char text[trace::kTextSize];
+  size_t len = (size_t)(end - path) < sizeof(text) - 1 ? (size_t)(end - path) : sizeof(text) - 1;
+  memcpy(text, path, len);
+  text[len] = 0;
+  if (gState.nModules < kMaxModules)
+    gState.modulesSeen[gState.nModules++] = start;
+  record(Event{trace::EvModule, {(int64_t)start, (int64_t)stop, (int64_t)offset, 0, 0, 0}, text, 0});
+}
+
+// Writes EvModule records for the mappings that hold the given pcs, so the monitor can
+// symbolize them after the process is gone.
+void recordModulesFor(const uint64_t *pcs, int n) {
+  int fd = rawOpen("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  char buf[4096];
+  size_t have = 0;
+  for (;;) {
+    ssize_t got = read(fd, buf + have, sizeof(buf) - have);
+    if (got <= 0)
+      break;
+    have += (size_t)got;
+    size_t begin = 0;
+    for (size_t i = 0; i < have; ++i) {
+      if (buf[i] != '\n')
+        continue;
+      considerMapsLine(buf + begin, buf + i, pcs, n);
+      begin = i + 1;
+    }
+    if (begin == 0 && have == sizeof(buf))
+      begin = have; // an absurdly long line: skip it
+    memmove(buf, buf + begin, have - begin);
+    have -= begin;
+  }
+  close(fd);
+}
+
+int captureStack(uint64_t *out, int max, void *signalContext) {
+  unw_cursor_t cursor;
+  unw_context_t ctx;
+  int n = 0;
+  if (signalContext) {
+    if (unw_init_local2(&cursor, static_cast<unw_context_t *>(signalContext),
+                        UNW_INIT_SIGNAL_FRAME) != 0)
+      return 0;
+  } else {
+    unw_getcontext(&ctx);
+    if (unw_init_local(&cursor, &ctx) != 0)
+      return 0;
+    unw_step(&cursor); // skip record()
+  }
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+      break;
+    out[n++] = ip;
+  } while (n < max && unw_step(&cursor) > 0);
+  return n;
+}
+
+void initFromEnvironment(bool forked, pid_t parent) {
+  const char *dir = getenv("PROCSAN_SESSION");
+  if (!dir || !*dir)
+    return;
+  copyStr(gState.sessionDir, sizeof(gState.sessionDir), dir);
+  if (!openLog(getpid(), forked ? parent : getppid()))
+    return;
+  gState.active = true;
+  recordProcessStart(forked);
+}
+
+} // namespace
+
+void *resolveNext(const char *name) { return dlsym(RTLD_NEXT, name); }
+
+bool active() { return gState.active; }
+
+void ensureInit() {
+  if (__atomic_load_n(&gState.initState, __ATOMIC_ACQUIRE) == 2)
+    return;
+  int expected = 0;
+  if (!__atomic_compare_exchange_n(&gState.initState, &expected, 1, false, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE))
+    return; // another thread (or a re-entrant call) is initialising; do not wait on it
+  initFromEnvironment(false, 0);
+  if (gState.active)
+    installCrashHandlers();
+  __atomic_store_n(&gState.initState, 2, __ATOMIC_RELEASE);
+}
+
+void record(const Event &ev, bool wantStack, void *signalContext) {
+  if (!gState.active)
+    return;
+  int savedErrno = errno;
+  uint64_t idx = __atomic_fetch_add(&gState.header->nextIndex, 1, __ATOMIC_RELAXED);
+  if (idx >= gState.capacity) {
+    __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);
+    errno = savedErrno;
+    return;
+  }
+  trace::Record *slot = &gState.records[idx];
+  slot->tid = (uint32_t)syscall(SYS_gettid);
+  slot->timeNs = nowNs();
+  for (int i = 0; i < 6; ++i)
+    slot->args[i] = ev.args[i];
+  if (ev.textLength)
+    memcpy(slot->text, ev.text,
+           ev.textLength < sizeof(slot->text) ? ev.textLength : sizeof(slot->text));
+  else
+    copyStr(slot->text, sizeof(slot->text), ev.text);
+  int n = 0;
+  if (wantStack || signalContext)
+    n = captureStack(slot->frames, (int)trace::kMaxFrames, signalContext);
+  slot->nframes = (uint16_t)n;
+  __atomic_store_n(&slot->kind, (uint16_t)ev.kind, __ATOMIC_RELEASE);
+  if (n > 0)
+    recordModulesFor(slot->frames, n);
+  errno = savedErrno;
+}
+
+void afterForkInChild(pid_t parent) {
+  if (!gState.active)
+    return;
+  // The parent's log is still mapped here; drop it so nothing the child writes lands in it.
+  munmap(gState.header, trace::logFileSize(gState.capacity));
+  gState.active = false;
+  gState.header = nullptr;
+  gState.records = nullptr;
+  if (!openLog(getpid(), parent))
+    return;
+  gState.active = true;
+  recordProcessStart(true);
+}
+
+} // namespace rt
+} // namespace procsan
+
+// Runs when the library is loaded, before the program's main.
+__attribute__((constructor)) static void procsanRuntimeInit() { procsan::rt::ensureInit(); }

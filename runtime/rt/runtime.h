@@ -1,0 +1,54 @@
+// Internal interface of the preloaded runtime (libprocsan-rt.so).
+// Everything here may run in the child of fork or in a signal handler: it uses raw system calls
+// and plain static state only, never malloc, locks or stdio.
+#ifndef PROCSAN_RT_RUNTIME_H
+#define PROCSAN_RT_RUNTIME_H
+
+#include "trace/format.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROCSAN_INTERCEPTOR extern "C" __attribute__((visibility("default")))
+
+namespace procsan {
+namespace rt {
+
+// Resolves the next definition of NAME (the one the program would have called), once.
+void *resolveNext(const char *name);
+
+#define PROCSAN_REAL(name, ...)                                                                    \
+  using RealFn = __VA_ARGS__;                                                                      \
+  static RealFn real = nullptr;                                                                    \
+  if (!real)                                                                                       \
+    real = reinterpret_cast<RealFn>(::procsan::rt::resolveNext(name));
+
+// True once the runtime has a log to write to (inside `procsan run`, or with PROCSAN_SESSION set).
+bool active();
+
+// Makes sure the runtime is initialised; cheap after the first call.
+void ensureInit();
+
+struct Event {
+  trace::EventKind kind;
+  int64_t args[6];
+  const char *text;   // may be null
+  size_t textLength; // 0: text is NUL-terminated; otherwise raw bytes (argv chunks)
+};
+
+// Appends one record. With a non-null context the stack is unwound from the signal frame; with
+// wantStack and no context it is unwound from the caller. Async-signal-safe.
+void record(const Event &ev, bool wantStack = false, void *signalContext = nullptr);
+
+// Called in the child right after a fork the runtime saw: opens the child's own log.
+void afterForkInChild(pid_t parent);
+
+// Signal interposition (signal.cpp): installs the crash handlers once the log exists.
+void installCrashHandlers();
+
+} // namespace rt
+} // namespace procsan
+
+#endif

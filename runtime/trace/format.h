@@ -1,0 +1,78 @@
+// The procsan trace format: one header shared by the writer (the preloaded runtime) and the
+// reader (the monitor). Every traced process image writes one log file: a fixed header page
+// followed by fixed-size records. The file is mmap'd by the writer, so records survive SIGKILL
+// and _exit; the reader treats every byte as untrusted (see reader.h).
+#ifndef PROCSAN_TRACE_FORMAT_H
+#define PROCSAN_TRACE_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace procsan {
+namespace trace {
+
+constexpr uint32_t kMagic = 0x4e535350; // "PSSN" little-endian
+constexpr uint16_t kVersion = 1;
+constexpr uint32_t kHeaderSize = 4096;
+constexpr uint32_t kRecordSize = 512;
+constexpr uint32_t kMaxFrames = 40;
+constexpr uint32_t kDefaultCapacity = 2048; // records per log: 1 MiB of file, touched lazily
+
+// Kinds of events. Values are part of the on-disk format: append, never renumber.
+enum EventKind : uint16_t {
+  EvNone = 0,         // slot reserved but not (yet) committed
+  EvProcessStart = 1, // a0=pid a1=ppid a2=1 if started by fork in a traced parent; text=exe
+  EvArgv = 2,         // a0=chunk index a1=byte count; text=NUL-separated argv bytes
+  EvFork = 3,         // in the parent: a0=child pid (or -1) a1=errno; frames=stack at fork
+  EvWaitResult = 4,   // a0=reaped pid a1=raw status a2=options a3=1 if reaped (not WNOWAIT)
+  EvKill = 5,         // a0=target a1=signal a2=result a3=api (KillApi)
+  EvSignal = 6,       // crash signal delivered: a0=sig a1=si_code a2=si_pid a3=fault addr
+  EvModule = 7,       // a0=map start a1=map end a2=file offset; text=path
+  EvExit = 8,         // a0=exit code a1=api (ExitApi)
+  EvExec = 9,         // a0=0 before exec; text=path
+  EvExecFailed = 10,  // a0=errno
+  EvKindCount
+};
+
+enum KillApi : int64_t { KillKill = 0, KillKillpg = 1, KillSigqueue = 2 };
+enum ExitApi : int64_t { ExitExit = 0, ExitUnderscore = 1, ExitQuick = 2 };
+
+struct FileHeader {
+  uint32_t magic;
+  uint16_t version;
+  uint16_t recordSize;
+  uint32_t headerSize;
+  uint32_t capacity;   // number of record slots after the header
+  int32_t pid;
+  int32_t ppid;
+  uint32_t generation; // exec generation of this pid within the session (0, 1, ...)
+  uint32_t reserved0;
+  uint64_t startNs;    // CLOCK_MONOTONIC at log creation
+  uint64_t nextIndex;  // slots reserved so far (atomic); may exceed capacity
+  uint64_t dropped;    // events that did not fit (atomic)
+};
+
+constexpr size_t kTextSize =
+    kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);
+
+struct Record {
+  uint16_t kind; // written last (release), EvNone until the record is complete
+  uint16_t nframes;
+  uint32_t tid;
+  uint64_t timeNs; // CLOCK_MONOTONIC
+  int64_t args[6];
+  uint64_t frames[kMaxFrames]; // frame 0 is the exact pc, the others are return addresses
+  char text[kTextSize];        // NUL-terminated unless full
+};
+
+static_assert(sizeof(Record) == kRecordSize, "record size is part of the format");
+static_assert(sizeof(FileHeader) <= kHeaderSize, "header must fit its page");
+
+inline size_t logFileSize(uint32_t capacity) {
+  return (size_t)kHeaderSize + (size_t)capacity * kRecordSize;
+}
+
+} // namespace trace
+} // namespace procsan
+
+#endif

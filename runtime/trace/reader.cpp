@@ -1,0 +1,124 @@
+#include "trace/reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace procsan {
+namespace trace {
+
+bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &error) {
+  if (size < sizeof(FileHeader)) {
+    error = "truncated header";
+    return false;
+  }
+  FileHeader h;
+  std::memcpy(&h, data, sizeof(h));
+  if (h.magic != kMagic) {
+    error = "not a procsan trace (bad magic)";
+    return false;
+  }
+  if (h.version != kVersion) {
+    error = "unsupported trace version " + std::to_string(h.version);
+    return false;
+  }
+  if (h.recordSize != kRecordSize || h.headerSize != kHeaderSize) {
+    error = "unexpected record or header size";
+    return false;
+  }
+  out.pid = h.pid;
+  out.ppid = h.ppid;
+  out.generation = h.generation;
+  out.startNs = h.startNs;
+  out.dropped = h.dropped;
+  if (size < kHeaderSize)
+    return true;
+  uint64_t slots = (size - kHeaderSize) / kRecordSize;
+  uint64_t used = std::min<uint64_t>({h.nextIndex, (uint64_t)h.capacity, slots});
+  const uint8_t *base = data + kHeaderSize;
+  for (uint64_t i = 0; i < used; ++i) {
+    Record r;
+    std::memcpy(&r, base + i * kRecordSize, sizeof(r));
+    if (r.kind == EvNone || r.kind >= EvKindCount || r.nframes > kMaxFrames) {
+      ++out.skipped;
+      continue;
+    }
+    DecodedRecord d;
+    d.kind = r.kind;
+    d.tid = r.tid;
+    d.timeNs = r.timeNs;
+    std::copy(std::begin(r.args), std::end(r.args), d.args);
+    d.frames.assign(r.frames, r.frames + r.nframes);
+    if (r.kind == EvArgv) {
+      if (r.args[1] < 0 || (uint64_t)r.args[1] > kTextSize) {
+        ++out.skipped;
+        continue;
+      }
+      d.text.assign(r.text, (size_t)r.args[1]);
+    } else {
+      d.text.assign(r.text, strnlen(r.text, kTextSize));
+    }
+    out.records.push_back(std::move(d));
+  }
+  return true;
+}
+
+bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
+  out.path = path;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    error = "not a regular file";
+    return false;
+  }
+  // A log is at most a header plus its records; refuse anything far larger.
+  const size_t limit = logFileSize(1u << 20);
+  size_t size = std::min<size_t>((size_t)st.st_size, limit);
+  std::vector<uint8_t> buf(size);
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = pread(fd, buf.data() + got, size - got, (off_t)got);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  close(fd);
+  return decodeLog(buf.data(), got, out, error);
+}
+
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors) {
+  std::vector<DecodedLog> logs;
+  DIR *d = opendir(dir.c_str());
+  if (!d) {
+    errors.push_back(dir + ": " + std::strerror(errno));
+    return logs;
+  }
+  while (struct dirent *e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name[0] != 'p' || name.compare(name.size() - 4, 4, ".log") != 0)
+      continue;
+    DecodedLog log;
+    std::string error;
+    if (readLogFile(dir + "/" + name, log, error))
+      logs.push_back(std::move(log));
+    else
+      errors.push_back(dir + "/" + name + ": " + error);
+  }
+  closedir(d);
+  std::sort(logs.begin(), logs.end(), [](const DecodedLog &a, const DecodedLog &b) {
+    return a.startNs != b.startNs ? a.startNs < b.startNs : a.generation < b.generation;
+  });
+  return logs;
+}
+
+} // namespace trace
+} // namespace procsan

@@ -1,0 +1,49 @@
+// Decoding of procsan trace logs. Logs are written by the traced program, so they are untrusted
+// input: every field is bounds-checked and a damaged log yields an error or a partial result,
+// never a crash.
+#ifndef PROCSAN_TRACE_READER_H
+#define PROCSAN_TRACE_READER_H
+
+#include "trace/format.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace procsan {
+namespace trace {
+
+struct DecodedRecord {
+  uint16_t kind = EvNone;
+  uint32_t tid = 0;
+  uint64_t timeNs = 0;
+  int64_t args[6] = {0, 0, 0, 0, 0, 0};
+  std::vector<uint64_t> frames;
+  std::string text; // for EvArgv: the raw bytes (a1 of them); otherwise up to the first NUL
+};
+
+struct DecodedLog {
+  std::string path;
+  int32_t pid = 0;
+  int32_t ppid = 0;
+  uint32_t generation = 0;
+  uint64_t startNs = 0;
+  uint64_t dropped = 0;  // events the writer could not store (log full)
+  uint64_t skipped = 0;  // slots the reader rejected (uncommitted or malformed)
+  std::vector<DecodedRecord> records;
+};
+
+// Decodes one log image. Returns false (and sets error) when the header is unusable.
+bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &error);
+
+// Reads and decodes one log file (never follows a symlink).
+bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
+
+// Reads every log of a session directory, ordered by pid and generation. Unreadable logs are
+// reported in errors and skipped.
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors);
+
+} // namespace trace
+} // namespace procsan
+
+#endif

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages procsan needs (when missing), then configures and builds it.
+# Sourced or run by scripts/demo.sh and scripts/test.sh; safe to run again (incremental).
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${PROCSAN_BUILD_DIR:-$top/build}
+
+packages=(cmake ninja-build python3 clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
+          clang-tidy-19 clang-format-19 clang-tools-19 nlohmann-json3-dev libunwind-dev
+          googletest libgtest-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "procsan setup: missing Debian packages: ${missing[*]}" >&2
+    echo "procsan setup: run as root, or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "procsan setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+fi
+cmake --build "$build" -j "$(nproc)" >&2

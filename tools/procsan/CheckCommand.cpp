@@ -1,0 +1,222 @@
+// procsan check: runs the analyzer over files or a compilation database, in parallel, and prints
+// Clang-style diagnostics. Exit status: 0 no findings, 1 findings, 2 usage or input error.
+#include "Commands.h"
+
+#include "Analyzer.h"
+#include "CheckRegistry.h"
+
+#include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+using namespace clang::tooling;
+
+namespace procsan {
+namespace tools {
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  std::string buildDir;
+  bool haveFixedArgs = false;
+  std::vector<std::string> fixedArgs;
+  unsigned jobs = 0;
+  std::string checks = "mp-*";
+  bool listChecks = false;
+  int color = -1; // -1 auto
+};
+
+void checkUsage(FILE *to) {
+  std::fprintf(to,
+               "usage: procsan check [FILES...] [-p BUILD_DIR] [OPTIONS] [-- COMPILER_ARGS]\n"
+               "  -p BUILD_DIR           read compile_commands.json from BUILD_DIR; with no FILES,\n"
+               "                         analyze every file it lists\n"
+               "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
+               "  -j N                   analyze N files in parallel (default: all cores)\n"
+               "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*')\n"
+               "  --list-checks          list the enabled checks and exit\n"
+               "  --color, --no-color    force colored output on or off\n");
+}
+
+bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::string &error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &s = args[i];
+    auto value = [&](const char *name, std::string &out) {
+      std::string n = name;
+      if (s.rfind(n + "=", 0) == 0) {
+        out = s.substr(n.size() + 1);
+        return true;
+      }
+      if (s == n) {
+        if (i + 1 >= args.size()) {
+          error = "option " + n + " needs a value";
+          return false;
+        }
+        out = args[++i];
+        return true;
+      }
+      return false;
+    };
+    std::string v;
+    if (s == "--") {
+      a.haveFixedArgs = true;
+      a.fixedArgs.assign(args.begin() + (long)i + 1, args.end());
+      break;
+    }
+    if (s.rfind("-p", 0) == 0 && s.size() > 2 && s[2] != '=') {
+      a.buildDir = s.substr(2);
+    } else if (value("-p", v)) {
+      a.buildDir = v;
+    } else if (value("-j", v) || (s.rfind("-j", 0) == 0 && s.size() > 2 && (v = s.substr(2), true))) {
+      char *end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (!end || *end || n < 1 || n > 1024) {
+        error = "bad -j value '" + v + "'";
+        return false;
+      }
+      a.jobs = (unsigned)n;
+    } else if (value("--checks", v)) {
+      a.checks = v;
+    } else if (s == "--list-checks") {
+      a.listChecks = true;
+    } else if (s == "--color") {
+      a.color = 1;
+    } else if (s == "--no-color") {
+      a.color = 0;
+    } else if (s == "--help" || s == "-h") {
+      checkUsage(stdout);
+      std::exit(0);
+    } else if (!s.empty() && s[0] == '-') {
+      error = "unknown option '" + s + "'";
+      return false;
+    } else {
+      a.files.push_back(s);
+    }
+    if (!error.empty())
+      return false;
+  }
+  return error.empty();
+}
+
+std::string absolute(const std::string &path) {
+  llvm::SmallString<256> p(path);
+  llvm::sys::fs::make_absolute(p);
+  llvm::sys::path::remove_dots(p, true);
+  return std::string(p);
+}
+
+} // namespace
+
+int checkCommand(const std::vector<std::string> &args) {
+  CheckArgs a;
+  std::string error;
+  if (!parseCheckArgs(args, a, error)) {
+    std::fprintf(stderr, "procsan check: error: %s\n", error.c_str());
+    checkUsage(stderr);
+    return 2;
+  }
+  if (a.listChecks) {
+    std::printf("Enabled checks:\n");
+    for (const analyzer::CheckInfo &c : analyzer::allChecks())
+      if (analyzer::checkEnabled(a.checks, c.id))
+        std::printf("    %s\n", c.id);
+    return 0;
+  }
+
+  std::unique_ptr<CompilationDatabase> db;
+  if (a.haveFixedArgs) {
+    db = std::make_unique<FixedCompilationDatabase>(".", a.fixedArgs);
+  } else if (!a.buildDir.empty()) {
+    std::string message;
+    db = CompilationDatabase::loadFromDirectory(a.buildDir, message);
+    if (!db) {
+      std::fprintf(stderr, "procsan check: error: cannot load the compilation database in '%s': %s\n",
+                   a.buildDir.c_str(), message.c_str());
+      return 2;
+    }
+    if (a.files.empty())
+      a.files = db->getAllFiles();
+  } else if (!a.files.empty()) {
+    std::string message;
+    db = CompilationDatabase::autoDetectFromSource(absolute(a.files[0]), message);
+    if (!db) {
+      std::fprintf(stderr, "procsan check: warning: no compile_commands.json found above '%s'; "
+                           "analyzing with default flags (pass -p BUILD_DIR or -- FLAGS)\n",
+                   a.files[0].c_str());
+      db = std::make_unique<FixedCompilationDatabase>(".", std::vector<std::string>{});
+    }
+  }
+  if (a.files.empty()) {
+    std::fprintf(stderr, "procsan check: error: no input files\n");
+    checkUsage(stderr);
+    return 2;
+  }
+
+  analyzer::AnalyzerConfig config;
+  config.checks = a.checks;
+  config.color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
+  config.resourceDir = analyzer::findResourceDir(selfDirectory());
+  if (config.resourceDir.empty())
+    std::fprintf(stderr, "procsan check: warning: clang's builtin headers were not found; "
+                         "install libclang-common-19-dev\n");
+
+  unsigned jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, (unsigned)a.files.size());
+  std::vector<analyzer::FileResult> results(a.files.size());
+  std::vector<bool> ready(a.files.size(), false);
+  size_t nextToPrint = 0;
+  std::mutex mu;
+  std::atomic<size_t> nextFile{0};
+  unsigned totalFindings = 0;
+  bool inputErrors = false;
+
+  // Results are printed in input order, each as soon as it and all before it are done.
+  auto flushReady = [&]() {
+    while (nextToPrint < results.size() && ready[nextToPrint]) {
+      const analyzer::FileResult &r = results[nextToPrint];
+      std::fputs(r.output.c_str(), stderr);
+      if (r.inputError) {
+        std::fprintf(stderr, "procsan check: error: %s\n", r.errorMessage.c_str());
+        inputErrors = true;
+      }
+      totalFindings += r.findings;
+      ++nextToPrint;
+    }
+    std::fflush(stderr);
+  };
+  auto worker = [&]() {
+    for (;;) {
+      size_t i = nextFile.fetch_add(1);
+      if (i >= a.files.size())
+        return;
+      analyzer::FileResult r = analyzer::analyzeFile(*db, a.files[i], config);
+      std::lock_guard<std::mutex> lock(mu);
+      results[i] = std::move(r);
+      ready[i] = true;
+      flushReady();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t)
+    threads.emplace_back(worker);
+  worker();
+  for (std::thread &t : threads)
+    t.join();
+
+  if (totalFindings)
+    std::fprintf(stderr, "%u warning%s generated.\n", totalFindings, totalFindings == 1 ? "" : "s");
+  if (inputErrors)
+    return 2;
+  return totalFindings ? 1 : 0;
+}
+
+} // namespace tools
+} // namespace procsan

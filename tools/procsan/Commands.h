@@ -1,0 +1,29 @@
+// Subcommands of the procsan driver. Each returns the process exit status.
+#ifndef PROCSAN_TOOLS_COMMANDS_H
+#define PROCSAN_TOOLS_COMMANDS_H
+
+#include "monitor/report.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace procsan {
+namespace tools {
+
+int runCommand(const std::vector<std::string> &args);
+int checkCommand(const std::vector<std::string> &args);
+int explainCommand(const std::vector<std::string> &args);
+
+// Directory of the running procsan binary (for the runtime library, docs and clang headers).
+std::string selfDirectory();
+
+// A symbolizer for runtime stacks; without LLVM, frames keep module+offset only.
+std::unique_ptr<monitor::Symbolizer> makeSymbolizer();
+
+constexpr const char *kVersion = "0.1.0";
+
+} // namespace tools
+} // namespace procsan
+
+#endif

@@ -1,0 +1,382 @@
+// procsan run: starts PROGRAM with the runtime preloaded in its whole tree, stays the tree's
+// subreaper, passes signals and the exit status through, and reports what the detectors find.
+#include "Commands.h"
+#include "monitor/detectors.h"
+#include "monitor/model.h"
+#include "trace/reader.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <set>
+#include <climits>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace procsan {
+namespace tools {
+namespace {
+
+struct RunOptions {
+  std::string format = "text";
+  std::string output;
+  double hangTimeout = 5.0;
+  std::string onHang = "kill";
+  int exitcode = -1; // -1: pass the program's status through
+  std::set<std::string> rules;
+  bool keepSession = false;
+  std::vector<std::string> program;
+};
+
+void runUsage(FILE *to) {
+  std::fprintf(to, "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
+                   "  --format=text|json     report format for --output (stderr is always text)\n"
+                   "  --output=FILE          also write the report to FILE\n"
+                   "  --hang-timeout=SECONDS how long to wait for the tree after PROGRAM exits "
+                   "(default 5)\n"
+                   "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
+                   "  --exitcode=N           exit with N when findings were reported\n"
+                   "  --rules=ID[,ID...]     report only these rules\n"
+                   "  --keep-session         keep the trace directory and print its path\n");
+}
+
+bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
+  size_t i = 0;
+  auto value = [&](const std::string &arg, const std::string &name, std::string &out) {
+    std::string prefix = name + "=";
+    if (arg.rfind(prefix, 0) == 0) {
+      out = arg.substr(prefix.size());
+      return true;
+    }
+    if (arg == name && i + 1 < args.size()) {
+      out = args[++i];
+      return true;
+    }
+    return false;
+  };
+  for (; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    std::string v;
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.empty() || a[0] != '-')
+      break;
+    if (value(a, "--format", v)) {
+      if (v != "text" && v != "json") {
+        error = "unsupported --format '" + v + "' (text or json)";
+        return false;
+      }
+      o.format = v;
+    } else if (value(a, "--output", v)) {
+      o.output = v;
+    } else if (value(a, "--hang-timeout", v)) {
+      char *end = nullptr;
+      o.hangTimeout = std::strtod(v.c_str(), &end);
+      if (!end || *end || o.hangTimeout < 0) {
+        error = "bad --hang-timeout '" + v + "'";
+        return false;
+      }
+    } else if (value(a, "--on-hang", v)) {
+      if (v != "report" && v != "kill") {
+        error = "bad --on-hang '" + v + "' (report or kill)";
+        return false;
+      }
+      o.onHang = v;
+    } else if (value(a, "--exitcode", v)) {
+      char *end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (!end || *end || n < 0 || n > 255) {
+        error = "bad --exitcode '" + v + "' (0-255)";
+        return false;
+      }
+      o.exitcode = (int)n;
+    } else if (value(a, "--rules", v)) {
+      size_t start = 0;
+      while (start <= v.size()) {
+        size_t comma = v.find(',', start);
+        std::string id = v.substr(start, comma == std::string::npos ? std::string::npos
+                                                                    : comma - start);
+        if (!id.empty())
+          o.rules.insert(id);
+        if (comma == std::string::npos)
+          break;
+        start = comma + 1;
+      }
+    } else if (a == "--keep-session") {
+      o.keepSession = true;
+    } else if (a == "--help" || a == "-h") {
+      runUsage(stdout);
+      std::exit(0);
+    } else {
+      error = "unknown option '" + a + "'";
+      return false;
+    }
+  }
+  o.program.assign(args.begin() + (long)i, args.end());
+  if (o.program.empty()) {
+    error = "no program to run";
+    return false;
+  }
+  return true;
+}
+
+double monotonicSeconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+std::string makeSessionDir() {
+  const char *tmp = std::getenv("TMPDIR");
+  std::string base = tmp && *tmp ? tmp : "/tmp";
+  std::string tmpl = base + "/procsan-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back(0);
+  if (!mkdtemp(buf.data())) // mkdtemp creates it 0700 and never follows a symlink
+    return "";
+  return buf.data();
+}
+
+void removeSessionDir(const std::string &dir) {
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0)
+    return;
+  if (DIR *d = fdopendir(dfd)) {
+    while (struct dirent *e = readdir(d)) {
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+  } else {
+    close(dfd);
+  }
+  rmdir(dir.c_str());
+}
+
+std::string runtimeLibraryPath() {
+  if (const char *env = std::getenv("PROCSAN_RUNTIME"))
+    return env;
+  std::string candidate = selfDirectory() + "/../lib/libprocsan-rt.so";
+  char resolved[PATH_MAX];
+  if (realpath(candidate.c_str(), resolved))
+    return resolved;
+  return "";
+}
+
+const int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+[[noreturn]] void execProgram(const RunOptions &o, const std::string &runtime,
+                              const std::string &session, int errorPipe,
+                              const sigset_t &originalMask) {
+  sigprocmask(SIG_SETMASK, &originalMask, nullptr);
+  const char *existing = std::getenv("LD_PRELOAD");
+  std::string preload = runtime;
+  if (existing && *existing)
+    preload += std::string(":") + existing;
+  setenv("LD_PRELOAD", preload.c_str(), 1);
+  setenv("PROCSAN_SESSION", session.c_str(), 1);
+  std::vector<char *> argv;
+  for (const std::string &a : o.program)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  int err = errno;
+  ssize_t ignored = write(errorPipe, &err, sizeof(err));
+  (void)ignored;
+  _exit(err == ENOENT ? 127 : 126);
+}
+
+int shellStatus(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 1;
+}
+
+} // namespace
+
+int runCommand(const std::vector<std::string> &args) {
+  RunOptions o;
+  std::string error;
+  if (!parseRunOptions(args, o, error)) {
+    std::fprintf(stderr, "procsan run: error: %s\n", error.c_str());
+    runUsage(stderr);
+    return 2;
+  }
+  for (const std::string &r : o.rules) {
+    bool known = false;
+    for (const monitor::Detector &d : monitor::allDetectors())
+      known |= r == d.rule;
+    if (!known) {
+      std::fprintf(stderr, "procsan run: error: unknown rule '%s' in --rules\n", r.c_str());
+      return 2;
+    }
+  }
+  std::string runtime = runtimeLibraryPath();
+  if (runtime.empty() || access(runtime.c_str(), R_OK) != 0) {
+    std::fprintf(stderr, "procsan run: error: runtime library libprocsan-rt.so not found next to "
+                         "the procsan binary (set PROCSAN_RUNTIME)\n");
+    return 2;
+  }
+  std::string session = makeSessionDir();
+  if (session.empty()) {
+    std::fprintf(stderr, "procsan run: error: cannot create a session directory: %s\n",
+                 std::strerror(errno));
+    return 2;
+  }
+
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+    std::fprintf(stderr, "procsan run: warning: cannot become subreaper: %s\n",
+                 std::strerror(errno));
+
+  sigset_t watched, originalMask;
+  sigemptyset(&watched);
+  sigaddset(&watched, SIGCHLD);
+  for (int s : kForwardedSignals)
+    sigaddset(&watched, s);
+  sigprocmask(SIG_BLOCK, &watched, &originalMask);
+  int sfd = signalfd(-1, &watched, SFD_CLOEXEC);
+
+  int errorPipe[2];
+  if (pipe2(errorPipe, O_CLOEXEC) != 0) {
+    std::perror("procsan run: pipe");
+    return 2;
+  }
+  pid_t root = fork();
+  if (root < 0) {
+    std::perror("procsan run: fork");
+    return 2;
+  }
+  if (root == 0)
+    execProgram(o, runtime, session, errorPipe[1], originalMask);
+  close(errorPipe[1]);
+  int execErr = 0;
+  bool execFailed = read(errorPipe[0], &execErr, sizeof(execErr)) == (ssize_t)sizeof(execErr);
+  close(errorPipe[0]);
+
+  monitor::SessionModel model;
+  bool rootDone = false;
+  int rootStatus = 0;
+  double rootDoneAt = 0;
+  std::vector<std::pair<int, int>> orphansReaped;
+  for (;;) {
+    // Reap everything that ended: the root, and orphans re-parented to us.
+    for (;;) {
+      int status = 0;
+      pid_t p = waitpid(-1, &status, WNOHANG | __WALL);
+      if (p <= 0)
+        break;
+      if (!WIFEXITED(status) && !WIFSIGNALED(status))
+        continue;
+      if (p == root) {
+        rootDone = true;
+        rootStatus = status;
+        rootDoneAt = monotonicSeconds();
+      } else {
+        orphansReaped.push_back({p, status});
+      }
+    }
+    if (rootDone) {
+      errno = 0;
+      if (waitpid(-1, nullptr, WNOHANG | __WALL) < 0 && errno == ECHILD)
+        break; // the whole tree is gone
+      if (monotonicSeconds() - rootDoneAt >= o.hangTimeout)
+        break; // descendants that outlive the program are left running
+    }
+    struct pollfd pfd = {sfd, POLLIN, 0};
+    int r = poll(&pfd, 1, rootDone ? 50 : 1000);
+    if (r > 0) {
+      struct signalfd_siginfo si;
+      while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        int sig = (int)si.ssi_signo;
+        if (sig == SIGCHLD)
+          break;
+        // Terminal signals already reached the program's process group; others are passed on.
+        if (!rootDone && si.ssi_code != SI_KERNEL)
+          kill(root, sig);
+        break;
+      }
+    }
+  }
+  close(sfd);
+
+  if (execFailed) {
+    std::fprintf(stderr, "procsan run: error: cannot run '%s': %s\n", o.program[0].c_str(),
+                 std::strerror(execErr));
+    removeSessionDir(session);
+    return execErr == ENOENT ? 127 : 126;
+  }
+
+  std::vector<std::string> readErrors;
+  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors);
+  for (const std::string &e : readErrors)
+    std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
+  for (const trace::DecodedLog &log : logs)
+    model.addLog(log);
+  for (const auto &o2 : orphansReaped)
+    model.noteReapedByMonitor(o2.first, o2.second);
+  model.setRoot(root, rootStatus);
+
+  std::vector<monitor::Finding> findings;
+  for (const monitor::Detector &d : monitor::allDetectors())
+    if (o.rules.empty() || o.rules.count(d.rule))
+      d.run(model, findings);
+  if (!findings.empty()) {
+    std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
+    monitor::symbolizeFindings(findings, *symbolizer);
+  }
+  std::string text = monitor::renderText(findings, isatty(STDERR_FILENO));
+  std::fputs(text.c_str(), stderr);
+  if (!o.output.empty()) {
+    monitor::RunInfo info;
+    info.version = kVersion;
+    info.command = o.program;
+    info.exitStatus = shellStatus(rootStatus);
+    std::ofstream out(o.output);
+    if (o.format == "json")
+      out << monitor::renderJson(info, model, findings);
+    else
+      out << monitor::renderText(findings, false);
+    if (!out)
+      std::fprintf(stderr, "procsan run: error: cannot write %s\n", o.output.c_str());
+  }
+  if (o.keepSession)
+    std::fprintf(stderr, "procsan run: trace kept in %s\n", session.c_str());
+  else
+    removeSessionDir(session);
+
+  std::fflush(nullptr);
+  if (!findings.empty() && o.exitcode >= 0)
+    return o.exitcode;
+  if (WIFSIGNALED(rootStatus)) {
+    // Die of the same signal, so the caller sees exactly the program's status.
+    int sig = WTERMSIG(rootStatus);
+    signal(sig, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    sigprocmask(SIG_UNBLOCK, &one, nullptr);
+    struct rlimit noCore = {0, 0};
+    setrlimit(RLIMIT_CORE, &noCore);
+    raise(sig);
+    return 128 + sig;
+  }
+  return WIFEXITED(rootStatus) ? WEXITSTATUS(rootStatus) : 1;
+}
+
+} // namespace tools
+} // namespace procsan
