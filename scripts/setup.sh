@@ -5,7 +5,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PROCSAN_BUILD_DIR:-$top/build}
 
-packages=(cmake ninja-build python3 clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
+packages=(cmake ninja-build python3 python3-psutil clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
           clang-tidy-19 clang-format-19 clang-tools-19 nlohmann-json3-dev libunwind-dev
           googletest libgtest-dev libbenchmark-dev)
 missing=()

@@ -28,12 +28,12 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       continue;
     std::string callee = site.callee->getNameAsString() + "()";
     std::string message;
-    if (site.discarded || !site.storage)
-      message = "result of " + callee + " is discarded: parent and child both run the code "
-                "that follows";
-    else if (errorOnly)
+    if (errorOnly)
       message = "result of " + callee + " is only checked for failure: parent and child both "
                 "run the code that follows";
+    else if (site.discarded || !site.storage)
+      message = "result of " + callee + " is discarded: parent and child both run the code "
+                "that follows";
     else
       message = "result of " + callee + " is stored in '" + site.storage->getNameAsString() +
                 "' but never compared: parent and child both run the code that follows";

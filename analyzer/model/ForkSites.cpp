@@ -140,7 +140,7 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
   auto outcomes = [&](auto predicate) {
     bool e = predicate(kErrorValue), c = predicate(kChildValue), p = predicate(kParentValue);
     t.separatesChild = c != p;
-    t.separatesError = e != c || e != p;
+    t.separatesError = e != c && e != p;
   };
   switch (use.kind) {
   case ValueUse::Truthiness:
@@ -187,7 +187,7 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
     };
     int64_t e = branchFor(kErrorValue), c = branchFor(kChildValue), p = branchFor(kParentValue);
     t.separatesChild = c != p;
-    t.separatesError = e != c || e != p;
+    t.separatesError = e != c && e != p;
     break;
   }
   default:

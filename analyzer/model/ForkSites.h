@@ -21,7 +21,7 @@ namespace analyzer {
 struct PidTest {
   const clang::Expr *expr = nullptr; // the comparison, condition or switch subject
   bool separatesChild = false;       // child and parent take different branches
-  bool separatesError = false;       // the error path takes a branch of its own
+  bool separatesError = false;       // the error path takes a branch neither of the others takes
 };
 
 struct ForkSite {

@@ -87,8 +87,8 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     if (reapedByProgram) {
       reap.pid = p.reapedBy;
       reap.what = "pid " + std::to_string(p.reapedBy) +
-                  (p.reapedBy == p.ppid ? " (its parent)" : "") + " reaped it, saw that it " + how +
-                  ", and the program still exited with status 0";
+                  (p.reapedBy == p.ppid ? " (its parent)" : "") + " reaped it (status: " + how +
+                  ") and the program still exited with status 0";
       f.processes.push_back(p.reapedBy);
     } else if (p.reapedBy == kReapedByMonitor) {
       reap.pid = p.ppid;

@@ -1,0 +1,31 @@
+# lit configuration shared by the analyzer, runtime and cli suites.
+import os
+import lit.formats
+import lit.util
+
+site = lit_config.params.get("procsan_site_config")
+if not site:
+    lit_config.fatal("run the suites through ctest (procsan_site_config is not set)")
+lit_config.load_config(config, site)
+
+config.name = "procsan"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".c", ".cpp", ".py", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.local.cfg"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.procsan_obj_root, "test")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, os.environ.get("PATH", "")])
+for var in ["HOME", "TMPDIR", "LANG"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+config.substitutions.append(("%procsan", config.procsan_bin))
+config.substitutions.append(("%rtlib", config.procsan_runtime))
+config.substitutions.append(("%cxx", config.cxx + " -g -O0"))
+config.substitutions.append(("%cc", config.cc + " -g -O0"))
+config.substitutions.append(("%python", config.python))
+
+if config.have_analyzer:
+    config.available_features.add("analyzer")

@@ -1,0 +1,139 @@
+// The monitor's model and the mp-lost-crash detector, fed with decoded logs built by hand.
+#include "monitor/detectors.h"
+#include "monitor/model.h"
+
+#include <csignal>
+#include <gtest/gtest.h>
+
+using namespace procsan;
+using namespace procsan::monitor;
+
+namespace {
+
+trace::DecodedRecord rec(uint16_t kind, std::initializer_list<int64_t> args,
+                         std::string text = "") {
+  trace::DecodedRecord r;
+  r.kind = kind;
+  int i = 0;
+  for (int64_t a : args)
+    r.args[i++] = a;
+  r.text = std::move(text);
+  return r;
+}
+
+trace::DecodedLog logOf(int pid, int ppid, const std::string &exe,
+                        std::vector<trace::DecodedRecord> records) {
+  trace::DecodedLog log;
+  log.pid = pid;
+  log.ppid = ppid;
+  log.records.push_back(rec(trace::EvProcessStart, {pid, ppid}, exe));
+  for (auto &r : records)
+    log.records.push_back(std::move(r));
+  return log;
+}
+
+int signaledStatus(int sig) { return sig; }
+int exitedStatus(int code) { return code << 8; }
+
+std::vector<Finding> lostCrashes(const SessionModel &m) {
+  std::vector<Finding> out;
+  detectLostCrash(m, out);
+  return out;
+}
+
+TEST(ExitInfo, DecodesWaitStatuses) {
+  ExitInfo e = ExitInfo::fromWaitStatus(exitedStatus(3));
+  EXPECT_TRUE(e.known);
+  EXPECT_FALSE(e.signaled);
+  EXPECT_EQ(e.code, 3);
+  EXPECT_EQ(e.describe(), "exited with status 3");
+  ExitInfo s = ExitInfo::fromWaitStatus(signaledStatus(SIGSEGV));
+  EXPECT_TRUE(s.signaled);
+  EXPECT_EQ(s.describe(), "killed by SIGSEGV");
+  EXPECT_TRUE(s.abnormal());
+}
+
+TEST(LostCrash, CrashReapedButProgramSucceeded) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app",
+                 {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvSignal, {SIGSEGV, 1, 0, 0})}));
+  m.setRoot(10, exitedStatus(0));
+  auto f = lostCrashes(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule, "mp-lost-crash");
+  EXPECT_EQ(f[0].processes.front(), 11);
+  EXPECT_NE(f[0].message.find("killed by SIGSEGV"), std::string::npos);
+}
+
+TEST(LostCrash, ProgramThatFailsHasNoticed) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGABRT), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.setRoot(10, exitedStatus(1));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
+TEST(LostCrash, DeliberateKillIsNoCrash) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app",
+                 {rec(trace::EvKill, {11, SIGKILL, 0, 0}),
+                  rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
+TEST(LostCrash, SelfKillIsACrash) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvKill, {11, SIGKILL, 0, 0})}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_EQ(lostCrashes(m).size(), 1u);
+}
+
+TEST(LostCrash, UnreapedCrashIsReportedEvenWhenTheProgramFails) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.noteReapedByMonitor(11, signaledStatus(SIGBUS));
+  m.setRoot(10, exitedStatus(2));
+  auto f = lostCrashes(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("nobody in the program reaped it"), std::string::npos);
+}
+
+TEST(LostCrash, NonZeroExitOfAnExecdToolIsAnAnswer) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, exitedStatus(1), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/grep", {}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
+TEST(LostCrash, FailedWorkerOfTheSameProgram) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, exitedStatus(3), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.setRoot(10, exitedStatus(0));
+  auto f = lostCrashes(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("exited with status 3"), std::string::npos);
+}
+
+TEST(LostCrash, WnowaitPeekIsNotAReap) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 0})}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_TRUE(lostCrashes(m).empty()) << "status unknown: nobody reaped it yet";
+}
+
+TEST(LostCrash, RootCrashIsVisibleInTheExitStatus) {
+  SessionModel m;
+  m.addLog(logOf(10, 1, "/bin/app", {}));
+  m.setRoot(10, signaledStatus(SIGSEGV));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
+} // namespace

@@ -1,0 +1,130 @@
+// The trace decoder takes bytes written by the traced program: it must accept what the runtime
+// writes and reject or skip everything else without crashing.
+#include "trace/reader.h"
+
+#include <cstring>
+#include <gtest/gtest.h>
+#include <random>
+#include <vector>
+
+using namespace procsan::trace;
+
+namespace {
+
+std::vector<uint8_t> makeLog(uint32_t capacity, uint64_t used) {
+  std::vector<uint8_t> buf(logFileSize(capacity), 0);
+  FileHeader h{};
+  h.magic = kMagic;
+  h.version = kVersion;
+  h.recordSize = kRecordSize;
+  h.headerSize = kHeaderSize;
+  h.capacity = capacity;
+  h.pid = 42;
+  h.ppid = 1;
+  h.nextIndex = used;
+  std::memcpy(buf.data(), &h, sizeof(h));
+  return buf;
+}
+
+Record *slot(std::vector<uint8_t> &buf, size_t i) {
+  return reinterpret_cast<Record *>(buf.data() + kHeaderSize + i * kRecordSize);
+}
+
+TEST(TraceReader, DecodesCommittedRecords) {
+  auto buf = makeLog(4, 2);
+  Record *r = slot(buf, 0);
+  r->kind = EvFork;
+  r->args[0] = 43;
+  r->nframes = 2;
+  r->frames[0] = 0x1000;
+  r->frames[1] = 0x2000;
+  std::strcpy(r->text, "hello");
+  slot(buf, 1)->kind = EvExit;
+  DecodedLog log;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), log, error)) << error;
+  EXPECT_EQ(log.pid, 42);
+  ASSERT_EQ(log.records.size(), 2u);
+  EXPECT_EQ(log.records[0].kind, EvFork);
+  EXPECT_EQ(log.records[0].args[0], 43);
+  EXPECT_EQ(log.records[0].frames.size(), 2u);
+  EXPECT_EQ(log.records[0].text, "hello");
+}
+
+TEST(TraceReader, RejectsBadHeaders) {
+  auto buf = makeLog(1, 0);
+  DecodedLog log;
+  std::string error;
+  EXPECT_FALSE(decodeLog(buf.data(), 8, log, error));
+  buf[0] ^= 0xff;
+  EXPECT_FALSE(decodeLog(buf.data(), buf.size(), log, error));
+  EXPECT_NE(error.find("magic"), std::string::npos);
+  auto wrongVersion = makeLog(1, 0);
+  reinterpret_cast<FileHeader *>(wrongVersion.data())->version = 99;
+  EXPECT_FALSE(decodeLog(wrongVersion.data(), wrongVersion.size(), log, error));
+}
+
+TEST(TraceReader, ClampsCountsAndSkipsMalformedRecords) {
+  auto buf = makeLog(3, 1u << 30); // nextIndex far beyond the file
+  reinterpret_cast<FileHeader *>(buf.data())->capacity = 1u << 30; // and a lying capacity
+  slot(buf, 0)->kind = EvKill;
+  slot(buf, 1)->kind = EvSignal;
+  slot(buf, 1)->nframes = kMaxFrames + 1; // impossible frame count
+  slot(buf, 2)->kind = EvArgv;
+  slot(buf, 2)->args[1] = (int64_t)kTextSize + 1; // argv chunk longer than its slot
+  DecodedLog log;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), log, error));
+  ASSERT_EQ(log.records.size(), 1u);
+  EXPECT_EQ(log.records[0].kind, EvKill);
+  EXPECT_EQ(log.skipped, 2u);
+}
+
+TEST(TraceReader, UncommittedSlotsAreSkipped) {
+  auto buf = makeLog(2, 2);
+  slot(buf, 1)->kind = EvExit; // slot 0 reserved, never committed (writer killed mid-record)
+  DecodedLog log;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), log, error));
+  ASSERT_EQ(log.records.size(), 1u);
+  EXPECT_EQ(log.skipped, 1u);
+}
+
+TEST(TraceReader, UnterminatedTextStaysInBounds) {
+  auto buf = makeLog(1, 1);
+  Record *r = slot(buf, 0);
+  r->kind = EvModule;
+  std::memset(r->text, 'x', kTextSize);
+  DecodedLog log;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), log, error));
+  EXPECT_EQ(log.records[0].text.size(), kTextSize);
+}
+
+TEST(TraceReader, RandomGarbageNeverCrashes) {
+  std::mt19937_64 rng(1234);
+  for (int round = 0; round < 500; ++round) {
+    auto buf = makeLog(8, rng() % 16);
+    size_t n = kHeaderSize + (rng() % (8 * kRecordSize));
+    for (size_t i = sizeof(FileHeader); i < buf.size(); ++i)
+      buf[i] = (uint8_t)rng();
+    if (round % 3 == 0) // sometimes damage the header's counters too
+      reinterpret_cast<FileHeader *>(buf.data())->nextIndex = rng();
+    DecodedLog log;
+    std::string error;
+    decodeLog(buf.data(), std::min(n, buf.size()), log, error);
+    for (const DecodedRecord &r : log.records) {
+      EXPECT_LE(r.frames.size(), kMaxFrames);
+      EXPECT_LE(r.text.size(), kTextSize);
+    }
+  }
+}
+
+TEST(TraceReader, MissingFileIsAnError) {
+  DecodedLog log;
+  std::string error;
+  EXPECT_FALSE(readLogFile("/nonexistent/procsan.log", log, error));
+  EXPECT_FALSE(error.empty());
+}
+
+} // namespace
