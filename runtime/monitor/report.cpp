@@ -60,7 +60,7 @@ std::string renderText(const std::vector<Finding> &findings, bool color) {
 
 std::string renderJson(const RunInfo &run, const SessionModel &model,
                        const std::vector<Finding> &findings) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   json doc;
   doc["tool"] = "procsan";
   doc["version"] = run.version;
