@@ -31,8 +31,7 @@ int main(void) {
 // JSON: "tool": "procsan"
 // JSON: "exit_status": 0
 // JSON: "processes": [
-// JSON: "exit": {
-// JSON-NEXT: "signal": "SIGSEGV"
+// JSON: "signal": "SIGSEGV"
 // JSON: "reaped_by": {{[0-9]+}}
 // JSON: "findings": [
 // JSON: "rule": "mp-lost-crash"
