@@ -18,7 +18,7 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkSite &site : ctx.forkSites().sites()) {
     // A wrapper hands the pid to its caller; the caller's use is what counts.
-    if (site.returned || site.escapes || site.testsChild())
+    if (site.returned || site.escapes || site.testsChild() || site.childHandledInWrapper)
       continue;
     SourceLocation loc = site.call->getBeginLoc();
     if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))

@@ -93,27 +93,35 @@ bool consumesPidWithoutTesting(const FunctionDecl *fd) {
 
 ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
   // Direct forks first, then calls of wrappers, until no new wrapper appears.
-  std::vector<std::pair<const CallExpr *, const CallExpr *>> pending; // (call, wrapped fork)
+  struct Pending {
+    const CallExpr *call;
+    const CallExpr *wrappedFork;
+    bool childHandled;
+  };
+  std::vector<Pending> pending;
   for (const CallExpr *call : uses.allCalls())
     if (isForkFunction(call->getDirectCallee()))
-      pending.push_back({call, nullptr});
+      pending.push_back({call, nullptr, false});
   llvm::DenseSet<const CallExpr *> done;
   for (unsigned round = 0; !pending.empty() && round < 8; ++round) {
-    std::vector<std::pair<const CallExpr *, const CallExpr *>> next;
-    for (auto [call, wrapped] : pending) {
-      if (!done.insert(call).second)
+    std::vector<Pending> next;
+    for (const Pending &p : pending) {
+      if (!done.insert(p.call).second)
         continue;
       ForkSite site;
-      site.call = call;
-      site.callee = call->getDirectCallee();
-      site.enclosing = enclosingFunction(ctx, call);
-      site.wrappedFork = wrapped;
+      site.call = p.call;
+      site.callee = p.call->getDirectCallee();
+      site.enclosing = enclosingFunction(ctx, p.call);
+      site.wrappedFork = p.wrappedFork;
+      site.childHandledInWrapper = p.childHandled;
       llvm::DenseSet<const void *> seen;
-      trace(site, call, seen, 0);
-      if (site.returned && site.enclosing && wrappers.insert(site.enclosing->getCanonicalDecl()).second) {
-        const CallExpr *root = wrapped ? wrapped : call;
+      trace(site, p.call, seen, 0);
+      if (site.returned && site.enclosing &&
+          wrappers.insert(site.enclosing->getCanonicalDecl()).second) {
+        const CallExpr *root = p.wrappedFork ? p.wrappedFork : p.call;
+        bool handled = p.childHandled || site.testsChild();
         for (const CallExpr *c : uses.callsTo(site.enclosing))
-          next.push_back({c, root});
+          next.push_back({c, root, handled});
       }
       all.push_back(std::move(site));
     }

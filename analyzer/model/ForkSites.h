@@ -29,6 +29,9 @@ struct ForkSite {
   const clang::FunctionDecl *callee = nullptr;   // fork, vfork or a wrapper
   const clang::FunctionDecl *enclosing = nullptr;
   const clang::CallExpr *wrappedFork = nullptr;  // for a wrapper call: the fork it returns
+  // For a wrapper call: the wrapper already sent the child elsewhere (it tests the pid itself),
+  // so this call returns only in the parent (or on error).
+  bool childHandledInWrapper = false;
 
   bool discarded = false;                      // the call's value is thrown away
   const clang::ValueDecl *storage = nullptr;   // first variable or field the pid is stored in

@@ -100,6 +100,25 @@ void caller_tests_wrapper(void) {
     _exit(0);
 }
 
+// The wrapper sends the child away itself: its callers only ever see the parent's pid.
+static pid_t spawn_worker(int id) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    child_main();
+    _exit(id);
+  }
+  return pid;
+}
+
+void spawner_caller(void) {
+  pid_t workers[4];
+  for (int i = 0; i < 4; ++i)
+    workers[i] = spawn_worker(i);
+  spawn_worker(9);
+  for (int i = 0; i < 4; ++i)
+    waitpid(workers[i], NULL, 0);
+}
+
 void compared_with_variable(pid_t expected) {
   pid_t p = fork();
   if (p != expected)

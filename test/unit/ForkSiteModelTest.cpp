@@ -85,6 +85,16 @@ TEST(ForkSiteModel, WrappersBecomeForkSites) {
   EXPECT_EQ(tested, 1);
 }
 
+TEST(ForkSiteModel, SpawnerWrapperHandlesTheChild) {
+  Built b = build("static pid_t spawn(void) { pid_t p = fork(); if (p == 0) _exit(0); return p; }\n"
+                  "void g(void) { spawn(); }");
+  ASSERT_EQ(b.model->sites().size(), 2u);
+  const ForkSite &outer = b.model->sites()[1];
+  EXPECT_EQ(outer.callee->getName(), "spawn");
+  EXPECT_TRUE(outer.discarded);
+  EXPECT_TRUE(outer.childHandledInWrapper);
+}
+
 TEST(ForkSiteModel, HelperParameterIsFollowed) {
   Built b = build("static int child(pid_t q) { return q == 0; }\n"
                   "void f(void) { pid_t p = fork(); if (child(p)) _exit(0); }");
