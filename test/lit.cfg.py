@@ -29,3 +29,5 @@ config.substitutions.append(("%python", config.python))
 
 if config.have_analyzer:
     config.available_features.add("analyzer")
+    # Stacks are symbolized with LLVM's symbolizer, which only the full build links.
+    config.available_features.add("symbolizer")

@@ -1,3 +1,4 @@
+// REQUIRES: symbolizer
 // RUN: %cc %s -o %t
 // RUN: %procsan run --format=json --output=%t.json -- %t 2>&1 | FileCheck %s
 // RUN: FileCheck --check-prefix=JSON %s < %t.json

@@ -1,3 +1,4 @@
+// REQUIRES: symbolizer
 // RUN: %cc %s -o %t
 // RUN: not %procsan run -- %t 2>&1 | FileCheck %s
 // A worker aborts and its parent never waits for it: even though the program fails for another
