@@ -28,8 +28,8 @@ bool suppressedByComment(StringRef line, StringRef marker, StringRef ruleId) {
   while (pos != StringRef::npos) {
     StringRef rest = line.substr(pos + marker.size());
     // NOLINT must not match NOLINTNEXTLINE / NOLINTBEGIN.
-    if (marker == "NOLINT" && (rest.starts_with("NEXTLINE") || rest.starts_with("BEGIN") ||
-                               rest.starts_with("END"))) {
+    if (marker == "NOLINT" &&
+        (rest.starts_with("NEXTLINE") || rest.starts_with("BEGIN") || rest.starts_with("END"))) {
       pos = line.find(marker, pos + 1);
       continue;
     }
@@ -193,8 +193,8 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
   llvm::raw_string_ostream out(result.output);
   ClangTool tool(db, {file.str()});
   // Compiler warnings are not ours to report; errors still are.
-  tool.appendArgumentsAdjuster(getInsertArgumentAdjuster("-Wno-everything",
-                                                          ArgumentInsertPosition::END));
+  tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster("-Wno-everything", ArgumentInsertPosition::END));
   if (!config.resourceDir.empty())
     tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
         ("-resource-dir=" + config.resourceDir).c_str(), ArgumentInsertPosition::BEGIN));

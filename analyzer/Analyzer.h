@@ -21,8 +21,8 @@ struct AnalyzerConfig {
 
 struct FileResult {
   std::string file;
-  std::string output;     // rendered diagnostics (compiler errors and findings)
-  unsigned findings = 0;  // findings after suppression
+  std::string output;    // rendered diagnostics (compiler errors and findings)
+  unsigned findings = 0; // findings after suppression
   bool inputError = false;
   std::string errorMessage;
 };

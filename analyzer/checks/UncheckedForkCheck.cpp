@@ -11,8 +11,7 @@ namespace procsan {
 namespace analyzer {
 
 UncheckedForkCheck::UncheckedForkCheck(const CheckOptions &options)
-    : Check(Id, options),
-      reportErrorOnlyTests(options.getBool("ReportErrorOnlyTests", true)) {}
+    : Check(Id, options), reportErrorOnlyTests(options.getBool("ReportErrorOnlyTests", true)) {}
 
 void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
@@ -29,10 +28,12 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     std::string callee = site.callee->getNameAsString() + "()";
     std::string message;
     if (errorOnly)
-      message = "result of " + callee + " is only checked for failure: parent and child both "
+      message = "result of " + callee +
+                " is only checked for failure: parent and child both "
                 "run the code that follows";
     else if (site.discarded || !site.storage)
-      message = "result of " + callee + " is discarded: parent and child both run the code "
+      message = "result of " + callee +
+                " is discarded: parent and child both run the code "
                 "that follows";
     else
       message = "result of " + callee + " is stored in '" + site.storage->getNameAsString() +
@@ -47,8 +48,7 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     }
     if (site.wrappedFork)
       f.notes.push_back({site.wrappedFork->getBeginLoc(),
-                         "'" + site.callee->getNameAsString() +
-                             "' returns the result of this " +
+                         "'" + site.callee->getNameAsString() + "' returns the result of this " +
                              site.wrappedFork->getDirectCallee()->getNameAsString() + "()"});
   }
 }

@@ -26,16 +26,16 @@ struct PidTest {
 
 struct ForkSite {
   const clang::CallExpr *call = nullptr;
-  const clang::FunctionDecl *callee = nullptr;   // fork, vfork or a wrapper
+  const clang::FunctionDecl *callee = nullptr; // fork, vfork or a wrapper
   const clang::FunctionDecl *enclosing = nullptr;
-  const clang::CallExpr *wrappedFork = nullptr;  // for a wrapper call: the fork it returns
+  const clang::CallExpr *wrappedFork = nullptr; // for a wrapper call: the fork it returns
   // For a wrapper call: the wrapper already sent the child elsewhere (it tests the pid itself),
   // so this call returns only in the parent (or on error).
   bool childHandledInWrapper = false;
 
-  bool discarded = false;                      // the call's value is thrown away
-  const clang::ValueDecl *storage = nullptr;   // first variable or field the pid is stored in
-  std::vector<PidTest> tests;                  // every test the pid reaches
+  bool discarded = false;                    // the call's value is thrown away
+  const clang::ValueDecl *storage = nullptr; // first variable or field the pid is stored in
+  std::vector<PidTest> tests;                // every test the pid reaches
   bool escapes = false;  // flows where the model cannot follow: the pid may be tested there
   bool returned = false; // returned to the caller: the enclosing function is a fork wrapper
 
@@ -58,8 +58,8 @@ public:
 private:
   void trace(ForkSite &site, const clang::Expr *value, llvm::DenseSet<const void *> &seen,
              unsigned depth);
-  void traceStorage(ForkSite &site, const clang::ValueDecl *d,
-                    llvm::DenseSet<const void *> &seen, unsigned depth);
+  void traceStorage(ForkSite &site, const clang::ValueDecl *d, llvm::DenseSet<const void *> &seen,
+                    unsigned depth);
   PidTest classifyTest(const ValueUse &use) const;
 
   clang::ASTContext &ctx;

@@ -50,10 +50,10 @@ struct ValueUse {
     Other        // anything the model does not follow (arithmetic, initializer lists, ...)
   };
   Kind kind = Other;
-  const clang::Expr *at = nullptr;        // the outermost expression still carrying the value
-  const clang::Stmt *user = nullptr;      // the statement or operator that uses it
-  const clang::Expr *other = nullptr;     // Compared: the other operand
-  bool valueOnLeft = true;                // Compared: the value is the left operand
+  const clang::Expr *at = nullptr;          // the outermost expression still carrying the value
+  const clang::Stmt *user = nullptr;        // the statement or operator that uses it
+  const clang::Expr *other = nullptr;       // Compared: the other operand
+  bool valueOnLeft = true;                  // Compared: the value is the left operand
   const clang::ValueDecl *target = nullptr; // StoredTo
   const clang::Expr *assignment = nullptr;  // StoredTo by an assignment expression (it has a value)
   const clang::CallExpr *call = nullptr;    // Argument

@@ -84,8 +84,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       sawArgv = true;
       break;
     case trace::EvModule:
-      modules.push_back(Module{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2],
-                               r.text});
+      modules.push_back(
+          Module{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2], r.text});
       break;
     case trace::EvWaitResult: {
       if (r.args[3] == 0 || r.args[0] <= 0)

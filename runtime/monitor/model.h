@@ -20,8 +20,8 @@ struct Module {
 
 struct Frame {
   uint64_t pc = 0;
-  std::string module;      // empty when the pc is in no known mapping
-  uint64_t fileOffset = 0; // offset of pc within the module's file
+  std::string module;         // empty when the pc is in no known mapping
+  uint64_t fileOffset = 0;    // offset of pc within the module's file
   bool returnAddress = false; // a caller frame: the call is the instruction before pc
   std::string function, file;
   int line = 0;
@@ -59,7 +59,7 @@ struct SignalDelivery {
 struct Process {
   int pid = 0;
   int ppid = 0;
-  bool traced = false;     // at least one log of it was read
+  bool traced = false; // at least one log of it was read
   std::string exe;
   std::vector<std::string> argv;
   std::vector<std::string> execChain; // exe of every image, in order

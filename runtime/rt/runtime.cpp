@@ -121,7 +121,8 @@ bool openLog(pid_t pid, pid_t ppid) {
 }
 
 void recordProcessStart(bool forked) {
-  Event ev{trace::EvProcessStart, {getpid(), gState.header->ppid, forked ? 1 : 0, 0, 0, 0}, nullptr, 0};
+  Event ev{
+      trace::EvProcessStart, {getpid(), gState.header->ppid, forked ? 1 : 0, 0, 0, 0}, nullptr, 0};
   char exe[trace::kTextSize];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   exe[n > 0 ? n : 0] = 0;
@@ -191,7 +192,8 @@ void considerMapsLine(const char *line, const char *end, const uint64_t *pcs, in
   text[len] = 0;
   if (gState.nModules < kMaxModules)
     gState.modulesSeen[gState.nModules++] = start;
-  record(Event{trace::EvModule, {(int64_t)start, (int64_t)stop, (int64_t)offset, 0, 0, 0}, text, 0});
+  record(
+      Event{trace::EvModule, {(int64_t)start, (int64_t)stop, (int64_t)offset, 0, 0, 0}, text, 0});
 }
 
 // Writes EvModule records for the mappings that hold the given pcs, so the monitor can

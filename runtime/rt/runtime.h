@@ -34,7 +34,7 @@ void ensureInit();
 struct Event {
   trace::EventKind kind;
   int64_t args[6];
-  const char *text;   // may be null
+  const char *text;  // may be null
   size_t textLength; // 0: text is NUL-terminated; otherwise raw bytes (argv chunks)
 };
 

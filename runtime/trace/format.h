@@ -42,18 +42,17 @@ struct FileHeader {
   uint16_t version;
   uint16_t recordSize;
   uint32_t headerSize;
-  uint32_t capacity;   // number of record slots after the header
+  uint32_t capacity; // number of record slots after the header
   int32_t pid;
   int32_t ppid;
   uint32_t generation; // exec generation of this pid within the session (0, 1, ...)
   uint32_t reserved0;
-  uint64_t startNs;    // CLOCK_MONOTONIC at log creation
-  uint64_t nextIndex;  // slots reserved so far (atomic); may exceed capacity
-  uint64_t dropped;    // events that did not fit (atomic)
+  uint64_t startNs;   // CLOCK_MONOTONIC at log creation
+  uint64_t nextIndex; // slots reserved so far (atomic); may exceed capacity
+  uint64_t dropped;   // events that did not fit (atomic)
 };
 
-constexpr size_t kTextSize =
-    kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);
+constexpr size_t kTextSize = kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);
 
 struct Record {
   uint16_t kind; // written last (release), EvNone until the record is complete

@@ -38,12 +38,13 @@ TEST(ForkSiteModel, ComparisonsPartitionTheOutcomes) {
   struct Case {
     const char *cond;
     bool child, error;
-  } cases[] = {{"p == 0", true, false},  {"p != 0", true, false}, {"p > 0", true, false},
-               {"p < 0", false, true},   {"p == -1", false, true}, {"-1 == p", false, true},
-               {"p >= 0", false, true},  {"p <= 0", true, false}, {"!p", true, false},
+  } cases[] = {{"p == 0", true, false}, {"p != 0", true, false},  {"p > 0", true, false},
+               {"p < 0", false, true},  {"p == -1", false, true}, {"-1 == p", false, true},
+               {"p >= 0", false, true}, {"p <= 0", true, false},  {"!p", true, false},
                {"0 < p", true, false}};
   for (const Case &c : cases) {
-    Built b = build(std::string("void f(void) { pid_t p = fork(); if (") + c.cond + ") _exit(0); }");
+    Built b =
+        build(std::string("void f(void) { pid_t p = fork(); if (") + c.cond + ") _exit(0); }");
     ASSERT_EQ(b.model->sites().size(), 1u) << c.cond;
     const ForkSite &s = b.model->sites()[0];
     ASSERT_EQ(s.tests.size(), 1u) << c.cond;
@@ -53,7 +54,8 @@ TEST(ForkSiteModel, ComparisonsPartitionTheOutcomes) {
 }
 
 TEST(ForkSiteModel, SwitchCases) {
-  Built onlyError = build("void f(void) { switch (fork()) { case -1: _exit(1); default: break; } }");
+  Built onlyError =
+      build("void f(void) { switch (fork()) { case -1: _exit(1); default: break; } }");
   EXPECT_FALSE(onlyError.model->sites()[0].testsChild());
   EXPECT_TRUE(onlyError.model->sites()[0].testsError());
   Built full = build("void f(void) { pid_t p = fork(); switch (p) { case 0: _exit(0); } }");

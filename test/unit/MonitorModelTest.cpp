@@ -55,8 +55,8 @@ TEST(ExitInfo, DecodesWaitStatuses) {
 
 TEST(LostCrash, CrashReapedButProgramSucceeded) {
   SessionModel m;
-  m.addLog(logOf(10, 1, "/bin/app",
-                 {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1})}));
+  m.addLog(
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvSignal, {SIGSEGV, 1, 0, 0})}));
   m.setRoot(10, exitedStatus(0));
   auto f = lostCrashes(m);
@@ -68,7 +68,8 @@ TEST(LostCrash, CrashReapedButProgramSucceeded) {
 
 TEST(LostCrash, ProgramThatFailsHasNoticed) {
   SessionModel m;
-  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGABRT), 0, 1})}));
+  m.addLog(
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGABRT), 0, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {}));
   m.setRoot(10, exitedStatus(1));
   EXPECT_TRUE(lostCrashes(m).empty());
@@ -86,7 +87,8 @@ TEST(LostCrash, DeliberateKillIsNoCrash) {
 
 TEST(LostCrash, SelfKillIsACrash) {
   SessionModel m;
-  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1})}));
+  m.addLog(
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvKill, {11, SIGKILL, 0, 0})}));
   m.setRoot(10, exitedStatus(0));
   EXPECT_EQ(lostCrashes(m).size(), 1u);
@@ -123,7 +125,8 @@ TEST(LostCrash, FailedWorkerOfTheSameProgram) {
 
 TEST(LostCrash, WnowaitPeekIsNotAReap) {
   SessionModel m;
-  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 0})}));
+  m.addLog(
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 0})}));
   m.addLog(logOf(11, 10, "/bin/app", {}));
   m.setRoot(10, exitedStatus(0));
   EXPECT_TRUE(lostCrashes(m).empty()) << "status unknown: nobody reaped it yet";

@@ -65,7 +65,7 @@ TEST(TraceReader, RejectsBadHeaders) {
 }
 
 TEST(TraceReader, ClampsCountsAndSkipsMalformedRecords) {
-  auto buf = makeLog(3, 1u << 30); // nextIndex far beyond the file
+  auto buf = makeLog(3, 1u << 30);                                 // nextIndex far beyond the file
   reinterpret_cast<FileHeader *>(buf.data())->capacity = 1u << 30; // and a lying capacity
   slot(buf, 0)->kind = EvKill;
   slot(buf, 1)->kind = EvSignal;

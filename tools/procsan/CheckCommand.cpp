@@ -35,15 +35,15 @@ struct CheckArgs {
 };
 
 void checkUsage(FILE *to) {
-  std::fprintf(to,
-               "usage: procsan check [FILES...] [-p BUILD_DIR] [OPTIONS] [-- COMPILER_ARGS]\n"
-               "  -p BUILD_DIR           read compile_commands.json from BUILD_DIR; with no FILES,\n"
-               "                         analyze every file it lists\n"
-               "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
-               "  -j N                   analyze N files in parallel (default: all cores)\n"
-               "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*')\n"
-               "  --list-checks          list the enabled checks and exit\n"
-               "  --color, --no-color    force colored output on or off\n");
+  std::fprintf(
+      to, "usage: procsan check [FILES...] [-p BUILD_DIR] [OPTIONS] [-- COMPILER_ARGS]\n"
+          "  -p BUILD_DIR           read compile_commands.json from BUILD_DIR; with no FILES,\n"
+          "                         analyze every file it lists\n"
+          "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
+          "  -j N                   analyze N files in parallel (default: all cores)\n"
+          "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*')\n"
+          "  --list-checks          list the enabled checks and exit\n"
+          "  --color, --no-color    force colored output on or off\n");
 }
 
 bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::string &error) {
@@ -75,7 +75,8 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.buildDir = s.substr(2);
     } else if (value("-p", v)) {
       a.buildDir = v;
-    } else if (value("-j", v) || (s.rfind("-j", 0) == 0 && s.size() > 2 && (v = s.substr(2), true))) {
+    } else if (value("-j", v) ||
+               (s.rfind("-j", 0) == 0 && s.size() > 2 && (v = s.substr(2), true))) {
       char *end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
       if (!end || *end || n < 1 || n > 1024) {
@@ -138,7 +139,8 @@ int checkCommand(const std::vector<std::string> &args) {
     std::string message;
     db = CompilationDatabase::loadFromDirectory(a.buildDir, message);
     if (!db) {
-      std::fprintf(stderr, "procsan check: error: cannot load the compilation database in '%s': %s\n",
+      std::fprintf(stderr,
+                   "procsan check: error: cannot load the compilation database in '%s': %s\n",
                    a.buildDir.c_str(), message.c_str());
       return 2;
     }
@@ -148,8 +150,9 @@ int checkCommand(const std::vector<std::string> &args) {
     std::string message;
     db = CompilationDatabase::autoDetectFromSource(absolute(a.files[0]), message);
     if (!db) {
-      std::fprintf(stderr, "procsan check: warning: no compile_commands.json found above '%s'; "
-                           "analyzing with default flags (pass -p BUILD_DIR or -- FLAGS)\n",
+      std::fprintf(stderr,
+                   "procsan check: warning: no compile_commands.json found above '%s'; "
+                   "analyzing with default flags (pass -p BUILD_DIR or -- FLAGS)\n",
                    a.files[0].c_str());
       db = std::make_unique<FixedCompilationDatabase>(".", std::vector<std::string>{});
     }

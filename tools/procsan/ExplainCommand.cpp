@@ -10,7 +10,8 @@ namespace tools {
 
 int explainCommand(const std::vector<std::string> &args) {
   if (args.size() != 1 || args[0].rfind("-", 0) == 0) {
-    std::fprintf(stderr, "usage: procsan explain RULE (for example: procsan explain mp-lost-crash)\n");
+    std::fprintf(stderr,
+                 "usage: procsan explain RULE (for example: procsan explain mp-lost-crash)\n");
     return 2;
   }
   const std::string &rule = args[0];

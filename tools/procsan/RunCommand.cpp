@@ -6,6 +6,7 @@
 #include "trace/reader.h"
 
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +16,6 @@
 #include <fstream>
 #include <poll.h>
 #include <set>
-#include <climits>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -107,8 +107,8 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
       size_t start = 0;
       while (start <= v.size()) {
         size_t comma = v.find(',', start);
-        std::string id = v.substr(start, comma == std::string::npos ? std::string::npos
-                                                                    : comma - start);
+        std::string id =
+            v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!id.empty())
           o.rules.insert(id);
         if (comma == std::string::npos)

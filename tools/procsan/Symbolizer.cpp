@@ -22,8 +22,8 @@ public:
     if (!address)
       return;
     uint64_t lookup = *address - (f.returnAddress && *address ? 1 : 0);
-    auto info = symbolizer.symbolizeCode(
-        f.module, {lookup, llvm::object::SectionedAddress::UndefSection});
+    auto info =
+        symbolizer.symbolizeCode(f.module, {lookup, llvm::object::SectionedAddress::UndefSection});
     if (!info) {
       llvm::consumeError(info.takeError());
       return;
@@ -45,8 +45,7 @@ private:
       auto binary = llvm::object::ObjectFile::createObjectFile(path);
       if (!binary) {
         llvm::consumeError(binary.takeError());
-      } else if (auto *elf = llvm::dyn_cast<llvm::object::ELF64LEObjectFile>(
-                     binary->getBinary())) {
+      } else if (auto *elf = llvm::dyn_cast<llvm::object::ELF64LEObjectFile>(binary->getBinary())) {
         auto headers = elf->getELFFile().program_headers();
         if (headers) {
           for (const auto &ph : *headers)

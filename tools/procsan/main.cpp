@@ -12,16 +12,16 @@ using namespace procsan::tools;
 namespace {
 
 void usage(FILE *to) {
-  std::fprintf(to,
-               "usage: procsan <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  check [FILES...] [-p BUILD_DIR] [-- COMPILER_ARGS]   analyze C/C++ sources\n"
-               "  run [OPTIONS] -- PROGRAM [ARGS...]                   run and watch a process tree\n"
-               "  explain RULE                                         print a rule's documentation\n"
-               "  version                                              print the version\n"
-               "\n"
-               "'procsan <command> --help' describes a command's options.\n");
+  std::fprintf(
+      to, "usage: procsan <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  check [FILES...] [-p BUILD_DIR] [-- COMPILER_ARGS]   analyze C/C++ sources\n"
+          "  run [OPTIONS] -- PROGRAM [ARGS...]                   run and watch a process tree\n"
+          "  explain RULE                                         print a rule's documentation\n"
+          "  version                                              print the version\n"
+          "\n"
+          "'procsan <command> --help' describes a command's options.\n");
 }
 
 } // namespace

@@ -10,7 +10,7 @@ namespace {
 
 pid_t forkAndTrace() {
   rt::ensureInit();
-  PROCSAN_REAL("fork", pid_t (*)());
+  PROCSAN_REAL("fork", pid_t(*)());
   pid_t parent = getpid();
   pid_t r = real();
   int savedErrno = errno;

@@ -33,7 +33,9 @@ SigactionFn realSigaction() {
   return real;
 }
 
-bool intercepted(int sig) { return sig > 0 && sig < NSIG && gSig.installed && gSig.intercepted[sig]; }
+bool intercepted(int sig) {
+  return sig > 0 && sig < NSIG && gSig.installed && gSig.intercepted[sig];
+}
 
 void crashHandler(int sig, siginfo_t *info, void *context);
 
@@ -68,7 +70,8 @@ void crashHandler(int sig, siginfo_t *info, void *context) {
     rt::record(rt::Event{trace::EvSignal,
                          {sig, info ? info->si_code : 0, info ? info->si_pid : 0,
                           info ? (int64_t)(intptr_t)info->si_addr : 0, 0, 0},
-                         nullptr, 0},
+                         nullptr,
+                         0},
                false, context);
   }
   struct sigaction user = gSig.user[sig];
@@ -123,7 +126,7 @@ PROCSAN_INTERCEPTOR int sigaction(int sig, const struct sigaction *act, struct s
 PROCSAN_INTERCEPTOR sighandler_t signal(int sig, sighandler_t handler) {
   rt::ensureInit();
   if (!intercepted(sig)) {
-    PROCSAN_REAL("signal", sighandler_t (*)(int, sighandler_t));
+    PROCSAN_REAL("signal", sighandler_t(*)(int, sighandler_t));
     return real(sig, handler);
   }
   if (handler == SIG_ERR) {

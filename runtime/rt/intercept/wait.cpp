@@ -16,14 +16,15 @@ void noteReaped(pid_t pid, int status, int options) {
   bool final = WIFEXITED(status) || WIFSIGNALED(status);
   if (!final)
     return; // stopped/continued reports are not deaths
-  rt::record(rt::Event{trace::EvWaitResult, {pid, status, options, reaped ? 1 : 0, 0, 0}, nullptr, 0});
+  rt::record(
+      rt::Event{trace::EvWaitResult, {pid, status, options, reaped ? 1 : 0, 0, 0}, nullptr, 0});
 }
 
 } // namespace
 
 PROCSAN_INTERCEPTOR pid_t waitpid(pid_t pid, int *wstatus, int options) {
   rt::ensureInit();
-  PROCSAN_REAL("waitpid", pid_t (*)(pid_t, int *, int));
+  PROCSAN_REAL("waitpid", pid_t(*)(pid_t, int *, int));
   int local = 0;
   pid_t r = real(pid, wstatus ? wstatus : &local, options);
   int savedErrno = errno;
@@ -36,7 +37,7 @@ PROCSAN_INTERCEPTOR pid_t wait(int *wstatus) { return waitpid(-1, wstatus, 0); }
 
 PROCSAN_INTERCEPTOR pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
   rt::ensureInit();
-  PROCSAN_REAL("wait4", pid_t (*)(pid_t, int *, int, struct rusage *));
+  PROCSAN_REAL("wait4", pid_t(*)(pid_t, int *, int, struct rusage *));
   int local = 0;
   pid_t r = real(pid, wstatus ? wstatus : &local, options, usage);
   int savedErrno = errno;
