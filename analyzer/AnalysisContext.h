@@ -13,7 +13,9 @@
 namespace procsan {
 namespace analyzer {
 
+class ForkRegion;
 class ForkSiteModel;
+class FunctionSummaries;
 class UseIndex;
 
 class AnalysisContext {
@@ -27,6 +29,9 @@ public:
   // Shared analyses (analyzer/model), built lazily.
   const UseIndex &uses();
   const ForkSiteModel &forkSites();
+  FunctionSummaries &summaries();
+  // One region per fork site, in the order of forkSites().sites().
+  const std::vector<ForkRegion> &forkRegions();
 
   Finding &addFinding(llvm::StringRef ruleId, clang::SourceLocation loc, llvm::StringRef message);
   std::vector<Finding> &findings() { return all; }
@@ -35,6 +40,8 @@ private:
   clang::ASTContext &astContext;
   std::unique_ptr<UseIndex> useIndex;
   std::unique_ptr<ForkSiteModel> forkModel;
+  std::unique_ptr<FunctionSummaries> functionSummaries;
+  std::unique_ptr<std::vector<ForkRegion>> regions;
   std::vector<Finding> all;
 };
 

@@ -1,7 +1,9 @@
 #include "Check.h"
 #include "AnalysisContext.h"
 
+#include "model/ForkRegions.h"
 #include "model/ForkSites.h"
+#include "model/Summaries.h"
 #include "model/UseIndex.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -39,6 +41,23 @@ const ForkSiteModel &AnalysisContext::forkSites() {
   if (!forkModel)
     forkModel = std::make_unique<ForkSiteModel>(astContext, uses());
   return *forkModel;
+}
+
+FunctionSummaries &AnalysisContext::summaries() {
+  if (!functionSummaries)
+    functionSummaries = std::make_unique<FunctionSummaries>(astContext);
+  return *functionSummaries;
+}
+
+const std::vector<ForkRegion> &AnalysisContext::forkRegions() {
+  if (!regions) {
+    regions = std::make_unique<std::vector<ForkRegion>>();
+    const ForkSiteModel &model = forkSites();
+    regions->reserve(model.sites().size());
+    for (const ForkSite &site : model.sites())
+      regions->emplace_back(site, summaries());
+  }
+  return *regions;
 }
 
 Finding &AnalysisContext::addFinding(llvm::StringRef ruleId, clang::SourceLocation loc,

@@ -1,5 +1,8 @@
 #include "CheckRegistry.h"
 
+#include "checks/ChildFallthroughCheck.h"
+#include "checks/ExitInChildCheck.h"
+#include "checks/ForkInLoopCheck.h"
 #include "checks/UncheckedForkCheck.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -18,6 +21,9 @@ template <typename T> CheckInfo entry() {
 const std::vector<CheckInfo> &allChecks() {
   static const std::vector<CheckInfo> checks = {
       entry<UncheckedForkCheck>(),
+      entry<ChildFallthroughCheck>(),
+      entry<ForkInLoopCheck>(),
+      entry<ExitInChildCheck>(),
   };
   return checks;
 }

@@ -1,10 +1,12 @@
 #include "model/ForkSites.h"
 
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <functional>
 #include <optional>
 
 using namespace clang;
@@ -38,6 +40,8 @@ const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
   for (unsigned depth = 0; !parents.empty() && depth < 256; ++depth) {
     if (const auto *fd = parents[0].get<FunctionDecl>())
       return fd;
+    if (const auto *lambda = parents[0].get<LambdaExpr>())
+      return lambda->getCallOperator();
     if (const auto *st = parents[0].get<Stmt>())
       parents = ctx.getParents(*st);
     else if (const auto *d = parents[0].get<Decl>())
@@ -47,9 +51,6 @@ const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
   }
   return nullptr;
 }
-
-// Outcome of a predicate for a pid value; evaluated for the three outcomes of fork.
-enum Branch { False = 0, True = 1 };
 
 std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs) {
   switch (op) {
@@ -140,62 +141,104 @@ const ForkSite *ForkSiteModel::siteFor(const CallExpr *call) const {
   return nullptr;
 }
 
+namespace {
+
+// Which label of a switch a value reaches: the CaseStmt, the DefaultStmt, or null (none).
+const SwitchCase *labelFor(ASTContext &ctx, const SwitchStmt *sw, int64_t v, bool &unknown) {
+  const SwitchCase *dflt = nullptr;
+  for (const SwitchCase *sc = sw->getSwitchCaseList(); sc; sc = sc->getNextSwitchCase()) {
+    if (isa<DefaultStmt>(sc)) {
+      dflt = sc;
+      continue;
+    }
+    const auto *cs = cast<CaseStmt>(sc);
+    Expr::EvalResult lo, hi;
+    if (!cs->getLHS()->EvaluateAsInt(lo, ctx)) {
+      unknown = true;
+      continue;
+    }
+    int64_t low = lo.Val.getInt().getExtValue(), high = low;
+    if (cs->getRHS() && cs->getRHS()->EvaluateAsInt(hi, ctx))
+      high = hi.Val.getInt().getExtValue();
+    if (v >= low && v <= high)
+      return sc;
+  }
+  return dflt;
+}
+
+uint8_t outcomesWhere(const std::function<bool(int64_t)> &predicate) {
+  return (predicate(kErrorValue) ? OutError : 0) | (predicate(kChildValue) ? OutChild : 0) |
+         (predicate(kParentValue) ? OutParent : 0);
+}
+
+void setSeparation(PidTest &t, uint8_t trueSet) {
+  bool e = trueSet & OutError, c = trueSet & OutChild, p = trueSet & OutParent;
+  t.trueOutcomes = trueSet;
+  t.separatesChild = c != p;
+  t.separatesError = e != c && e != p;
+}
+
+} // namespace
+
+uint8_t switchLabelOutcomes(ASTContext &ctx, const SwitchStmt *sw, const SwitchCase *label) {
+  uint8_t set = 0;
+  const int64_t values[] = {kErrorValue, kChildValue, kParentValue};
+  const uint8_t bits[] = {OutError, OutChild, OutParent};
+  for (int i = 0; i < 3; ++i) {
+    bool unknown = false;
+    const SwitchCase *reached = labelFor(ctx, sw, values[i], unknown);
+    if (reached == label || unknown)
+      set |= bits[i];
+  }
+  return set;
+}
+
 PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
   PidTest t;
   t.expr = use.user ? dyn_cast<Expr>(use.user) : nullptr;
   if (!t.expr)
     t.expr = use.at;
-  auto outcomes = [&](auto predicate) {
-    bool e = predicate(kErrorValue), c = predicate(kChildValue), p = predicate(kParentValue);
-    t.separatesChild = c != p;
-    t.separatesError = e != c && e != p;
-  };
   switch (use.kind) {
   case ValueUse::Truthiness:
-    outcomes([](int64_t v) { return v != 0; });
+    if (const auto *uo = dyn_cast_or_null<UnaryOperator>(use.user)) {
+      t.condition = uo; // !pid
+      setSeparation(t, outcomesWhere([](int64_t v) { return v == 0; }));
+    } else {
+      t.condition = use.at; // if (pid), pid && x, pid ? a : b
+      t.expr = use.at;
+      setSeparation(t, outcomesWhere([](int64_t v) { return v != 0; }));
+    }
     break;
   case ValueUse::Compared: {
     const auto *bo = cast<BinaryOperator>(use.user);
+    t.condition = bo;
     Expr::EvalResult r;
     if (!use.other->EvaluateAsInt(r, ctx)) {
-      // Compared with something unknown (another pid, getpid()): assume it can tell them apart.
+      // Compared with something unknown (another pid, getpid()): assume it can tell them apart,
+      // but no branch is known to be child-only.
       t.separatesChild = t.separatesError = true;
+      t.condition = nullptr;
       break;
     }
     int64_t k = r.Val.getInt().getExtValue();
     BinaryOperatorKind op = bo->getOpcode();
-    outcomes([&](int64_t v) {
-      return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
-    });
+    setSeparation(t, outcomesWhere([&](int64_t v) {
+                    return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
+                  }));
     break;
   }
   case ValueUse::Switched: {
     const auto *sw = dyn_cast<SwitchStmt>(use.user);
-    t.expr = sw ? sw->getCond() : use.at;
-    // Which case label each outcome reaches; -2 stands for default, -3 for none.
-    auto branchFor = [&](int64_t v) -> int64_t {
-      bool hasDefault = false;
-      for (const SwitchCase *sc = sw ? sw->getSwitchCaseList() : nullptr; sc;
-           sc = sc->getNextSwitchCase()) {
-        if (isa<DefaultStmt>(sc)) {
-          hasDefault = true;
-          continue;
-        }
-        const auto *cs = cast<CaseStmt>(sc);
-        Expr::EvalResult lo, hi;
-        if (!cs->getLHS()->EvaluateAsInt(lo, ctx))
-          return v; // unknown label: assume it separates
-        int64_t low = lo.Val.getInt().getExtValue(), high = low;
-        if (cs->getRHS() && cs->getRHS()->EvaluateAsInt(hi, ctx))
-          high = hi.Val.getInt().getExtValue();
-        if (v >= low && v <= high)
-          return low;
-      }
-      return hasDefault ? -2 : -3;
-    };
-    int64_t e = branchFor(kErrorValue), c = branchFor(kChildValue), p = branchFor(kParentValue);
-    t.separatesChild = c != p;
-    t.separatesError = e != c && e != p;
+    if (!sw)
+      break;
+    t.expr = sw->getCond();
+    t.switchStmt = sw;
+    bool unknown = false;
+    const SwitchCase *e = labelFor(ctx, sw, kErrorValue, unknown);
+    const SwitchCase *c = labelFor(ctx, sw, kChildValue, unknown);
+    const SwitchCase *p = labelFor(ctx, sw, kParentValue, unknown);
+    t.separatesChild = unknown || c != p;
+    t.separatesError = unknown || (e != c && e != p);
     break;
   }
   default:

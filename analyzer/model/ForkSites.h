@@ -16,12 +16,23 @@
 namespace procsan {
 namespace analyzer {
 
+// The three outcomes of a fork, as bits of an outcome set.
+enum Outcome : uint8_t {
+  OutError = 1,  // fork failed: -1
+  OutChild = 2,  // in the child: 0
+  OutParent = 4, // in the parent: the child's pid
+  OutAll = 7
+};
+
 // A test of a pid value, and which of the three outcomes of fork it tells apart:
 // the error path (-1), the child (0) and the parent (> 0).
 struct PidTest {
-  const clang::Expr *expr = nullptr; // the comparison, condition or switch subject
-  bool separatesChild = false;       // child and parent take different branches
-  bool separatesError = false;       // the error path takes a branch neither of the others takes
+  const clang::Expr *expr = nullptr;      // the comparison, condition or switch subject
+  const clang::Expr *condition = nullptr; // the expression a branch tests (null for switch)
+  const clang::SwitchStmt *switchStmt = nullptr;
+  uint8_t trueOutcomes = 0;  // outcomes for which `condition` is true
+  bool separatesChild = false; // child and parent take different branches
+  bool separatesError = false; // the error path takes a branch neither of the others takes
 };
 
 struct ForkSite {
@@ -62,6 +73,7 @@ private:
                     unsigned depth);
   PidTest classifyTest(const ValueUse &use) const;
 
+
   clang::ASTContext &ctx;
   const UseIndex &uses;
   std::vector<ForkSite> all;
@@ -70,6 +82,10 @@ private:
 
 // Library functions that take a pid without telling child from parent (they act on it, print it).
 bool consumesPidWithoutTesting(const clang::FunctionDecl *fd);
+
+// The outcomes a switch on a pid sends to the case (or default) labelled `label`.
+uint8_t switchLabelOutcomes(clang::ASTContext &ctx, const clang::SwitchStmt *sw,
+                            const clang::SwitchCase *label);
 
 } // namespace analyzer
 } // namespace procsan

@@ -80,8 +80,9 @@ TEST(ForkSiteModel, WrappersBecomeForkSites) {
   for (const ForkSite &s : b.model->sites()) {
     wrappers += s.returned;
     tested += s.testsChild();
-    if (s.callee->getName() == "outer")
+    if (s.callee->getName() == "outer") {
       EXPECT_NE(s.wrappedFork, nullptr);
+    }
   }
   EXPECT_EQ(wrappers, 2);
   EXPECT_EQ(tested, 1);

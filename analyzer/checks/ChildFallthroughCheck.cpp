@@ -1,0 +1,84 @@
+#include "checks/ChildFallthroughCheck.h"
+
+#include "AnalysisContext.h"
+#include "model/ForkRegions.h"
+
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <set>
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+const CallExpr *asExecCall(const Stmt *s) {
+  const auto *call = dyn_cast_or_null<CallExpr>(s);
+  if (!call)
+    return nullptr;
+  const FunctionDecl *fd = call->getDirectCallee();
+  if (!fd || !fd->getIdentifier())
+    return nullptr;
+  StringRef name = fd->getName();
+  return name.starts_with("exec") || name == "fexecve" ? call : nullptr;
+}
+
+// The first statement of a block, for a note at the shared code.
+const Stmt *firstStmt(const CFGBlock *b) {
+  for (const CFGElement &e : *b)
+    if (auto s = e.getAs<CFGStmt>())
+      return s->getStmt();
+  return b->getTerminatorStmt();
+}
+
+} // namespace
+
+void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  const SourceManager &sm = ctx.sourceManager();
+  for (const ForkRegion &region : ctx.forkRegions()) {
+    const ForkSite &site = region.site();
+    // A wrapper returns the pid so its caller can branch; a looping child is mp-fork-in-loop.
+    if (!region.valid() || site.returned || region.childReachesForkAgain())
+      continue;
+    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+      continue;
+    bool isMain = site.enclosing->isMain();
+    std::set<const Stmt *> reported;
+    for (const ChildExit &ce : region.childExits()) {
+      if (ce.leavesFunction && isMain)
+        continue; // returning from main in the child is mp-exit-in-child
+      const Stmt *at = ce.returnStmt ? ce.returnStmt : ce.lastStmt;
+      if (!at)
+        at = site.call;
+      if (!reported.insert(at).second)
+        continue;
+      std::string fn = site.enclosing->getNameAsString();
+      std::string message;
+      if (const CallExpr *exec = asExecCall(ce.lastStmt))
+        message = "if " + exec->getDirectCallee()->getNameAsString() +
+                  "() fails, the child process " +
+                  (ce.leavesFunction ? "returns from '" + fn + "' into its caller's code"
+                                     : std::string("runs on into code the parent also runs")) +
+                  "; end the child with _exit()";
+      else if (ce.leavesFunction)
+        message = "the child process returns from '" + fn +
+                  "' into its caller's code, which the parent runs too; end the child with "
+                  "_exit()";
+      else
+        message = "the child process runs on into code the parent also runs; end the child "
+                  "with _exit() or exec";
+      Finding &f = diag(at->getBeginLoc(), message);
+      f.notes.push_back({site.call->getBeginLoc(), "child of this " +
+                                                       site.callee->getNameAsString() + "()"});
+      if (!ce.leavesFunction)
+        if (const Stmt *shared = firstStmt(ce.to))
+          f.notes.push_back({shared->getBeginLoc(), "the parent runs this code as well"});
+    }
+  }
+}
+
+} // namespace analyzer
+} // namespace procsan

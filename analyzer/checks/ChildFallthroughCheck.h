@@ -1,0 +1,25 @@
+#ifndef PROCSAN_ANALYZER_CHECKS_CHILDFALLTHROUGHCHECK_H
+#define PROCSAN_ANALYZER_CHECKS_CHILDFALLTHROUGHCHECK_H
+
+#include "Check.h"
+
+namespace procsan {
+namespace analyzer {
+
+/// Flags a child branch that does not end in _exit, exec or a noreturn call and runs on into
+/// code the parent also runs.
+class ChildFallthroughCheck : public Check {
+public:
+  static constexpr const char *Id = "mp-child-fallthrough";
+  static constexpr const char *Summary =
+      "Flags a child branch that does not end in _exit, exec or a noreturn call and runs on into "
+      "code the parent also runs.";
+
+  explicit ChildFallthroughCheck(const CheckOptions &options) : Check(Id, options) {}
+  void checkTranslationUnit(AnalysisContext &ctx) override;
+};
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

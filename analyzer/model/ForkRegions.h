@@ -1,0 +1,74 @@
+// Which code runs in the child, the parent and on the error path of a fork site: a forward
+// dataflow over the enclosing function's CFG whose facts are sets of fork outcomes. The pid
+// tests the fork-site model found filter the outcomes at branches; paths end at noreturn calls
+// and at calls of functions that never return (summaries).
+#ifndef PROCSAN_ANALYZER_MODEL_FORKREGIONS_H
+#define PROCSAN_ANALYZER_MODEL_FORKREGIONS_H
+
+#include "model/ForkSites.h"
+#include "model/Summaries.h"
+
+#include "clang/Analysis/CFG.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+// Where the child leaves code that only it runs and enters code the parent runs too.
+struct ChildExit {
+  const clang::CFGBlock *from = nullptr;  // last block of the child-only path
+  const clang::CFGBlock *to = nullptr;    // first block shared with the parent (or the exit)
+  bool leavesFunction = false;            // the child returns from the enclosing function
+  const clang::Stmt *lastStmt = nullptr;  // the last statement the child runs before leaving
+  const clang::ReturnStmt *returnStmt = nullptr; // the return the child takes, if any
+};
+
+class ForkRegion {
+public:
+  ForkRegion(const ForkSite &site, FunctionSummaries &summaries);
+
+  bool valid() const { return cfg != nullptr; }
+  const ForkSite &site() const { return forkSite; }
+  const clang::CFG *graph() const { return cfg; }
+
+  // The outcomes that can be running a statement of the enclosing function after the fork
+  // (0: not after the fork, or not in this function).
+  uint8_t outcomesAt(const clang::Stmt *s) const;
+  // True when some outcome set has the child without the parent: the model knows a child path.
+  bool hasChildOnlyCode() const { return childOnlyBlocks > 0; }
+  // Statements only the child (and possibly the error path) runs, in CFG order.
+  std::vector<const clang::Stmt *> childOnlyStatements() const;
+
+  // A child path reaches the fork call again (a loop or goto around the fork).
+  bool childReachesForkAgain() const { return forkReachedByChild; }
+  const std::vector<ChildExit> &childExits() const { return exits; }
+
+private:
+  void run();
+  uint8_t filterEdge(const clang::CFGBlock &from, unsigned succIndex, uint8_t state) const;
+  const PidTest *testFor(const clang::Expr *condition) const;
+
+  const ForkSite &forkSite;
+  FunctionSummaries &summaries;
+  const clang::CFG *cfg = nullptr;
+  const clang::CFGBlock *forkBlock = nullptr;
+  unsigned forkIndex = 0; // element index of the fork call within forkBlock
+  uint8_t initial = OutAll;
+  std::vector<uint8_t> in;  // per block id: outcomes on entry
+  std::vector<uint8_t> out; // per block id: outcomes at the terminator (before filtering)
+  llvm::DenseMap<const clang::Stmt *, std::pair<unsigned, unsigned>> where; // block id, index
+  bool forkReachedByChild = false;
+  unsigned childOnlyBlocks = 0;
+  std::vector<ChildExit> exits;
+};
+
+inline bool isChildOnly(uint8_t outcomes) {
+  return (outcomes & OutChild) && !(outcomes & OutParent);
+}
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif
