@@ -13,6 +13,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
@@ -191,7 +192,10 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
     return result;
   }
   llvm::raw_string_ostream out(result.output);
-  ClangTool tool(db, {file.str()});
+  // Files are analyzed on several threads: each tool gets a file system with its own working
+  // directory instead of the process-wide one (ClangTool changes into each command's directory).
+  ClangTool tool(db, {file.str()}, std::make_shared<PCHContainerOperations>(),
+                 llvm::vfs::createPhysicalFileSystem());
   // Compiler warnings are not ours to report; errors still are.
   tool.appendArgumentsAdjuster(
       getInsertArgumentAdjuster("-Wno-everything", ArgumentInsertPosition::END));

@@ -50,6 +50,10 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
     for (const ChildExit &ce : region.childExits()) {
       if (ce.leavesFunction && isMain)
         continue; // returning from main in the child is mp-exit-in-child
+      // `exec_fn(data); return -1; /* not reached */`: a call through a pointer may well never
+      // return; precision first.
+      if (ce.afterIndirectCall)
+        continue;
       const Stmt *at = ce.returnStmt ? ce.returnStmt : ce.lastStmt;
       if (!at)
         at = site.call;

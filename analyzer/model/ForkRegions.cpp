@@ -172,10 +172,16 @@ void ForkRegion::run() {
       }
       if (const auto *rs = dyn_cast_or_null<ReturnStmt>(b->getTerminatorStmt()))
         ce.returnStmt = rs;
-      for (const CFGElement &e : *b)
-        if (auto s = e.getAs<CFGStmt>())
-          if (const auto *rs = dyn_cast<ReturnStmt>(s->getStmt()))
-            ce.returnStmt = rs;
+      for (const CFGElement &e : *b) {
+        auto s = e.getAs<CFGStmt>();
+        if (!s)
+          continue;
+        if (const auto *rs = dyn_cast<ReturnStmt>(s->getStmt()))
+          ce.returnStmt = rs;
+        if (const auto *call = dyn_cast<CallExpr>(s->getStmt()))
+          if (!call->getDirectCallee() && !call->isTypeDependent())
+            ce.afterIndirectCall = true;
+      }
       exits.push_back(ce);
     }
   }

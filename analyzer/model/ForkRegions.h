@@ -23,6 +23,8 @@ struct ChildExit {
   bool leavesFunction = false;            // the child returns from the enclosing function
   const clang::Stmt *lastStmt = nullptr;  // the last statement the child runs before leaving
   const clang::ReturnStmt *returnStmt = nullptr; // the return the child takes, if any
+  // The last block calls through a pointer: the callee may never return (an exec helper).
+  bool afterIndirectCall = false;
 };
 
 class ForkRegion {

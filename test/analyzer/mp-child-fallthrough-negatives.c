@@ -90,3 +90,13 @@ void daemonize(void) {
   if (fork() != 0)
     _exit(0);
 }
+
+// The child hands over to an exec helper through a pointer; the return after it is defensive.
+int run_with(void (*exec_fn)(void *), void *data) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    exec_fn(data);
+    return -1; /* not reached */
+  }
+  return pid > 0 ? 0 : -1;
+}
