@@ -31,6 +31,7 @@ struct CheckArgs {
   unsigned jobs = 0;
   std::string checks = "mp-*";
   bool listChecks = false;
+  bool quiet = false;
   int color = -1; // -1 auto
 };
 
@@ -86,6 +87,8 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.jobs = (unsigned)n;
     } else if (value("--checks", v)) {
       a.checks = v;
+    } else if (s == "--quiet") {
+      a.quiet = true;
     } else if (s == "--list-checks") {
       a.listChecks = true;
     } else if (s == "--color") {
@@ -214,7 +217,7 @@ int checkCommand(const std::vector<std::string> &args) {
   for (std::thread &t : threads)
     t.join();
 
-  if (totalFindings)
+  if (totalFindings && !a.quiet)
     std::fprintf(stderr, "%u warning%s generated.\n", totalFindings, totalFindings == 1 ? "" : "s");
   if (inputErrors)
     return 2;
