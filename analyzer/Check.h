@@ -72,7 +72,13 @@ public:
 protected:
   // Starts a diagnostic for this check; add notes and fix-its to the returned finding.
   Finding &diag(clang::SourceLocation loc, llvm::StringRef message);
-  const CheckOptions &getOptions() const { return options; }
+  // This check's option NAME, stored as "<rule-id>.<NAME>" (as clang-tidy's CheckOptions).
+  std::string option(llvm::StringRef name, llvm::StringRef defaultValue) const {
+    return options.get(id + "." + name.str(), defaultValue);
+  }
+  bool boolOption(llvm::StringRef name, bool defaultValue) const {
+    return options.getBool(id + "." + name.str(), defaultValue);
+  }
   AnalysisContext &ctx() { return *context; }
 
 private:

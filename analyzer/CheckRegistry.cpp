@@ -4,6 +4,7 @@
 #include "checks/ExitInChildCheck.h"
 #include "checks/ForkInLoopCheck.h"
 #include "checks/UncheckedForkCheck.h"
+#include "checks/UnsafeCallAfterForkCheck.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/GlobPattern.h"
@@ -24,6 +25,7 @@ const std::vector<CheckInfo> &allChecks() {
       entry<ChildFallthroughCheck>(),
       entry<ForkInLoopCheck>(),
       entry<ExitInChildCheck>(),
+      entry<UnsafeCallAfterForkCheck>(),
   };
   return checks;
 }

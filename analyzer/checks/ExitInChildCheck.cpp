@@ -65,7 +65,7 @@ private:
 ExitInChildCheck::ExitInChildCheck(const CheckOptions &options)
     : Check(Id, options), maxCallDepth(3) {
   unsigned depth = 0;
-  if (!StringRef(options.get("MaxCallDepth", "3")).getAsInteger(10, depth))
+  if (!StringRef(option("MaxCallDepth", "3")).getAsInteger(10, depth))
     maxCallDepth = depth;
 }
 

@@ -137,6 +137,7 @@ void ForkRegion::run() {
   }
 
   forkReachedByChild = (in[forkBlock->getBlockID()] & OutChild) != 0;
+  forkReachedAtAll = in[forkBlock->getBlockID()] != 0;
   for (const CFGBlock *b : *cfg) {
     if (!b)
       continue;
@@ -207,14 +208,10 @@ std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
   for (const CFGBlock *b : *cfg) {
     if (!b)
       continue;
-    unsigned i = 0;
-    for (const CFGElement &e : *b) {
+    for (const CFGElement &e : *b)
       if (auto s = e.getAs<CFGStmt>())
-        if (isChildOnly(outcomesAt(s->getStmt())) || (b == forkBlock && i > forkIndex &&
-                                                      isChildOnly(in[b->getBlockID()])))
+        if (isChildOnly(outcomesAt(s->getStmt())))
           result.push_back(s->getStmt());
-      ++i;
-    }
   }
   return result;
 }

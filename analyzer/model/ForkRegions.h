@@ -45,6 +45,8 @@ public:
 
   // A child path reaches the fork call again (a loop or goto around the fork).
   bool childReachesForkAgain() const { return forkReachedByChild; }
+  // Some path after the fork (of any outcome) comes back to it: code after it may run before it.
+  bool forkReachedAgain() const { return forkReachedAtAll; }
   const std::vector<ChildExit> &childExits() const { return exits; }
 
 private:
@@ -62,6 +64,7 @@ private:
   std::vector<uint8_t> out; // per block id: outcomes at the terminator (before filtering)
   llvm::DenseMap<const clang::Stmt *, std::pair<unsigned, unsigned>> where; // block id, index
   bool forkReachedByChild = false;
+  bool forkReachedAtAll = false;
   unsigned childOnlyBlocks = 0;
   std::vector<ChildExit> exits;
 };

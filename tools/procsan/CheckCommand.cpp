@@ -12,6 +12,7 @@
 #include "llvm/Support/Threading.h"
 
 #include <atomic>
+#include <map>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -32,6 +33,7 @@ struct CheckArgs {
   std::string checks = "mp-*";
   bool listChecks = false;
   bool quiet = false;
+  std::map<std::string, std::string> options;
   int color = -1; // -1 auto
 };
 
@@ -87,6 +89,13 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.jobs = (unsigned)n;
     } else if (value("--checks", v)) {
       a.checks = v;
+    } else if (value("--check-option", v)) {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || v.find('.') > eq) {
+        error = "--check-option wants RULE.OPTION=VALUE, got '" + v + "'";
+        return false;
+      }
+      a.options[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (s == "--quiet") {
       a.quiet = true;
     } else if (s == "--list-checks") {
@@ -168,6 +177,7 @@ int checkCommand(const std::vector<std::string> &args) {
 
   analyzer::AnalyzerConfig config;
   config.checks = a.checks;
+  config.options = analyzer::CheckOptions(a.options);
   config.color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
   config.resourceDir = analyzer::findResourceDir(selfDirectory());
   if (config.resourceDir.empty())

@@ -1,0 +1,238 @@
+#include "checks/UnsafeCallAfterForkCheck.h"
+
+#include "AnalysisContext.h"
+#include "model/AsyncSignalSafety.h"
+#include "model/ForkRegions.h"
+#include "model/UseIndex.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <set>
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+// Calls that start a thread: the TU is multithreaded (in `auto` mode) when it makes one.
+bool startsThread(const Expr *e) {
+  if (const auto *call = dyn_cast<CallExpr>(e)) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd || !fd->getIdentifier())
+      return false;
+    StringRef name = fd->getName();
+    if (name == "pthread_create" || name == "thrd_create")
+      return true;
+    return name == "async" && fd->isInStdNamespace();
+  }
+  if (const auto *ctor = dyn_cast<CXXConstructExpr>(e)) {
+    const CXXRecordDecl *rd = ctor->getConstructor()->getParent();
+    return rd->isInStdNamespace() && rd->getIdentifier() &&
+           (rd->getName() == "thread" || rd->getName() == "jthread") &&
+           ctor->getNumArgs() > 0 && !ctor->getConstructor()->isCopyOrMoveConstructor();
+  }
+  return false;
+}
+
+// Thread starts in the program's own code (library internals that wrap pthread_create are not
+// calls the program makes).
+class ThreadStarts : public RecursiveASTVisitor<ThreadStarts> {
+public:
+  explicit ThreadStarts(const SourceManager &sm) : sm(sm) {}
+  bool VisitCallExpr(CallExpr *e) { return note(e); }
+  bool VisitCXXConstructExpr(CXXConstructExpr *e) { return note(e); }
+  std::vector<const Expr *> found;
+
+private:
+  bool note(const Expr *e) {
+    if (startsThread(e) && !sm.isInSystemHeader(sm.getExpansionLoc(e->getBeginLoc())))
+      found.push_back(e);
+    return true;
+  }
+  const SourceManager &sm;
+};
+
+// What is unsafe about one expression, or empty when it is fine (or unknown: user code that the
+// caller follows separately).
+std::string unsafeWhat(const Expr *e, const SourceManager &sm) {
+  if (const auto *ne = dyn_cast<CXXNewExpr>(e)) {
+    (void)ne;
+    return "'new' allocates memory (malloc's lock may be held by another thread)";
+  }
+  if (const auto *ctor = dyn_cast<CXXConstructExpr>(e)) {
+    const CXXConstructorDecl *cd = ctor->getConstructor();
+    if (cd->isTrivial() || !isLibraryFunction(cd, sm) || cd->isCopyOrMoveConstructor() ||
+        cd->isDefaultConstructor())
+      return {};
+    return "constructing '" + ctor->getType().getAsString() + "' calls library code that is not "
+                                                                "async-signal-safe";
+  }
+  const auto *call = dyn_cast<CallExpr>(e);
+  if (!call)
+    return {};
+  const FunctionDecl *fd = call->getDirectCallee();
+  if (!fd || !isLibraryFunction(fd, sm) || isAsyncSignalSafe(fd))
+    return {};
+  std::string name = fd->getQualifiedNameAsString();
+  if (isa<CXXOperatorCallExpr>(call) || isa<CXXMemberCallExpr>(call))
+    return "'" + name + "' is library code that is not async-signal-safe";
+  return "'" + name + "' is not async-signal-safe";
+}
+
+struct Chain {
+  std::vector<const Expr *> calls; // from the child's statement down to the unsafe expression
+  std::string what;
+};
+
+// Looks for the first unsafe expression in a user function, following user calls.
+class UnsafeFinder : public RecursiveASTVisitor<UnsafeFinder> {
+public:
+  UnsafeFinder(const SourceManager &sm, unsigned depth, std::set<const FunctionDecl *> &seen)
+      : sm(sm), depth(depth), seen(seen) {}
+  bool shouldVisitImplicitCode() const { return false; }
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+
+  bool VisitExpr(Expr *e) {
+    if (!chain.calls.empty())
+      return false;
+    std::string what = unsafeWhat(e, sm);
+    if (!what.empty()) {
+      chain.calls.push_back(e);
+      chain.what = what;
+      return false;
+    }
+    if (const auto *call = dyn_cast<CallExpr>(e)) {
+      const FunctionDecl *fd = call->getDirectCallee();
+      if (isExecFunction(fd))
+        return false; // the rest of this body runs only if exec failed
+      Chain inner = follow(fd);
+      if (!inner.calls.empty()) {
+        chain.calls.push_back(call);
+        chain.calls.insert(chain.calls.end(), inner.calls.begin(), inner.calls.end());
+        chain.what = inner.what;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Chain follow(const FunctionDecl *fd) {
+    const FunctionDecl *def = nullptr;
+    if (depth == 0 || !fd || !fd->hasBody(def) || !def || isLibraryFunction(def, sm) ||
+        !seen.insert(def).second)
+      return {};
+    UnsafeFinder inner(sm, depth - 1, seen);
+    inner.TraverseStmt(def->getBody());
+    return inner.chain;
+  }
+
+  Chain chain;
+
+private:
+  const SourceManager &sm;
+  unsigned depth;
+  std::set<const FunctionDecl *> &seen;
+};
+
+} // namespace
+
+UnsafeCallAfterForkCheck::UnsafeCallAfterForkCheck(const CheckOptions &options)
+    : Check(Id, options), mode(Mode::Auto), maxCallDepth(3) {
+  std::string m = option("AssumeMultithreaded", "auto");
+  if (m == "always")
+    mode = Mode::Always;
+  else if (m == "never")
+    mode = Mode::Never;
+  unsigned depth = 0;
+  if (!StringRef(option("MaxCallDepth", "3")).getAsInteger(10, depth))
+    maxCallDepth = depth;
+}
+
+void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  if (mode == Mode::Never)
+    return;
+  const SourceManager &sm = ctx.sourceManager();
+  std::vector<const Expr *> threadStarts;
+  if (mode == Mode::Auto) {
+    ThreadStarts finder(sm);
+    finder.TraverseDecl(ctx.ast().getTranslationUnitDecl());
+    threadStarts = finder.found;
+    if (threadStarts.empty())
+      return;
+  }
+  std::set<const Expr *> reported;
+  for (const ForkRegion &region : ctx.forkRegions()) {
+    if (!region.valid() || !region.hasChildOnlyCode())
+      continue;
+    const ForkSite &site = region.site();
+    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+      continue;
+    // Threads started only after this fork, on a path that never comes back to it, do not
+    // exist in the child.
+    const Expr *threadNote = nullptr;
+    if (mode == Mode::Auto) {
+      for (const Expr *t : threadStarts) {
+        bool afterOnly = region.outcomesAt(t) != 0 && !region.forkReachedAgain();
+        if (!afterOnly) {
+          threadNote = t;
+          break;
+        }
+      }
+      if (!threadNote)
+        continue;
+    }
+    SourceLocation firstExec;
+    std::vector<const Stmt *> childStmts = region.childOnlyStatements();
+    for (const Stmt *s : childStmts)
+      if (const auto *call = dyn_cast<CallExpr>(s))
+        if (isExecFunction(call->getDirectCallee()) &&
+            (firstExec.isInvalid() || sm.isBeforeInTranslationUnit(call->getBeginLoc(), firstExec)))
+          firstExec = call->getBeginLoc();
+    std::string forkName = site.callee->getNameAsString() + "()";
+    for (const Stmt *s : childStmts) {
+      const auto *e = dyn_cast<Expr>(s);
+      if (!e || reported.count(e))
+        continue;
+      // After a failed exec the child is on its way to _exit: perror() there is the idiom.
+      if (firstExec.isValid() && sm.isBeforeInTranslationUnit(firstExec, e->getBeginLoc()))
+        continue;
+      Chain chain;
+      std::string what = unsafeWhat(e, sm);
+      if (!what.empty()) {
+        chain.calls.push_back(e);
+        chain.what = what;
+      } else if (const auto *call = dyn_cast<CallExpr>(e)) {
+        std::set<const FunctionDecl *> seen;
+        UnsafeFinder finder(sm, maxCallDepth, seen);
+        Chain inner = finder.follow(call->getDirectCallee());
+        if (!inner.calls.empty()) {
+          chain.calls.push_back(call);
+          chain.calls.insert(chain.calls.end(), inner.calls.begin(), inner.calls.end());
+          chain.what = inner.what;
+        }
+      }
+      if (chain.calls.empty())
+        continue;
+      reported.insert(e);
+      std::string message = chain.calls.size() == 1
+                                ? chain.what
+                                : "this call reaches code that is not async-signal-safe";
+      Finding &f = diag(e->getBeginLoc(), message + " in the child of " + forkName +
+                                              " of a multithreaded process: it can deadlock "
+                                              "on a lock another thread held at the fork");
+      for (size_t i = 1; i < chain.calls.size(); ++i)
+        f.notes.push_back({chain.calls[i]->getBeginLoc(),
+                           i + 1 == chain.calls.size() ? chain.what : "which calls this"});
+      f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
+      if (threadNote)
+        f.notes.push_back({threadNote->getBeginLoc(), "the process starts threads here"});
+    }
+  }
+}
+
+} // namespace analyzer
+} // namespace procsan
