@@ -1,7 +1,9 @@
 #include "checks/UncheckedForkCheck.h"
 
 #include "AnalysisContext.h"
+#include "model/ForkRegions.h"
 #include "model/ForkSites.h"
+#include "model/UseIndex.h"
 
 #include "clang/Basic/SourceManager.h"
 
@@ -13,8 +15,30 @@ namespace analyzer {
 UncheckedForkCheck::UncheckedForkCheck(const CheckOptions &options)
     : Check(Id, options), reportErrorOnlyTests(options.getBool("ReportErrorOnlyTests", true)) {}
 
+namespace {
+
+// What a pid of -1 means to a call that acts on a process, or empty for other calls.
+std::string meaningOfMinusOne(const CallExpr *call, unsigned argIndex) {
+  const FunctionDecl *fd = call->getDirectCallee();
+  if (!fd || !fd->getIdentifier() || argIndex != 0)
+    return {};
+  StringRef name = fd->getName();
+  if (name == "kill" || name == "sigqueue")
+    return name.str() + "(-1, ...) signals every process the user may signal";
+  if (name == "killpg")
+    return "killpg(-1, ...) fails or signals an arbitrary group";
+  if (name == "waitpid" || name == "wait4")
+    return name.str() + "(-1, ...) waits for any child, not this one";
+  if (name == "setpgid")
+    return "setpgid(-1, ...) fails with EINVAL or ESRCH";
+  return {};
+}
+
+} // namespace
+
 void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
+  reportErrorPathUses(ctx);
   for (const ForkSite &site : ctx.forkSites().sites()) {
     // A wrapper hands the pid to its caller; the caller's use is what counts.
     if (site.returned || site.escapes || site.testsChild() || site.childHandledInWrapper)
@@ -50,6 +74,32 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       f.notes.push_back({site.wrappedFork->getBeginLoc(),
                          "'" + site.callee->getNameAsString() + "' returns the result of this " +
                              site.wrappedFork->getDirectCallee()->getNameAsString() + "()"});
+  }
+}
+
+void UncheckedForkCheck::reportErrorPathUses(AnalysisContext &ctx) {
+  const SourceManager &sm = ctx.sourceManager();
+  for (const ForkRegion &region : ctx.forkRegions()) {
+    const ForkSite &site = region.site();
+    // Without any test the whole fork is already reported as unchecked.
+    if (!region.valid() || site.tests.empty() || !site.storage)
+      continue;
+    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+      continue;
+    for (const Expr *ref : ctx.uses().referencesTo(site.storage)) {
+      ValueUse use = classifyUse(ctx.ast(), ref);
+      if (use.kind != ValueUse::Argument)
+        continue;
+      std::string meaning = meaningOfMinusOne(use.call, use.argIndex);
+      if (meaning.empty() || !(region.outcomesAt(use.call) & OutError))
+        continue;
+      Finding &f = diag(use.call->getBeginLoc(),
+                        "when " + site.callee->getNameAsString() + "() fails, '" +
+                            site.storage->getNameAsString() + "' is -1 here and " + meaning);
+      f.notes.push_back({site.call->getBeginLoc(), "the error path of this " +
+                                                       site.callee->getNameAsString() +
+                                                       "() is not handled before"});
+    }
   }
 }
 

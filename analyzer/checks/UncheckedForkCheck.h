@@ -18,6 +18,8 @@ public:
   void checkTranslationUnit(AnalysisContext &ctx) override;
 
 private:
+  // The -1 of a failed fork reaching kill/waitpid/... as if it were a process.
+  void reportErrorPathUses(AnalysisContext &ctx);
   bool reportErrorOnlyTests;
 };
 

@@ -37,7 +37,8 @@ void assigned_in_condition(void) {
     child_main();
     _exit(0);
   }
-  waitpid(pid, NULL, 0);
+  if (pid > 0)
+    waitpid(pid, NULL, 0);
 }
 
 void not_pid(void) {
@@ -55,7 +56,7 @@ void daemonize(void) {
 
 void ternary(void) {
   pid_t pid = fork();
-  pid ? (void)waitpid(pid, NULL, 0) : _exit(0);
+  pid > 0 ? (void)waitpid(pid, NULL, 0) : _exit(0);
 }
 
 void retry_on_eagain(void) {
