@@ -81,8 +81,10 @@ void UncheckedForkCheck::reportErrorPathUses(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
-    // Without any test the whole fork is already reported as unchecked.
-    if (!region.valid() || site.tests.empty() || !site.storage)
+    // Without any test the whole fork is already reported as unchecked. A program that tests
+    // for -1 handles it, even when the handler is a function the model cannot see end
+    // (`if (pid == -1) fatal(...)` with fatal() defined elsewhere).
+    if (!region.valid() || site.tests.empty() || !site.storage || site.testsError())
       continue;
     if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
       continue;
