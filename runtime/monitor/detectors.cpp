@@ -8,6 +8,12 @@ namespace monitor {
 const std::vector<Detector> &allDetectors() {
   static const std::vector<Detector> detectors = {
       {"mp-lost-crash", "a process crashed or failed and nobody noticed", detectLostCrash},
+      {"mp-unreaped-child", "a parent exited without waiting for its child", detectUnreapedChild},
+      {"mp-fork-with-threads", "a fork while other threads ran, without exec in the child",
+       detectForkWithThreads},
+      {"mp-fork-pending-stdio", "a fork while stdio buffers held output the child flushed again",
+       detectForkPendingStdio},
+      {"mp-leaked-ipc", "named IPC objects left behind when the tree exited", detectLeakedIpc},
   };
   return detectors;
 }
@@ -27,7 +33,175 @@ const SignalDelivery *crashRecordFor(const Process &p) {
   return nullptr;
 }
 
+// The crash rule already covers an abnormal death nobody reaped.
+bool lostCrashApplies(const SessionModel &model, const Process &p) {
+  return p.exit.abnormal() && p.reapedBy <= 0 &&
+         !(p.exit.signaled && model.signalSentByTree(p.pid, p.exit.signal));
+}
+
+bool inSession(const SessionModel &model, const Process *p) {
+  for (int depth = 0; p && depth < 64; ++depth) {
+    if (p->startedSession)
+      return true;
+    p = model.find(p->ppid);
+  }
+  return false;
+}
+
+FindingEvent forkEvent(const SessionModel &model, const Process &child, const std::string &what) {
+  FindingEvent e;
+  e.pid = child.ppid;
+  e.what = what;
+  if (const ForkRecord *f = model.forkOf(child.pid)) {
+    e.tid = f->tid;
+    e.stack = f->stack;
+  }
+  return e;
+}
+
 } // namespace
+
+void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
+  for (const auto &entry : model.processes()) {
+    const Process &p = entry.second;
+    if (p.pid == model.rootPid())
+      continue;
+    const Process *parent = model.find(p.ppid);
+    if (!parent || !parent->traced || !parent->exit.known || p.reapedBy == parent->pid ||
+        p.reapedBy > 0)
+      continue;
+    // Daemons detach on purpose (setsid in them or in the process that forked them).
+    if (inSession(model, &p) || lostCrashApplies(model, p))
+      continue;
+    bool endedFirst = p.endNs != 0 && p.endNs < parent->endNs &&
+                      (p.ranExitHandlers || p.calledUnderscoreExit || !p.signals.empty());
+    bool zombie = p.reapedBy == kReapedByMonitor && endedFirst;
+    bool orphan = p.stillRunning || (p.reapedBy == kReapedByMonitor && !endedFirst);
+    // Ended but reaped by nobody: the kernel discarded it (SIGCHLD ignored, SA_NOCLDWAIT).
+    if (!zombie && !orphan)
+      continue;
+    Finding f;
+    f.rule = "mp-unreaped-child";
+    f.severity = "warning";
+    f.processes = {p.pid, parent->pid};
+    if (zombie)
+      f.message = describeProcess(p) + " " + p.exit.describe() + " but its parent, " +
+                  describeProcess(*parent) + ", never waited for it: it stayed a zombie and its "
+                                             "status was lost";
+    else
+      f.message = describeProcess(p) + " was still running when its parent, " +
+                  describeProcess(*parent) + ", exited without waiting for it";
+    f.events.push_back(forkEvent(model, p, "started by pid " + std::to_string(parent->pid)));
+    FindingEvent end;
+    end.pid = parent->pid;
+    end.what = "pid " + std::to_string(parent->pid) + " " + parent->exit.describe() +
+               (p.reapedBy == kReapedByMonitor ? "; procsan reaped the child"
+                                               : "; the child was never reaped");
+    f.events.push_back(std::move(end));
+    out.push_back(std::move(f));
+  }
+}
+
+void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out) {
+  for (const auto &entry : model.processes()) {
+    const Process &parent = entry.second;
+    std::vector<uint64_t> reportedSites;
+    for (const ForkRecord &fr : parent.forks) {
+      const Process *child = model.find(fr.child);
+      if (fr.threads <= 1 || !child || !child->traced || child->execed())
+        continue;
+      uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
+      bool seen = false;
+      for (uint64_t s : reportedSites)
+        seen |= s == site;
+      if (seen)
+        continue; // one finding per fork site of a process
+      reportedSites.push_back(site);
+      Finding f;
+      f.rule = "mp-fork-with-threads";
+      f.severity = "warning";
+      f.processes = {parent.pid, child->pid};
+      f.message = describeProcess(parent) + " forked " + describeProcess(*child) + " while " +
+                  std::to_string(fr.threads - 1) + " other thread" +
+                  (fr.threads == 2 ? " was" : "s were") +
+                  " running, and the child went on without exec: locks those threads held "
+                  "stay locked in the child";
+      FindingEvent e;
+      e.pid = parent.pid;
+      e.tid = fr.tid;
+      e.what = "fork in pid " + std::to_string(parent.pid) +
+               (fr.otherThreads.empty() ? "" : "; other threads: " + fr.otherThreads);
+      e.stack = fr.stack;
+      f.events.push_back(std::move(e));
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out) {
+  for (const auto &entry : model.processes()) {
+    const Process &parent = entry.second;
+    std::vector<uint64_t> reportedSites;
+    for (const ForkRecord &fr : parent.forks) {
+      const Process *child = model.find(fr.child);
+      long pending = fr.stdoutPending + fr.stderrPending;
+      // Only a child that flushes its copy (exit(), return from main) duplicates the output.
+      if (pending <= 0 || !child || !child->traced || child->execed() || !child->ranExitHandlers)
+        continue;
+      uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
+      bool seen = false;
+      for (uint64_t s : reportedSites)
+        seen |= s == site;
+      if (seen)
+        continue;
+      reportedSites.push_back(site);
+      Finding f;
+      f.rule = "mp-fork-pending-stdio";
+      f.severity = "warning";
+      f.processes = {parent.pid, child->pid};
+      std::string where = fr.stdoutPending > 0 && fr.stderrPending > 0
+                              ? "stdout and stderr"
+                              : (fr.stdoutPending > 0 ? "stdout" : "stderr");
+      f.message = describeProcess(parent) + " forked while " + where + " held " +
+                  std::to_string(pending) + " unflushed byte" + (pending == 1 ? "" : "s") +
+                  "; " + describeProcess(*child) +
+                  " flushed its copy when it exited, so that output appears twice";
+      FindingEvent e;
+      e.pid = parent.pid;
+      e.tid = fr.tid;
+      e.what = "fork in pid " + std::to_string(parent.pid) + " with unflushed " + where;
+      e.stack = fr.stack;
+      f.events.push_back(std::move(e));
+      FindingEvent c;
+      c.pid = child->pid;
+      c.what = "pid " + std::to_string(child->pid) +
+               " ended through exit() (atexit handlers and stdio flush) instead of _exit()";
+      f.events.push_back(std::move(c));
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
+  for (const IpcObject &o : model.ipcObjects()) {
+    if (!o.stillPresent)
+      continue;
+    Finding f;
+    f.rule = "mp-leaked-ipc";
+    f.severity = "warning";
+    f.processes = {o.creator};
+    const Process *creator = model.find(o.creator);
+    f.message = std::string(ipcKindName(o.kind)) + " '" + o.name + "' created by " +
+                (creator ? describeProcess(*creator) : "pid " + std::to_string(o.creator)) +
+                " still exists after the program ended: nobody unlinked it";
+    FindingEvent e;
+    e.pid = o.creator;
+    e.what = "created here";
+    e.stack = o.stack;
+    f.events.push_back(std::move(e));
+    out.push_back(std::move(f));
+  }
+}
 
 void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
   const ExitInfo &root = model.rootExit();

@@ -22,6 +22,14 @@ const std::vector<Detector> &allDetectors();
 
 // mp-lost-crash: a process died abnormally and nobody in the program noticed.
 void detectLostCrash(const SessionModel &model, std::vector<Finding> &out);
+// mp-unreaped-child: a parent exited without waiting for a child (zombie or orphan).
+void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out);
+// mp-fork-with-threads: a fork while other threads ran, and the child ran on without exec.
+void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out);
+// mp-fork-pending-stdio: a fork while stdio buffers held output the child flushed again.
+void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out);
+// mp-leaked-ipc: named IPC objects the tree created and left behind.
+void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out);
 
 } // namespace monitor
 } // namespace procsan

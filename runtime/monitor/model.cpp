@@ -1,5 +1,6 @@
 #include "monitor/model.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <sys/wait.h>
@@ -34,6 +35,55 @@ std::string signalName(int sig) {
   if (abbrev)
     return std::string("SIG") + abbrev;
   return "signal " + std::to_string(sig);
+}
+
+bool isRuntimeModule(const std::string &path) {
+  const std::string name = "libprocsan-rt.so";
+  return path.size() >= name.size() &&
+         path.compare(path.size() - name.size(), name.size(), name) == 0;
+}
+
+const char *ipcKindName(int kind) {
+  switch (kind) {
+  case trace::IpcShm:
+    return "shared memory object";
+  case trace::IpcSem:
+    return "named semaphore";
+  case trace::IpcMq:
+    return "message queue";
+  default:
+    return "IPC object";
+  }
+}
+
+void SessionModel::finish() {
+  // Creations and unlinks come from different logs: replay them in time order.
+  std::stable_sort(ipcEvents_.begin(), ipcEvents_.end(),
+                   [](const IpcEvent &a, const IpcEvent &b) { return a.timeNs < b.timeNs; });
+  ipc_.clear();
+  for (IpcEvent &e : ipcEvents_) {
+    IpcObject *live = nullptr;
+    for (IpcObject &o : ipc_)
+      if (o.kind == e.object.kind && o.name == e.object.name && !o.unlinked)
+        live = &o;
+    if (e.create && !live)
+      ipc_.push_back(e.object);
+    else if (!e.create && live)
+      live->unlinked = true;
+  }
+}
+
+const ForkRecord *SessionModel::forkOf(int child) const {
+  const Process *c = find(child);
+  if (!c)
+    return nullptr;
+  const Process *parent = find(c->ppid);
+  if (!parent)
+    return nullptr;
+  for (const ForkRecord &f : parent->forks)
+    if (f.child == child)
+      return &f;
+  return nullptr;
 }
 
 std::string Process::commandLine() const {
@@ -107,6 +157,21 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
           child.ppid = log.pid;
       }
       break;
+    case trace::EvExit:
+      if (r.args[1] == trace::ExitExit || r.args[1] == trace::ExitAtexit)
+        p.ranExitHandlers = true;
+      else
+        p.calledUnderscoreExit = true;
+      break;
+    case trace::EvSetsid:
+      if (r.args[0] >= 0)
+        p.startedSession = true;
+      break;
+    case trace::EvIpcUnlink:
+      if (r.args[1] == 0)
+        ipcEvents_.push_back(IpcEvent{r.timeNs, false, IpcObject{(int)r.args[0], r.text, log.pid,
+                                                                 r.timeNs, {}, false, false}});
+      break;
     default:
       break;
     }
@@ -124,7 +189,39 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   }
   p.modules = modules;
   // Stacks are resolved once this image's modules are known.
+  auto stackOf = [&](const trace::DecodedRecord &r) {
+    Stack st;
+    for (size_t i = 0; i < r.frames.size(); ++i) {
+      Frame f = frameFor(p, r.frames[i]);
+      f.returnAddress = i > 0;
+      // The runtime's own frames (the interceptor, the recorder) are noise to the user.
+      if (st.frames.empty() && isRuntimeModule(f.module))
+        continue;
+      st.frames.push_back(std::move(f));
+    }
+    return st;
+  };
   for (const trace::DecodedRecord &r : log.records) {
+    if (r.kind == trace::EvFork && r.args[0] > 0) {
+      ForkRecord f;
+      f.child = (int)r.args[0];
+      f.tid = (int)r.tid;
+      f.timeNs = r.timeNs;
+      f.threads = (int)r.args[2];
+      f.stdoutPending = (long)r.args[3];
+      f.stderrPending = (long)r.args[4];
+      f.otherThreads = r.text;
+      f.stack = stackOf(r);
+      p.forks.push_back(std::move(f));
+    } else if (r.kind == trace::EvIpcCreate) {
+      IpcObject o;
+      o.kind = (int)r.args[0];
+      o.name = r.text;
+      o.creator = log.pid;
+      o.timeNs = r.timeNs;
+      o.stack = stackOf(r);
+      ipcEvents_.push_back(IpcEvent{r.timeNs, true, std::move(o)});
+    }
     if (r.kind != trace::EvSignal)
       continue;
     SignalDelivery s;
@@ -134,10 +231,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     s.senderPid = (int)r.args[2];
     s.faultAddress = (uint64_t)r.args[3];
     s.timeNs = r.timeNs;
-    for (size_t i = 0; i < r.frames.size(); ++i) {
-      s.stack.frames.push_back(frameFor(p, r.frames[i]));
-      s.stack.frames.back().returnAddress = i > 0;
-    }
+    s.stack = stackOf(r);
     p.signals.push_back(std::move(s));
   }
 }
@@ -168,6 +262,8 @@ void SessionModel::noteReapedByMonitor(int pid, int waitStatus) {
   p.exit = ExitInfo::fromWaitStatus(waitStatus);
   p.reapedBy = kReapedByMonitor;
 }
+
+void SessionModel::noteStillRunning(int pid) { get(pid).stillRunning = true; }
 
 bool SessionModel::signalSentByTree(int pid, int signal) const {
   for (const KillEvent &k : kills_) {

@@ -56,6 +56,28 @@ struct SignalDelivery {
   Stack stack;
 };
 
+struct ForkRecord {
+  int child = 0;
+  int tid = 0;
+  uint64_t timeNs = 0;
+  int threads = 0;            // threads of the parent at the fork (1: only the forking one)
+  std::string otherThreads;   // "tid:name ..." of the others
+  long stdoutPending = 0;     // bytes in the parent's stdout buffer at the fork
+  long stderrPending = 0;
+  Stack stack;
+};
+
+// A named IPC object created (O_CREAT) by a process of the tree.
+struct IpcObject {
+  int kind = 0; // trace::IpcKind
+  std::string name;
+  int creator = 0;
+  uint64_t timeNs = 0;
+  Stack stack;
+  bool unlinked = false;     // some process of the tree unlinked it afterwards
+  bool stillPresent = false; // found in the system when the tree was gone
+};
+
 struct Process {
   int pid = 0;
   int ppid = 0;
@@ -67,6 +89,12 @@ struct Process {
   ExitInfo exit;
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
   std::vector<SignalDelivery> signals;
+  std::vector<ForkRecord> forks; // children this process forked
+  bool ranExitHandlers = false;  // exit() or a return from main: atexit handlers, stdio flush
+  bool calledUnderscoreExit = false;
+  bool startedSession = false;   // setsid(): a daemon detaching on purpose
+  bool stillRunning = false;     // alive when procsan stopped watching the tree
+  bool execed() const { return execChain.size() > 1; }
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
   std::string commandLine() const;
@@ -82,8 +110,11 @@ struct KillEvent {
 class SessionModel {
 public:
   void addLog(const trace::DecodedLog &log);
+  // After the last log: orders what several logs say about shared objects.
+  void finish();
   void setRoot(int pid, int waitStatus);
   void noteReapedByMonitor(int pid, int waitStatus);
+  void noteStillRunning(int pid);
 
   // Resolves a pc of process pid to its module (frames of the same process image).
   Frame frameFor(const Process &p, uint64_t pc) const;
@@ -91,6 +122,10 @@ public:
   const std::map<int, Process> &processes() const { return processes_; }
   std::map<int, Process> &processes() { return processes_; }
   const std::vector<KillEvent> &kills() const { return kills_; }
+  std::vector<IpcObject> &ipcObjects() { return ipc_; }
+  const std::vector<IpcObject> &ipcObjects() const { return ipc_; }
+  // The fork record of a child in its parent, if the parent was traced.
+  const ForkRecord *forkOf(int child) const;
   int rootPid() const { return rootPid_; }
   const ExitInfo &rootExit() const { return rootExit_; }
   const Process *find(int pid) const;
@@ -103,11 +138,20 @@ private:
   Process &get(int pid);
   std::map<int, Process> processes_;
   std::vector<KillEvent> kills_;
+  std::vector<IpcObject> ipc_;
+  struct IpcEvent {
+    uint64_t timeNs;
+    bool create;
+    IpcObject object;
+  };
+  std::vector<IpcEvent> ipcEvents_;
   int rootPid_ = 0;
   ExitInfo rootExit_;
 };
 
 std::string signalName(int sig);
+const char *ipcKindName(int kind); // "shared memory", "semaphore", "message queue"
+bool isRuntimeModule(const std::string &path); // libprocsan-rt.so itself
 
 } // namespace monitor
 } // namespace procsan

@@ -28,7 +28,8 @@ struct State {
   trace::FileHeader *header;
   trace::Record *records;
   uint32_t capacity;
-  uintptr_t modulesSeen[kMaxModules]; // map start addresses already written to this log
+  uintptr_t moduleStart[kMaxModules]; // mappings already written to this log
+  uintptr_t moduleEnd[kMaxModules];
   int nModules;
 };
 
@@ -157,9 +158,21 @@ uint64_t parseHex(const char *&p, const char *end) {
 
 bool moduleSeen(uintptr_t start) {
   for (int i = 0; i < gState.nModules; ++i)
-    if (gState.modulesSeen[i] == start)
+    if (gState.moduleStart[i] == start)
       return true;
   return false;
+}
+
+// True when every pc lies in a mapping this log already describes: no need to read the maps.
+bool allCovered(const uint64_t *pcs, int n) {
+  for (int i = 0; i < n; ++i) {
+    bool in = false;
+    for (int m = 0; m < gState.nModules && !in; ++m)
+      in = pcs[i] >= gState.moduleStart[m] && pcs[i] < gState.moduleEnd[m];
+    if (!in)
+      return false;
+  }
+  return true;
 }
 
 // One line of /proc/self/maps: "start-end perms offset dev inode   path".
@@ -190,8 +203,10 @@ void considerMapsLine(const char *line, const char *end, const uint64_t *pcs, in
   size_t len = (size_t)(end - path) < sizeof(text) - 1 ? (size_t)(end - path) : sizeof(text) - 1;
   memcpy(text, path, len);
   text[len] = 0;
-  if (gState.nModules < kMaxModules)
-    gState.modulesSeen[gState.nModules++] = start;
+  if (gState.nModules < kMaxModules) {
+    gState.moduleStart[gState.nModules] = start;
+    gState.moduleEnd[gState.nModules++] = stop;
+  }
   record(
       Event{trace::EvModule, {(int64_t)start, (int64_t)stop, (int64_t)offset, 0, 0, 0}, text, 0});
 }
@@ -199,6 +214,8 @@ void considerMapsLine(const char *line, const char *end, const uint64_t *pcs, in
 // Writes EvModule records for the mappings that hold the given pcs, so the monitor can
 // symbolize them after the process is gone.
 void recordModulesFor(const uint64_t *pcs, int n) {
+  if (allCovered(pcs, n))
+    return;
   int fd = rawOpen("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     return;
@@ -326,3 +343,12 @@ void afterForkInChild(pid_t parent) {
 
 // Runs when the library is loaded, before the program's main.
 __attribute__((constructor)) static void procsanRuntimeInit() { procsan::rt::ensureInit(); }
+
+// Runs during exit() processing (also after a return from main), never after _exit: tells the
+// monitor that this image ran its exit handlers and flushed its stdio buffers.
+__attribute__((destructor)) static void procsanRuntimeFini() {
+  procsan::rt::record(procsan::rt::Event{procsan::trace::EvExit,
+                                         {0, procsan::trace::ExitAtexit, 0, 0, 0, 0},
+                                         nullptr,
+                                         0});
+}

@@ -23,7 +23,9 @@ enum EventKind : uint16_t {
   EvNone = 0,         // slot reserved but not (yet) committed
   EvProcessStart = 1, // a0=pid a1=ppid a2=1 if started by fork in a traced parent; text=exe
   EvArgv = 2,         // a0=chunk index a1=byte count; text=NUL-separated argv bytes
-  EvFork = 3,         // in the parent: a0=child pid (or -1) a1=errno; frames=stack at fork
+  EvFork = 3,         // in the parent: a0=child pid (or -1) a1=errno a2=threads of the parent
+                      // a3/a4=bytes pending in stdout/stderr; text=other threads "tid:name ...";
+                      // frames=stack at fork
   EvWaitResult = 4,   // a0=reaped pid a1=raw status a2=options a3=1 if reaped (not WNOWAIT)
   EvKill = 5,         // a0=target a1=signal a2=result a3=api (KillApi)
   EvSignal = 6,       // crash signal delivered: a0=sig a1=si_code a2=si_pid a3=fault addr
@@ -31,11 +33,15 @@ enum EventKind : uint16_t {
   EvExit = 8,         // a0=exit code a1=api (ExitApi)
   EvExec = 9,         // a0=0 before exec; text=path
   EvExecFailed = 10,  // a0=errno
+  EvIpcCreate = 11,   // a0=IpcKind a1=oflag a2=1 if it created the object; text=name; frames
+  EvIpcUnlink = 12,   // a0=IpcKind a1=result; text=name
+  EvSetsid = 13,      // a0=result (the new session id)
   EvKindCount
 };
 
 enum KillApi : int64_t { KillKill = 0, KillKillpg = 1, KillSigqueue = 2 };
-enum ExitApi : int64_t { ExitExit = 0, ExitUnderscore = 1, ExitQuick = 2 };
+enum ExitApi : int64_t { ExitExit = 0, ExitUnderscore = 1, ExitQuick = 2, ExitAtexit = 3 };
+enum IpcKind : int64_t { IpcShm = 0, IpcSem = 1, IpcMq = 2 };
 
 struct FileHeader {
   uint32_t magic;

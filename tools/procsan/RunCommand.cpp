@@ -36,6 +36,7 @@ struct RunOptions {
   int exitcode = -1; // -1: pass the program's status through
   std::set<std::string> rules;
   bool keepSession = false;
+  bool cleanup = false;
   std::vector<std::string> program;
 };
 
@@ -48,7 +49,8 @@ void runUsage(FILE *to) {
                    "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
                    "  --exitcode=N           exit with N when findings were reported\n"
                    "  --rules=ID[,ID...]     report only these rules\n"
-                   "  --keep-session         keep the trace directory and print its path\n");
+                   "  --keep-session         keep the trace directory and print its path\n"
+                   "  --cleanup              unlink named IPC objects the tree leaked\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
@@ -115,6 +117,8 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
           break;
         start = comma + 1;
       }
+    } else if (a == "--cleanup") {
+      o.cleanup = true;
     } else if (a == "--keep-session") {
       o.keepSession = true;
     } else if (a == "--help" || a == "-h") {
@@ -197,6 +201,37 @@ const int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGU
   ssize_t ignored = write(errorPipe, &err, sizeof(err));
   (void)ignored;
   _exit(err == ENOENT ? 127 : 126);
+}
+
+// Where Linux shows a named IPC object: POSIX shm and semaphores in /dev/shm, queues in
+// /dev/mqueue (when mounted).
+std::string ipcPath(int kind, const std::string &name) {
+  std::string base = name.size() > 0 && name[0] == '/' ? name.substr(1) : name;
+  if (base.empty() || base.find('/') != std::string::npos)
+    return "";
+  switch (kind) {
+  case trace::IpcShm:
+    return "/dev/shm/" + base;
+  case trace::IpcSem:
+    return "/dev/shm/sem." + base;
+  case trace::IpcMq:
+    return "/dev/mqueue/" + base;
+  default:
+    return "";
+  }
+}
+
+void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
+  for (monitor::IpcObject &obj : model.ipcObjects()) {
+    std::string path = ipcPath(obj.kind, obj.name);
+    struct stat st;
+    obj.stillPresent = !path.empty() && lstat(path.c_str(), &st) == 0;
+    if (!obj.stillPresent || !cleanup)
+      continue;
+    if (unlink(path.c_str()) == 0)
+      std::fprintf(stderr, "procsan run: removed leaked %s '%s'\n",
+                   monitor::ipcKindName(obj.kind), obj.name.c_str());
+  }
 }
 
 int shellStatus(int status) {
@@ -329,7 +364,23 @@ int runCommand(const std::vector<std::string> &args) {
     model.addLog(log);
   for (const auto &o2 : orphansReaped)
     model.noteReapedByMonitor(o2.first, o2.second);
+  // Traced processes that outlived the watch (daemons, stragglers past --hang-timeout).
+  for (const auto &entry : model.processes()) {
+    const monitor::Process &p = entry.second;
+    if (p.traced && !p.exit.known && p.pid != root && kill(p.pid, 0) == 0) {
+      char path[64];
+      snprintf(path, sizeof(path), "/proc/%d/stat", p.pid);
+      std::ifstream stat(path);
+      std::string line;
+      std::getline(stat, line);
+      size_t close = line.rfind(')');
+      if (close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z')
+        model.noteStillRunning(p.pid);
+    }
+  }
   model.setRoot(root, rootStatus);
+  model.finish();
+  probeIpcObjects(model, o.cleanup);
 
   std::vector<monitor::Finding> findings;
   for (const monitor::Detector &d : monitor::allDetectors())
