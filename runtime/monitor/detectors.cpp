@@ -71,7 +71,8 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
         p.reapedBy > 0)
       continue;
     // Daemons detach on purpose (setsid in them or in the process that forked them).
-    if (inSession(model, &p) || lostCrashApplies(model, p))
+    if (inSession(model, &p) || lostCrashApplies(model, p) || p.killedByMonitor ||
+        parent->killedByMonitor)
       continue;
     bool endedFirst = p.endNs != 0 && p.endNs < parent->endNs &&
                       (p.ranExitHandlers || p.calledUnderscoreExit || !p.signals.empty());

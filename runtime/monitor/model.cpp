@@ -265,6 +265,11 @@ void SessionModel::noteReapedByMonitor(int pid, int waitStatus) {
 
 void SessionModel::noteStillRunning(int pid) { get(pid).stillRunning = true; }
 
+void SessionModel::noteKilledByMonitor(int pid, int signal) {
+  get(pid).killedByMonitor = true;
+  kills_.push_back(KillEvent{kMonitorPid, pid, signal, 0});
+}
+
 bool SessionModel::signalSentByTree(int pid, int signal) const {
   for (const KillEvent &k : kills_) {
     if (k.sender == pid || k.signal != signal)

@@ -45,6 +45,7 @@ struct ExitInfo {
 };
 
 constexpr int kReapedByMonitor = -1;
+constexpr int kMonitorPid = -1; // the sender of the kills procsan makes itself
 
 struct SignalDelivery {
   int tid = 0;
@@ -94,6 +95,7 @@ struct Process {
   bool calledUnderscoreExit = false;
   bool startedSession = false;   // setsid(): a daemon detaching on purpose
   bool stillRunning = false;     // alive when procsan stopped watching the tree
+  bool killedByMonitor = false;  // procsan ended it (--on-hang=kill)
   bool execed() const { return execChain.size() > 1; }
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
@@ -115,6 +117,8 @@ public:
   void setRoot(int pid, int waitStatus);
   void noteReapedByMonitor(int pid, int waitStatus);
   void noteStillRunning(int pid);
+  // procsan ended a stuck tree: these deaths are deliberate, not crashes or leaks.
+  void noteKilledByMonitor(int pid, int signal);
 
   // Resolves a pc of process pid to its module (frames of the same process image).
   Frame frameFor(const Process &p, uint64_t pc) const;

@@ -38,7 +38,7 @@ std::string renderFrame(size_t index, const Frame &f) {
 
 } // namespace
 
-std::string renderText(const std::vector<Finding> &findings, bool color) {
+std::string renderText(const std::vector<Finding> &findings, bool color, bool summary) {
   const char *bold = color ? "\033[1m" : "";
   const char *red = color ? "\033[1;31m" : "";
   const char *reset = color ? "\033[0m" : "";
@@ -52,7 +52,7 @@ std::string renderText(const std::vector<Finding> &findings, bool color) {
         out += renderFrame(i, e.stack.frames[i]);
     }
   }
-  if (!findings.empty())
+  if (summary && !findings.empty())
     out += "procsan: " + std::to_string(findings.size()) +
            (findings.size() == 1 ? " finding\n" : " findings\n");
   return out;

@@ -40,7 +40,8 @@ public:
 
 void symbolizeFindings(std::vector<Finding> &findings, Symbolizer &symbolizer);
 
-std::string renderText(const std::vector<Finding> &findings, bool color);
+// Text for stderr; with summary, a closing "procsan: N findings" line.
+std::string renderText(const std::vector<Finding> &findings, bool color, bool summary = true);
 std::string renderJson(const RunInfo &run, const SessionModel &model,
                        const std::vector<Finding> &findings);
 

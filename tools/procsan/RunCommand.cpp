@@ -2,6 +2,8 @@
 // subreaper, passes signals and the exit status through, and reports what the detectors find.
 #include "Commands.h"
 #include "monitor/detectors.h"
+#include "monitor/hang.h"
+#include "monitor/procfs.h"
 #include "monitor/model.h"
 #include "trace/reader.h"
 
@@ -44,8 +46,10 @@ void runUsage(FILE *to) {
   std::fprintf(to, "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
                    "  --format=text|json     report format for --output (stderr is always text)\n"
                    "  --output=FILE          also write the report to FILE\n"
-                   "  --hang-timeout=SECONDS how long to wait for the tree after PROGRAM exits "
-                   "(default 5)\n"
+                   "  --hang-timeout=SECONDS how long a stuck state must last before it is "
+                   "reported;\n"
+                   "                         also how long to wait for descendants after PROGRAM "
+                   "exits (default 5)\n"
                    "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
                    "  --exitcode=N           exit with N when findings were reported\n"
                    "  --rules=ID[,ID...]     report only these rules\n"
@@ -242,6 +246,56 @@ int shellStatus(int status) {
   return 1;
 }
 
+// Reads the session's logs into a model, with what the wrapper itself saw.
+void loadModel(monitor::SessionModel &model, const std::string &session,
+               const std::vector<std::pair<int, int>> &orphansReaped,
+               const std::vector<int> &killedByMonitor, bool warn) {
+  std::vector<std::string> readErrors;
+  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors);
+  if (warn)
+    for (const std::string &e : readErrors)
+      std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
+  for (const trace::DecodedLog &log : logs)
+    model.addLog(log);
+  for (const auto &o : orphansReaped)
+    model.noteReapedByMonitor(o.first, o.second);
+  for (int pid : killedByMonitor)
+    model.noteKilledByMonitor(pid, SIGKILL);
+}
+
+// Watches the live tree for lack of progress: no CPU time used, no process started or ended,
+// nothing runnable, for --hang-timeout seconds. /proc is read four times a second, the fd tables
+// and logs only when the tree looks stuck.
+struct HangWatch {
+  double idleSince = 0;
+  uint64_t idleCpu = 0;
+  std::set<int> pids;
+  bool diagnosed = false;
+
+  // Returns the idle time so far (0 when the tree moved).
+  double sample(const monitor::TreeSnapshot &tree, double now) {
+    std::set<int> current;
+    bool running = false;
+    for (const auto &e : tree.processes) {
+      current.insert(e.first);
+      for (const monitor::ThreadSnapshot &t : e.second.threads)
+        running |= t.state == 'R';
+    }
+    uint64_t cpu = tree.cpuTicks();
+    double elapsed = now - idleSince;
+    // Periodic wake-ups (a pool's housekeeping thread) may use up to 2% of a CPU.
+    uint64_t allowance = 2 + (uint64_t)(elapsed * 2);
+    if (idleSince == 0 || running || current != pids || cpu > idleCpu + allowance) {
+      idleSince = now;
+      idleCpu = cpu;
+      pids = current;
+      diagnosed = false;
+      return 0;
+    }
+    return now - idleSince;
+  }
+};
+
 } // namespace
 
 int runCommand(const std::vector<std::string> &args) {
@@ -304,6 +358,10 @@ int runCommand(const std::vector<std::string> &args) {
   close(errorPipe[0]);
 
   monitor::SessionModel model;
+  HangWatch watch;
+  std::vector<monitor::Finding> hangFindings;
+  std::vector<int> killedByMonitor;
+  bool hangKilled = false;
   bool rootDone = false;
   int rootStatus = 0;
   double rootDoneAt = 0;
@@ -332,8 +390,36 @@ int runCommand(const std::vector<std::string> &args) {
       if (monotonicSeconds() - rootDoneAt >= o.hangTimeout)
         break; // descendants that outlive the program are left running
     }
+    if (!rootDone && !hangKilled && !execFailed) {
+      double now = monotonicSeconds();
+      monitor::TreeSnapshot tree = monitor::readTree(root, getpid());
+      double idle = watch.sample(tree, now);
+      if (idle >= o.hangTimeout && !watch.diagnosed) {
+        watch.diagnosed = true;
+        monitor::readFds(tree);
+        monitor::SessionModel live;
+        loadModel(live, session, orphansReaped, killedByMonitor, false);
+        live.finish();
+        std::vector<monitor::Finding> found = monitor::diagnoseHang(tree, live, idle);
+        if (!found.empty()) {
+          std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
+          monitor::symbolizeFindings(found, *symbolizer);
+          std::fputs(monitor::renderText(found, isatty(STDERR_FILENO), false).c_str(), stderr);
+          hangFindings.insert(hangFindings.end(), found.begin(), found.end());
+          if (o.onHang == "kill") {
+            std::fprintf(stderr, "procsan run: the tree is stuck; killing it (--on-hang=report "
+                                 "keeps it running)\n");
+            for (const auto &e : tree.processes) {
+              killedByMonitor.push_back(e.first);
+              kill(e.first, SIGKILL);
+            }
+            hangKilled = true;
+          }
+        }
+      }
+    }
     struct pollfd pfd = {sfd, POLLIN, 0};
-    int r = poll(&pfd, 1, rootDone ? 50 : 1000);
+    int r = poll(&pfd, 1, rootDone ? 50 : 250);
     if (r > 0) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -356,14 +442,7 @@ int runCommand(const std::vector<std::string> &args) {
     return execErr == ENOENT ? 127 : 126;
   }
 
-  std::vector<std::string> readErrors;
-  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors);
-  for (const std::string &e : readErrors)
-    std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  for (const trace::DecodedLog &log : logs)
-    model.addLog(log);
-  for (const auto &o2 : orphansReaped)
-    model.noteReapedByMonitor(o2.first, o2.second);
+  loadModel(model, session, orphansReaped, killedByMonitor, true);
   // Traced processes that outlived the watch (daemons, stragglers past --hang-timeout).
   for (const auto &entry : model.processes()) {
     const monitor::Process &p = entry.second;
@@ -383,15 +462,23 @@ int runCommand(const std::vector<std::string> &args) {
   probeIpcObjects(model, o.cleanup);
 
   std::vector<monitor::Finding> findings;
+  for (const monitor::Finding &f : hangFindings)
+    if (o.rules.empty() || o.rules.count(f.rule))
+      findings.push_back(f);
+  size_t printedAlready = findings.size();
   for (const monitor::Detector &d : monitor::allDetectors())
     if (o.rules.empty() || o.rules.count(d.rule))
       d.run(model, findings);
-  if (!findings.empty()) {
+  if (findings.size() > printedAlready) {
+    std::vector<monitor::Finding> fresh(findings.begin() + (long)printedAlready, findings.end());
     std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
-    monitor::symbolizeFindings(findings, *symbolizer);
+    monitor::symbolizeFindings(fresh, *symbolizer);
+    std::copy(fresh.begin(), fresh.end(), findings.begin() + (long)printedAlready);
+    std::fputs(monitor::renderText(fresh, isatty(STDERR_FILENO), false).c_str(), stderr);
   }
-  std::string text = monitor::renderText(findings, isatty(STDERR_FILENO));
-  std::fputs(text.c_str(), stderr);
+  if (!findings.empty())
+    std::fprintf(stderr, "procsan: %zu finding%s\n", findings.size(),
+                 findings.size() == 1 ? "" : "s");
   if (!o.output.empty()) {
     monitor::RunInfo info;
     info.version = kVersion;
@@ -401,7 +488,7 @@ int runCommand(const std::vector<std::string> &args) {
     if (o.format == "json")
       out << monitor::renderJson(info, model, findings);
     else
-      out << monitor::renderText(findings, false);
+      out << monitor::renderText(findings, false, true);
     if (!out)
       std::fprintf(stderr, "procsan run: error: cannot write %s\n", o.output.c_str());
   }
@@ -413,6 +500,8 @@ int runCommand(const std::vector<std::string> &args) {
   std::fflush(nullptr);
   if (!findings.empty() && o.exitcode >= 0)
     return o.exitcode;
+  if (hangKilled)
+    return 124; // like timeout(1): the program did not finish on its own
   if (WIFSIGNALED(rootStatus)) {
     // Die of the same signal, so the caller sees exactly the program's status.
     int sig = WTERMSIG(rootStatus);

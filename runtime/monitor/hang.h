@@ -1,0 +1,43 @@
+// Diagnosis of a tree that stopped making progress: a wait-for graph built from /proc (who is
+// blocked in which system call, on which pipe, who holds the other end) and from the session
+// model (who crashed). Only waits /proc confirms and that nothing can end are reported.
+#ifndef PROCSAN_MONITOR_HANG_H
+#define PROCSAN_MONITOR_HANG_H
+
+#include "monitor/model.h"
+#include "monitor/procfs.h"
+#include "monitor/report.h"
+
+#include <vector>
+
+namespace procsan {
+namespace monitor {
+
+enum class WaitKind {
+  Running,   // on a CPU or in user space
+  Timed,     // a wait that ends by itself (sleep, poll/futex/select with a timeout)
+  ReadFd,    // read/recv on args[0]
+  WriteFd,   // write/send on args[0]
+  WaitChild, // wait4/waitid
+  Lock,      // futex or SysV semaphore without a timeout (a lock, condition or semaphore)
+  Signal,    // pause, sigsuspend, sigwaitinfo without timeout
+  Other
+};
+
+struct ThreadWait {
+  WaitKind kind = WaitKind::Other;
+  int fd = -1;
+  std::string what; // "read on pipe:[123] (fd 4)"
+};
+
+// Classifies the system call a thread is blocked in (x86-64 numbers).
+ThreadWait classifyWait(const ThreadSnapshot &t);
+
+// Findings for a tree idle for idleSeconds; empty when nothing proves it is stuck.
+std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &model,
+                                  double idleSeconds);
+
+} // namespace monitor
+} // namespace procsan
+
+#endif

@@ -1,0 +1,24 @@
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 -- %python %s 2> %t.err
+# RUN: FileCheck %s < %t.err
+# The classic: a Pool worker is killed (the OOM killer, here itself) while it holds a task;
+# Pool.map waits forever for that result. procsan links the hang to the dead worker.
+import multiprocessing as mp
+import os
+import signal
+
+
+def square(x):
+    if x == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * x
+
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    with mp.Pool(2) as pool:
+        print(pool.map(square, range(8)))
+
+# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] ({{.*}}python{{.*}}) was killed by SIGKILL: it is waiting for work the dead process would have done [mp-lost-crash]
+# CHECK-NEXT: process [[DEAD]] killed by SIGKILL
+# CHECK: blocked in
+# CHECK: procsan run: the tree is stuck; killing it
