@@ -87,6 +87,12 @@ FindingEvent waitEvent(const ProcessSnapshot &p, const ThreadSnapshot &t, const 
 
 } // namespace
 
+const std::vector<const char *> &hangRules() {
+  static const std::vector<const char *> rules = {"mp-join-before-drain", "mp-pipe-self-hold",
+                                                  "mp-deadlock", "mp-lost-crash"};
+  return rules;
+}
+
 ThreadWait classifyWait(const ThreadSnapshot &t) {
   ThreadWait w;
   if (t.state == 'R' || t.syscall == -1) {

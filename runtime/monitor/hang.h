@@ -30,6 +30,9 @@ struct ThreadWait {
   std::string what; // "read on pipe:[123] (fd 4)"
 };
 
+// Rule ids the hang diagnosis can report (mp-lost-crash is also a post-mortem detector).
+const std::vector<const char *> &hangRules();
+
 // Classifies the system call a thread is blocked in (x86-64 numbers).
 ThreadWait classifyWait(const ThreadSnapshot &t);
 

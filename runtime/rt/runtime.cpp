@@ -25,6 +25,8 @@ struct State {
   int initState; // 0 = not yet, 1 = in progress, 2 = done
   bool active;
   char sessionDir[512];
+  char preloadEntry[1024]; // "LD_PRELOAD=..." as this image got it, for re-injection at exec
+  char sessionEntry[600];  // "PROCSAN_SESSION=..."
   trace::FileHeader *header;
   trace::Record *records;
   uint32_t capacity;
@@ -269,6 +271,12 @@ void initFromEnvironment(bool forked, pid_t parent) {
   if (!dir || !*dir)
     return;
   copyStr(gState.sessionDir, sizeof(gState.sessionDir), dir);
+  size_t n = copyStr(gState.sessionEntry, sizeof(gState.sessionEntry), "PROCSAN_SESSION=");
+  copyStr(gState.sessionEntry + n, sizeof(gState.sessionEntry) - n, dir);
+  if (const char *preload = getenv("LD_PRELOAD")) {
+    n = copyStr(gState.preloadEntry, sizeof(gState.preloadEntry), "LD_PRELOAD=");
+    copyStr(gState.preloadEntry + n, sizeof(gState.preloadEntry) - n, preload);
+  }
   if (!openLog(getpid(), forked ? parent : getppid()))
     return;
   gState.active = true;
@@ -280,6 +288,9 @@ void initFromEnvironment(bool forked, pid_t parent) {
 void *resolveNext(const char *name) { return dlsym(RTLD_NEXT, name); }
 
 bool active() { return gState.active; }
+
+const char *preloadEntry() { return gState.preloadEntry[0] ? gState.preloadEntry : nullptr; }
+const char *sessionEntry() { return gState.sessionEntry[0] ? gState.sessionEntry : nullptr; }
 
 void ensureInit() {
   if (__atomic_load_n(&gState.initState, __ATOMIC_ACQUIRE) == 2)

@@ -28,6 +28,11 @@ void *resolveNext(const char *name);
 // True once the runtime has a log to write to (inside `procsan run`, or with PROCSAN_SESSION set).
 bool active();
 
+// "LD_PRELOAD=..." and "PROCSAN_SESSION=..." as this process got them (null when not traced):
+// exec interceptors put them back into environments that dropped them.
+const char *preloadEntry();
+const char *sessionEntry();
+
 // Makes sure the runtime is initialised; cheap after the first call.
 void ensureInit();
 

@@ -310,6 +310,8 @@ int runCommand(const std::vector<std::string> &args) {
     bool known = false;
     for (const monitor::Detector &d : monitor::allDetectors())
       known |= r == d.rule;
+    for (const char *h : monitor::hangRules())
+      known |= r == h;
     if (!known) {
       std::fprintf(stderr, "procsan run: error: unknown rule '%s' in --rules\n", r.c_str());
       return 2;
@@ -400,7 +402,10 @@ int runCommand(const std::vector<std::string> &args) {
         monitor::SessionModel live;
         loadModel(live, session, orphansReaped, killedByMonitor, false);
         live.finish();
-        std::vector<monitor::Finding> found = monitor::diagnoseHang(tree, live, idle);
+        std::vector<monitor::Finding> found;
+        for (monitor::Finding &f : monitor::diagnoseHang(tree, live, idle))
+          if (o.rules.empty() || o.rules.count(f.rule))
+            found.push_back(std::move(f));
         if (!found.empty()) {
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
@@ -462,9 +467,7 @@ int runCommand(const std::vector<std::string> &args) {
   probeIpcObjects(model, o.cleanup);
 
   std::vector<monitor::Finding> findings;
-  for (const monitor::Finding &f : hangFindings)
-    if (o.rules.empty() || o.rules.count(f.rule))
-      findings.push_back(f);
+  findings = hangFindings; // already filtered by --rules
   size_t printedAlready = findings.size();
   for (const monitor::Detector &d : monitor::allDetectors())
     if (o.rules.empty() || o.rules.count(d.rule))
