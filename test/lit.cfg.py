@@ -21,6 +21,8 @@ for var in ["HOME", "TMPDIR", "LANG"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
+config.substitutions.append(("%procsan-tidy-plugin", config.tidy_plugin))
+config.substitutions.append(("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%procsan", config.procsan_bin))
 config.substitutions.append(("%rtlib", config.procsan_runtime))
 config.substitutions.append(("%cxx", config.cxx + " -g -O0"))
