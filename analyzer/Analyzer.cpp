@@ -132,8 +132,49 @@ private:
       }
       for (const DiagNote &n : f.notes)
         engine.Report(n.loc, noteId) << n.message;
+      result.reported.push_back(resolve(sm, f));
     }
     printer.EndSourceFile();
+  }
+
+  static Position position(const SourceManager &sm, SourceLocation loc) {
+    Position p;
+    SourceLocation e = sm.getExpansionLoc(loc);
+    if (e.isInvalid())
+      return p;
+    if (OptionalFileEntryRef fe = sm.getFileEntryRefForID(sm.getFileID(e))) {
+      llvm::SmallString<256> path(fe->getName());
+      llvm::sys::fs::make_absolute(path);
+      llvm::sys::path::remove_dots(path, true);
+      p.file = std::string(path);
+    }
+    p.line = sm.getExpansionLineNumber(e);
+    p.column = sm.getExpansionColumnNumber(e);
+    p.offset = sm.getFileOffset(e);
+    return p;
+  }
+
+  static ReportedFinding resolve(const SourceManager &sm, const Finding &f) {
+    ReportedFinding r;
+    r.ruleId = f.ruleId;
+    r.message = f.message;
+    r.at = position(sm, f.loc);
+    SourceLocation e = sm.getExpansionLoc(f.loc);
+    r.sourceLine = lineAt(sm, sm.getFileID(e), r.at.line).trim().str();
+    for (const DiagNote &n : f.notes)
+      r.notes.push_back({position(sm, n.loc), n.message});
+    for (const FixIt &fix : f.fixits) {
+      CharSourceRange range =
+          Lexer::makeFileCharRange(fix.range, sm, LangOptions());
+      if (range.isInvalid())
+        continue;
+      ReportedFix rf;
+      rf.at = position(sm, range.getBegin());
+      rf.length = sm.getFileOffset(range.getEnd()) - rf.at.offset;
+      rf.replacement = fix.replacement;
+      r.fixes.push_back(std::move(rf));
+    }
+    return r;
   }
 
   CompilerInstance &ci;

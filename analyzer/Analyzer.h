@@ -19,10 +19,38 @@ struct AnalyzerConfig {
   std::string resourceDir; // clang's builtin headers; empty: leave the command's own
 };
 
+// A finding resolved to file positions, for the JSON, SARIF and fixes writers.
+struct Position {
+  std::string file; // absolute path
+  unsigned line = 0, column = 0;
+  unsigned offset = 0; // byte offset in the file
+};
+
+struct ReportedFix {
+  Position at;
+  unsigned length = 0;
+  std::string replacement;
+};
+
+struct ReportedNote {
+  Position at;
+  std::string message;
+};
+
+struct ReportedFinding {
+  std::string ruleId;
+  std::string message;
+  Position at;
+  std::string sourceLine; // the text of the line (for fingerprints)
+  std::vector<ReportedNote> notes;
+  std::vector<ReportedFix> fixes;
+};
+
 struct FileResult {
   std::string file;
   std::string output;    // rendered diagnostics (compiler errors and findings)
   unsigned findings = 0; // findings after suppression
+  std::vector<ReportedFinding> reported;
   bool inputError = false;
   std::string errorMessage;
 };

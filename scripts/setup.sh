@@ -24,6 +24,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# The SARIF validator the tests use (Microsoft's SARIF Multitool, from the npm registry).
+sarif_dir="$build/tools/sarif"
+sarif_tool="$sarif_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$sarif_tool" ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p "$sarif_dir"
+  if npm install --prefix "$sarif_dir" --no-audit --no-fund --loglevel=error \
+      @microsoft/sarif-multitool-linux@5.7.0 >&2; then
+    chmod u+x "$sarif_tool" 2>/dev/null || true
+  else
+    echo "procsan setup: warning: could not install the SARIF validator; its test is skipped" >&2
+  fi
+fi
+
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
 fi

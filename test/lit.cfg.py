@@ -33,3 +33,11 @@ if config.have_analyzer:
     config.available_features.add("analyzer")
     # Stacks are symbolized with LLVM's symbolizer, which only the full build links.
     config.available_features.add("symbolizer")
+
+if config.sarif_multitool and os.access(config.sarif_multitool, os.X_OK):
+    config.available_features.add("sarif-multitool")
+    config.substitutions.append(("%sarif-multitool", config.sarif_multitool))
+    config.environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1"
+if config.apply_replacements and not config.apply_replacements.endswith("NOTFOUND"):
+    config.substitutions.append(("%clang-apply-replacements", config.apply_replacements))
+    config.available_features.add("clang-apply-replacements")

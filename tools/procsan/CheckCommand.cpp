@@ -4,11 +4,13 @@
 
 #include "Analyzer.h"
 #include "CheckRegistry.h"
+#include "CheckReport.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/Threading.h"
 
 #include <atomic>
@@ -33,6 +35,9 @@ struct CheckArgs {
   std::string checks = "mp-*";
   bool listChecks = false;
   bool quiet = false;
+  std::string format = "text";
+  std::string output;
+  std::string exportFixes;
   std::map<std::string, std::string> options;
   int color = -1; // -1 auto
 };
@@ -96,6 +101,16 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
         return false;
       }
       a.options[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (value("--format", v)) {
+      if (v != "text" && v != "json" && v != "sarif") {
+        error = "unsupported --format '" + v + "' (text, json or sarif)";
+        return false;
+      }
+      a.format = v;
+    } else if (value("--output", v) || value("-o", v)) {
+      a.output = v;
+    } else if (value("--export-fixes", v)) {
+      a.exportFixes = v;
     } else if (s == "--quiet") {
       a.quiet = true;
     } else if (s == "--list-checks") {
@@ -117,6 +132,33 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       return false;
   }
   return error.empty();
+}
+
+bool writeFile(const std::string &path, const std::string &content) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (ec) {
+    std::fprintf(stderr, "procsan check: error: cannot write %s: %s\n", path.c_str(),
+                 ec.message().c_str());
+    return false;
+  }
+  out << content;
+  return true;
+}
+
+bool writeReports(const CheckArgs &a, const std::vector<analyzer::FileResult> &results) {
+  bool ok = true;
+  if (a.format != "text") {
+    std::string doc = a.format == "json" ? checkReportJson(results)
+                                         : checkReportSarif(results, rulesDocsDir());
+    if (a.output.empty())
+      std::fputs(doc.c_str(), stdout);
+    else
+      ok &= writeFile(a.output, doc);
+  }
+  if (!a.exportFixes.empty())
+    ok &= writeFile(a.exportFixes, exportFixesYaml(results));
+  return ok;
 }
 
 std::string absolute(const std::string &path) {
@@ -227,6 +269,8 @@ int checkCommand(const std::vector<std::string> &args) {
   for (std::thread &t : threads)
     t.join();
 
+  if (!writeReports(a, results))
+    inputErrors = true;
   if (totalFindings && !a.quiet)
     std::fprintf(stderr, "%u warning%s generated.\n", totalFindings, totalFindings == 1 ? "" : "s");
   if (inputErrors)

@@ -1,0 +1,7 @@
+#include <stdlib.h>
+#include <unistd.h>
+
+void spawn(void) {
+  if (fork() == 0)
+    exit(3);
+}
