@@ -120,19 +120,29 @@ private:
     printer.BeginSourceFile(ast.getLangOpts(), &ci.getPreprocessor());
     unsigned warnId = engine.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
     unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+    unsigned errorId = engine.getCustomDiagID(DiagnosticsEngine::Error, "%0");
     for (const Finding &f : findings) {
       if (isSuppressed(sm, f.loc, f.ruleId))
         continue;
+      SourceLocation at = sm.getExpansionLoc(f.loc);
+      if (!sm.isInMainFile(at) && config.headerFindings &&
+          !config.headerFindings->firstTime(f.ruleId + "|" + f.message + "|" +
+                                            at.printToString(sm)))
+        continue;
       ++result.findings;
+      bool asError = !config.warningsAsErrors.empty() &&
+                     checkEnabled(config.warningsAsErrors, f.ruleId);
+      result.errors += asError;
       {
-        DiagnosticBuilder b = engine.Report(f.loc, warnId);
-        b << (f.message + " [" + f.ruleId + "]");
+        DiagnosticBuilder b = engine.Report(f.loc, asError ? errorId : warnId);
+        b << (f.message + " [" + f.ruleId + (asError ? ",-warnings-as-errors" : "") + "]");
         for (const FixIt &fix : f.fixits)
           b << FixItHint::CreateReplacement(fix.range, fix.replacement);
       }
       for (const DiagNote &n : f.notes)
         engine.Report(n.loc, noteId) << n.message;
       result.reported.push_back(resolve(sm, f));
+      result.reported.back().asError = asError;
     }
     printer.EndSourceFile();
   }

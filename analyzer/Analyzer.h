@@ -7,16 +7,34 @@
 
 #include "clang/Tooling/CompilationDatabase.h"
 
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace procsan {
 namespace analyzer {
 
+// Findings in headers are reported once, however many files include them.
+class ReportedOnce {
+public:
+  bool firstTime(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.insert(key).second;
+  }
+
+private:
+  std::mutex mu;
+  std::set<std::string> seen;
+};
+
 struct AnalyzerConfig {
   std::string checks = "mp-*";
+  std::string warningsAsErrors;
   CheckOptions options;
   bool color = false;
   std::string resourceDir; // clang's builtin headers; empty: leave the command's own
+  std::shared_ptr<ReportedOnce> headerFindings;
 };
 
 // A finding resolved to file positions, for the JSON, SARIF and fixes writers.
@@ -39,6 +57,7 @@ struct ReportedNote {
 
 struct ReportedFinding {
   std::string ruleId;
+  bool asError = false;
   std::string message;
   Position at;
   std::string sourceLine; // the text of the line (for fingerprints)
@@ -50,6 +69,7 @@ struct FileResult {
   std::string file;
   std::string output;    // rendered diagnostics (compiler errors and findings)
   unsigned findings = 0; // findings after suppression
+  unsigned errors = 0;   // findings turned into errors by WarningsAsErrors
   std::vector<ReportedFinding> reported;
   bool inputError = false;
   std::string errorMessage;

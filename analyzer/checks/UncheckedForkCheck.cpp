@@ -13,7 +13,7 @@ namespace procsan {
 namespace analyzer {
 
 UncheckedForkCheck::UncheckedForkCheck(const CheckOptions &options)
-    : Check(Id, options), reportErrorOnlyTests(options.getBool("ReportErrorOnlyTests", true)) {}
+    : Check(Id, options), reportErrorOnlyTests(boolOption("ReportErrorOnlyTests", true)) {}
 
 namespace {
 

@@ -5,10 +5,12 @@
 #include "Analyzer.h"
 #include "CheckRegistry.h"
 #include "CheckReport.h"
+#include "Config.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/Threading.h"
@@ -32,7 +34,12 @@ struct CheckArgs {
   bool haveFixedArgs = false;
   std::vector<std::string> fixedArgs;
   unsigned jobs = 0;
-  std::string checks = "mp-*";
+  std::string checks; // from --checks, appended to the config file's
+  std::string warningsAsErrors;
+  std::string configFile;
+  std::string filesRegex;
+  bool dumpConfig = false;
+  std::string explain;
   bool listChecks = false;
   bool quiet = false;
   std::string format = "text";
@@ -49,7 +56,13 @@ void checkUsage(FILE *to) {
           "                         analyze every file it lists\n"
           "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
           "  -j N                   analyze N files in parallel (default: all cores)\n"
-          "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*')\n"
+          "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*'; appended\n"
+          "                         to the Checks of the nearest .procsan.yaml)\n"
+          "  --warnings-as-errors=GLOBS  report these checks' findings as errors\n"
+          "  --config-file=FILE     use FILE instead of the nearest .procsan.yaml\n"
+          "  --dump-config          print the effective configuration and exit\n"
+          "  --explain=RULE         print a rule's documentation and exit\n"
+          "  --files-regex=REGEX    with -p: only the files matching REGEX\n"
           "  --list-checks          list the enabled checks and exit\n"
           "  --color, --no-color    force colored output on or off\n");
 }
@@ -94,6 +107,16 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.jobs = (unsigned)n;
     } else if (value("--checks", v)) {
       a.checks = v;
+    } else if (value("--warnings-as-errors", v)) {
+      a.warningsAsErrors = v;
+    } else if (value("--config-file", v)) {
+      a.configFile = v;
+    } else if (value("--files-regex", v)) {
+      a.filesRegex = v;
+    } else if (value("--explain", v)) {
+      a.explain = v;
+    } else if (s == "--dump-config") {
+      a.dumpConfig = true;
     } else if (value("--check-option", v)) {
       size_t eq = v.find('=');
       if (eq == std::string::npos || v.find('.') > eq) {
@@ -133,6 +156,62 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
   }
   return error.empty();
 }
+
+// The effective configuration of each file: its .procsan.yaml (or --config-file), then the
+// command line on top. Parsed files are cached; a broken one is reported for every file it
+// governs, which are then analyzed with the defaults.
+class ConfigCache {
+public:
+  explicit ConfigCache(const CheckArgs &a) : args(a) {}
+
+  analyzer::ConfigFile forFile(const std::string &file, analyzer::AnalyzerConfig &out,
+                               std::string &error) {
+    std::string path = args.configFile;
+    if (path.empty()) {
+      std::optional<std::string> found = analyzer::findConfigFor(file);
+      path = found.value_or("");
+    }
+    analyzer::ConfigFile config;
+    if (!path.empty()) {
+      std::lock_guard<std::mutex> lock(mu);
+      auto it = cache.find(path);
+      if (it == cache.end()) {
+        Entry e;
+        llvm::Expected<analyzer::ConfigFile> loaded = analyzer::loadConfigFile(path);
+        if (loaded)
+          e.config = *loaded;
+        else
+          e.error = llvm::toString(loaded.takeError());
+        it = cache.emplace(path, std::move(e)).first;
+      }
+      config = it->second.config;
+      error = it->second.error;
+    }
+    // As in clang-tidy, a file's Checks refine the defaults ('-mp-x' disables one check).
+    out.checks = "mp-*";
+    if (config.checks)
+      out.checks += "," + *config.checks;
+    if (!args.checks.empty())
+      out.checks += "," + args.checks;
+    out.warningsAsErrors = config.warningsAsErrors.value_or("");
+    if (!args.warningsAsErrors.empty())
+      out.warningsAsErrors += (out.warningsAsErrors.empty() ? "" : ",") + args.warningsAsErrors;
+    std::map<std::string, std::string> options = config.checkOptions;
+    for (const auto &kv : args.options)
+      options[kv.first] = kv.second;
+    out.options = analyzer::CheckOptions(options);
+    return config;
+  }
+
+private:
+  struct Entry {
+    analyzer::ConfigFile config;
+    std::string error;
+  };
+  const CheckArgs &args;
+  std::mutex mu;
+  std::map<std::string, Entry> cache;
+};
 
 bool writeFile(const std::string &path, const std::string &content) {
   std::error_code ec;
@@ -178,11 +257,38 @@ int checkCommand(const std::vector<std::string> &args) {
     checkUsage(stderr);
     return 2;
   }
-  if (a.listChecks) {
-    std::printf("Enabled checks:\n");
-    for (const analyzer::CheckInfo &c : analyzer::allChecks())
-      if (analyzer::checkEnabled(a.checks, c.id))
-        std::printf("    %s\n", c.id);
+  if (!a.explain.empty())
+    return explainCommand({a.explain});
+  ConfigCache configs(a);
+  if (a.listChecks || a.dumpConfig) {
+    std::string anchor = a.files.empty() ? std::string("./.") : a.files.front();
+    analyzer::AnalyzerConfig c;
+    std::string error2;
+    analyzer::ConfigFile file = configs.forFile(anchor, c, error2);
+    if (!error2.empty()) {
+      std::fprintf(stderr, "procsan check: error: %s\n", error2.c_str());
+      return 2;
+    }
+    if (a.listChecks) {
+      std::printf("Enabled checks:\n");
+      for (const analyzer::CheckInfo &info : analyzer::allChecks())
+        if (analyzer::checkEnabled(c.checks, info.id))
+          std::printf("    %s\n", info.id);
+      return 0;
+    }
+    // Every option each enabled check reads, with the value it would use.
+    analyzer::ConfigFile effective = file;
+    effective.checks = c.checks;
+    effective.warningsAsErrors = c.warningsAsErrors;
+    for (const analyzer::CheckInfo &info : analyzer::allChecks()) {
+      if (!analyzer::checkEnabled(c.checks, info.id))
+        continue;
+      std::unique_ptr<analyzer::Check> check = info.create(c.options);
+      (void)check;
+    }
+    for (const auto &kv : c.options.used())
+      effective.checkOptions[kv.first] = kv.second;
+    std::fputs(analyzer::dumpConfig(effective).c_str(), stdout);
     return 0;
   }
 
@@ -200,6 +306,20 @@ int checkCommand(const std::vector<std::string> &args) {
     }
     if (a.files.empty())
       a.files = db->getAllFiles();
+    if (!a.filesRegex.empty()) {
+      llvm::Regex re(a.filesRegex);
+      std::string reError;
+      if (!re.isValid(reError)) {
+        std::fprintf(stderr, "procsan check: error: bad --files-regex '%s': %s\n",
+                     a.filesRegex.c_str(), reError.c_str());
+        return 2;
+      }
+      std::vector<std::string> kept;
+      for (const std::string &f : a.files)
+        if (re.match(f))
+          kept.push_back(f);
+      a.files = std::move(kept);
+    }
   } else if (!a.files.empty()) {
     std::string message;
     db = CompilationDatabase::autoDetectFromSource(absolute(a.files[0]), message);
@@ -217,12 +337,11 @@ int checkCommand(const std::vector<std::string> &args) {
     return 2;
   }
 
-  analyzer::AnalyzerConfig config;
-  config.checks = a.checks;
-  config.options = analyzer::CheckOptions(a.options);
-  config.color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
-  config.resourceDir = analyzer::findResourceDir(selfDirectory());
-  if (config.resourceDir.empty())
+  bool color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
+  std::string resourceDir = analyzer::findResourceDir(selfDirectory());
+  auto headerFindings = std::make_shared<analyzer::ReportedOnce>();
+  bool progress = isatty(STDERR_FILENO) && !a.quiet && a.files.size() > 1;
+  if (resourceDir.empty())
     std::fprintf(stderr, "procsan check: warning: clang's builtin headers were not found; "
                          "install libclang-common-19-dev\n");
 
@@ -233,21 +352,30 @@ int checkCommand(const std::vector<std::string> &args) {
   size_t nextToPrint = 0;
   std::mutex mu;
   std::atomic<size_t> nextFile{0};
-  unsigned totalFindings = 0;
+  unsigned totalFindings = 0, totalErrors = 0;
   bool inputErrors = false;
 
   // Results are printed in input order, each as soon as it and all before it are done.
   auto flushReady = [&]() {
     while (nextToPrint < results.size() && ready[nextToPrint]) {
       const analyzer::FileResult &r = results[nextToPrint];
+      if (progress)
+        std::fputs("\r\033[K", stderr);
       std::fputs(r.output.c_str(), stderr);
       if (r.inputError) {
-        std::fprintf(stderr, "procsan check: error: %s\n", r.errorMessage.c_str());
+        // Messages that carry their own "file:line:col: error:" are printed as they are.
+        bool located = r.errorMessage.find(": error: ") != std::string::npos;
+        std::fprintf(stderr, "%s%s\n", located ? "" : "procsan check: error: ",
+                     r.errorMessage.c_str());
         inputErrors = true;
       }
       totalFindings += r.findings;
+      totalErrors += r.errors;
       ++nextToPrint;
     }
+    if (progress && nextToPrint < results.size())
+      std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", nextToPrint, results.size(),
+                   a.files[nextToPrint].c_str());
     std::fflush(stderr);
   };
   auto worker = [&]() {
@@ -255,7 +383,19 @@ int checkCommand(const std::vector<std::string> &args) {
       size_t i = nextFile.fetch_add(1);
       if (i >= a.files.size())
         return;
+      analyzer::AnalyzerConfig config;
+      std::string configError;
+      configs.forFile(a.files[i], config, configError);
+      config.color = color;
+      config.resourceDir = resourceDir;
+      config.headerFindings = headerFindings;
       analyzer::FileResult r = analyzer::analyzeFile(*db, a.files[i], config);
+      if (!configError.empty() && !r.inputError) {
+        r.inputError = true;
+        r.errorMessage = configError;
+      } else if (!configError.empty()) {
+        r.errorMessage = configError + "\nprocsan check: error: " + r.errorMessage;
+      }
       std::lock_guard<std::mutex> lock(mu);
       results[i] = std::move(r);
       ready[i] = true;
@@ -271,8 +411,13 @@ int checkCommand(const std::vector<std::string> &args) {
 
   if (!writeReports(a, results))
     inputErrors = true;
+  if (progress)
+    std::fputs("\r\033[K", stderr);
   if (totalFindings && !a.quiet)
     std::fprintf(stderr, "%u warning%s generated.\n", totalFindings, totalFindings == 1 ? "" : "s");
+  if (totalErrors && !a.quiet)
+    std::fprintf(stderr, "%u warning%s treated as error%s.\n", totalErrors,
+                 totalErrors == 1 ? "" : "s", totalErrors == 1 ? "" : "s");
   if (inputErrors)
     return 2;
   return totalFindings ? 1 : 0;

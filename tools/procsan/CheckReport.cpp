@@ -100,7 +100,7 @@ std::string checkReportJson(const std::vector<analyzer::FileResult> &results) {
     for (const analyzer::ReportedFinding &f : r.reported) {
       json j;
       j["rule"] = f.ruleId;
-      j["severity"] = "warning";
+      j["severity"] = f.asError ? "error" : "warning";
       j["message"] = f.message;
       j["location"] = positionJson(f.at);
       json notes = json::array();
@@ -151,7 +151,7 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
       res["ruleId"] = f.ruleId;
       if (ruleIndex.count(f.ruleId))
         res["ruleIndex"] = ruleIndex[f.ruleId];
-      res["level"] = "warning";
+      res["level"] = f.asError ? "error" : "warning";
       res["message"] = {{"text", f.message}};
       res["locations"] = json::array({sarifLocation(f.at)});
       json related = json::array();

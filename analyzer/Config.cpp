@@ -1,0 +1,154 @@
+#include "Config.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/YAMLParser.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+std::string scalarText(yaml::Node *node, bool &ok) {
+  auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
+  if (!scalar) {
+    ok = false;
+    return "";
+  }
+  SmallString<64> storage;
+  return scalar->getValue(storage).str();
+}
+
+} // namespace
+
+Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
+  ConfigFile config;
+  config.path = path.str();
+  SourceMgr sm;
+  std::string diagText;
+  raw_string_ostream diagOut(diagText);
+  sm.setDiagHandler(
+      [](const SMDiagnostic &d, void *ctx) { d.print(nullptr, *static_cast<raw_ostream *>(ctx)); },
+      &diagOut);
+  auto fail = [&](yaml::Node *node, const Twine &message) -> Error {
+    if (node)
+      sm.PrintMessage(node->getSourceRange().Start, SourceMgr::DK_Error, message);
+    else
+      diagOut << path << ": error: " << message << "\n";
+    diagOut.flush();
+    return createStringError(inconvertibleErrorCode(), StringRef(diagText).rtrim().str());
+  };
+  std::unique_ptr<MemoryBuffer> buffer = MemoryBuffer::getMemBuffer(text, path, false);
+  sm.AddNewSourceBuffer(std::move(buffer), SMLoc());
+  yaml::Stream stream(sm.getMemoryBuffer(1)->getMemBufferRef(), sm);
+  auto doc = stream.begin();
+  if (doc == stream.end())
+    return config;
+  yaml::Node *root = doc->getRoot();
+  if (stream.failed())
+    return fail(nullptr, "not valid YAML");
+  if (!root || isa<yaml::NullNode>(root))
+    return config;
+  auto *map = dyn_cast<yaml::MappingNode>(root);
+  if (!map)
+    return fail(root, "expected a mapping with Checks, WarningsAsErrors and CheckOptions");
+  for (yaml::KeyValueNode &kv : *map) {
+    bool ok = true;
+    std::string key = scalarText(kv.getKey(), ok);
+    if (stream.failed())
+      return fail(nullptr, "not valid YAML");
+    if (!ok)
+      return fail(kv.getKey(), "expected a key");
+    yaml::Node *value = kv.getValue();
+    if (key == "Checks" || key == "WarningsAsErrors") {
+      std::string v = scalarText(value, ok);
+      if (!ok)
+        return fail(value, "'" + key + "' takes a string of globs, like 'mp-*,-mp-fork-in-loop'");
+      (key == "Checks" ? config.checks : config.warningsAsErrors) = v;
+    } else if (key == "CheckOptions") {
+      if (auto *opts = dyn_cast_or_null<yaml::MappingNode>(value)) {
+        for (yaml::KeyValueNode &o : *opts) {
+          std::string k = scalarText(o.getKey(), ok);
+          std::string v = scalarText(o.getValue(), ok);
+          if (!ok || k.find('.') == std::string::npos)
+            return fail(o.getKey(), "CheckOptions entries are 'rule-id.Option: value'");
+          config.checkOptions[k] = v;
+        }
+      } else if (auto *list = dyn_cast_or_null<yaml::SequenceNode>(value)) {
+        for (yaml::Node &item : *list) { // clang-tidy's older form: - key: K \n value: V
+          auto *entry = dyn_cast<yaml::MappingNode>(&item);
+          if (!entry)
+            return fail(&item, "expected '{key: rule-id.Option, value: ...}'");
+          std::string k, v;
+          for (yaml::KeyValueNode &f : *entry) {
+            std::string name = scalarText(f.getKey(), ok);
+            std::string text = scalarText(f.getValue(), ok);
+            if (name == "key")
+              k = text;
+            else if (name == "value")
+              v = text;
+            else
+              return fail(f.getKey(), "unknown key '" + name + "' (key or value)");
+          }
+          if (!ok || k.find('.') == std::string::npos)
+            return fail(&item, "CheckOptions entries are 'rule-id.Option: value'");
+          config.checkOptions[k] = v;
+        }
+      } else {
+        return fail(value, "'CheckOptions' takes a mapping of 'rule-id.Option: value'");
+      }
+    } else {
+      return fail(kv.getKey(), "unknown key '" + key +
+                                   "' (expected Checks, WarningsAsErrors or CheckOptions)");
+    }
+    if (stream.failed())
+      return fail(nullptr, "not valid YAML");
+  }
+  return config;
+}
+
+Expected<ConfigFile> loadConfigFile(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path);
+  if (!buffer)
+    return createStringError(buffer.getError(), "%s: %s", path.str().c_str(),
+                             buffer.getError().message().c_str());
+  return parseConfig((*buffer)->getBuffer(), path);
+}
+
+std::optional<std::string> findConfigFor(StringRef file) {
+  SmallString<256> dir(file);
+  sys::fs::make_absolute(dir);
+  sys::path::remove_filename(dir);
+  while (!dir.empty()) {
+    SmallString<256> candidate(dir);
+    sys::path::append(candidate, ".procsan.yaml");
+    if (sys::fs::is_regular_file(candidate))
+      return std::string(candidate);
+    StringRef parent = sys::path::parent_path(dir);
+    if (parent == dir)
+      break;
+    dir = parent;
+  }
+  return std::nullopt;
+}
+
+std::string dumpConfig(const ConfigFile &config) {
+  std::string out;
+  raw_string_ostream os(out);
+  os << "---\n";
+  os << "Checks: '" << config.checks.value_or("mp-*") << "'\n";
+  os << "WarningsAsErrors: '" << config.warningsAsErrors.value_or("") << "'\n";
+  os << "CheckOptions:\n";
+  for (const auto &kv : config.checkOptions)
+    os << "  " << kv.first << ": '" << kv.second << "'\n";
+  os << "...\n";
+  return out;
+}
+
+} // namespace analyzer
+} // namespace procsan

@@ -1,0 +1,34 @@
+// .procsan.yaml: per-directory configuration, found upward from each analyzed file (as
+// clang-tidy's .clang-tidy). Keys: Checks, WarningsAsErrors, CheckOptions (a map, or clang-tidy's
+// list of {key, value}).
+#ifndef PROCSAN_ANALYZER_CONFIG_H
+#define PROCSAN_ANALYZER_CONFIG_H
+
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace procsan {
+namespace analyzer {
+
+struct ConfigFile {
+  std::string path; // where it came from (empty: defaults)
+  std::optional<std::string> checks;
+  std::optional<std::string> warningsAsErrors;
+  std::map<std::string, std::string> checkOptions;
+};
+
+// Parses a config file's text; errors name the file, line and column.
+llvm::Expected<ConfigFile> parseConfig(llvm::StringRef text, llvm::StringRef path);
+llvm::Expected<ConfigFile> loadConfigFile(llvm::StringRef path);
+// The nearest .procsan.yaml in the file's directory or above it; nullopt when there is none.
+std::optional<std::string> findConfigFor(llvm::StringRef file);
+// YAML for --dump-config.
+std::string dumpConfig(const ConfigFile &config);
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

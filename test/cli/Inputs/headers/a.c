@@ -1,0 +1,2 @@
+#include "spawn.h"
+void a(void) { spawn_helper(); }

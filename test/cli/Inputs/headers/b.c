@@ -1,0 +1,2 @@
+#include "spawn.h"
+void b(void) { spawn_helper(); }

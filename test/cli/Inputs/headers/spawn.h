@@ -1,0 +1,2 @@
+#include <unistd.h>
+static inline void spawn_helper(void) { fork(); }
