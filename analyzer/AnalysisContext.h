@@ -17,6 +17,7 @@ class ForkRegion;
 class ForkSiteModel;
 class FunctionSummaries;
 class UseIndex;
+class WaitModel;
 
 class AnalysisContext {
 public:
@@ -30,6 +31,7 @@ public:
   const UseIndex &uses();
   const ForkSiteModel &forkSites();
   FunctionSummaries &summaries();
+  const WaitModel &waits();
   // One region per fork site, in the order of forkSites().sites().
   const std::vector<ForkRegion> &forkRegions();
 
@@ -41,6 +43,7 @@ private:
   std::unique_ptr<UseIndex> useIndex;
   std::unique_ptr<ForkSiteModel> forkModel;
   std::unique_ptr<FunctionSummaries> functionSummaries;
+  std::unique_ptr<WaitModel> waitModel;
   std::unique_ptr<std::vector<ForkRegion>> regions;
   std::vector<Finding> all;
 };

@@ -5,6 +5,7 @@
 #include "model/ForkSites.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
+#include "model/WaitCalls.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -41,6 +42,12 @@ const ForkSiteModel &AnalysisContext::forkSites() {
   if (!forkModel)
     forkModel = std::make_unique<ForkSiteModel>(astContext, uses());
   return *forkModel;
+}
+
+const WaitModel &AnalysisContext::waits() {
+  if (!waitModel)
+    waitModel = std::make_unique<WaitModel>(astContext, uses());
+  return *waitModel;
 }
 
 FunctionSummaries &AnalysisContext::summaries() {

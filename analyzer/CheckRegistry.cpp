@@ -3,7 +3,9 @@
 #include "checks/ChildFallthroughCheck.h"
 #include "checks/ExitInChildCheck.h"
 #include "checks/ForkInLoopCheck.h"
+#include "checks/UncheckedChildStatusCheck.h"
 #include "checks/UncheckedForkCheck.h"
+#include "checks/UnreapedChildCheck.h"
 #include "checks/UnsafeCallAfterForkCheck.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -26,6 +28,8 @@ const std::vector<CheckInfo> &allChecks() {
       entry<ForkInLoopCheck>(),
       entry<ExitInChildCheck>(),
       entry<UnsafeCallAfterForkCheck>(),
+      entry<UnreapedChildCheck>(),
+      entry<UncheckedChildStatusCheck>(),
   };
   return checks;
 }

@@ -201,7 +201,7 @@ uint8_t ForkRegion::outcomesAt(const Stmt *s) const {
   return state;
 }
 
-std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
+std::vector<const Stmt *> ForkRegion::statementsWhere(bool (*pred)(uint8_t)) const {
   std::vector<const Stmt *> result;
   if (!cfg)
     return result;
@@ -210,10 +210,23 @@ std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
       continue;
     for (const CFGElement &e : *b)
       if (auto s = e.getAs<CFGStmt>())
-        if (isChildOnly(outcomesAt(s->getStmt())))
+        if (pred(outcomesAt(s->getStmt())))
           result.push_back(s->getStmt());
   }
   return result;
+}
+
+std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
+  return statementsWhere(isChildOnly);
+}
+
+std::vector<const Stmt *> ForkRegion::parentOnlyStatements() const {
+  return statementsWhere(
+      [](uint8_t o) -> bool { return (o & OutParent) && !(o & OutChild); });
+}
+
+bool ForkRegion::parentReachesExit() const {
+  return cfg && (out[cfg->getExit().getBlockID()] & OutParent);
 }
 
 } // namespace analyzer

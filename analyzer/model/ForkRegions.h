@@ -42,6 +42,10 @@ public:
   bool hasChildOnlyCode() const { return childOnlyBlocks > 0; }
   // Statements only the child (and possibly the error path) runs, in CFG order.
   std::vector<const clang::Stmt *> childOnlyStatements() const;
+  // Statements only the parent (and possibly the error path) runs.
+  std::vector<const clang::Stmt *> parentOnlyStatements() const;
+  // The parent returns from the enclosing function on some path.
+  bool parentReachesExit() const;
 
   // A child path reaches the fork call again (a loop or goto around the fork).
   bool childReachesForkAgain() const { return forkReachedByChild; }
@@ -50,6 +54,7 @@ public:
   const std::vector<ChildExit> &childExits() const { return exits; }
 
 private:
+  std::vector<const clang::Stmt *> statementsWhere(bool (*pred)(uint8_t)) const;
   void run();
   uint8_t filterEdge(const clang::CFGBlock &from, unsigned succIndex, uint8_t state) const;
   const PidTest *testFor(const clang::Expr *condition) const;

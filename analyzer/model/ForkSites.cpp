@@ -35,23 +35,6 @@ bool isCLibraryFunction(const FunctionDecl *fd) {
   return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC();
 }
 
-const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
-  DynTypedNodeList parents = ctx.getParents(*s);
-  for (unsigned depth = 0; !parents.empty() && depth < 256; ++depth) {
-    if (const auto *fd = parents[0].get<FunctionDecl>())
-      return fd;
-    if (const auto *lambda = parents[0].get<LambdaExpr>())
-      return lambda->getCallOperator();
-    if (const auto *st = parents[0].get<Stmt>())
-      parents = ctx.getParents(*st);
-    else if (const auto *d = parents[0].get<Decl>())
-      parents = ctx.getParents(*d);
-    else
-      break;
-  }
-  return nullptr;
-}
-
 std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs) {
   switch (op) {
   case BO_EQ:
@@ -298,6 +281,7 @@ void ForkSiteModel::traceStorage(ForkSite &site, const ValueDecl *d,
                                  llvm::DenseSet<const void *> &seen, unsigned depth) {
   if (!d || !seen.insert(d).second)
     return;
+  site.storages.push_back(d);
   // Storage other code can reach (globals, fields of shared types, references, pointers) may be
   // tested elsewhere: count it as escaping unless it is private to this file.
   if (const auto *vd = dyn_cast<VarDecl>(d)) {

@@ -46,6 +46,7 @@ struct ForkSite {
 
   bool discarded = false;                    // the call's value is thrown away
   const clang::ValueDecl *storage = nullptr; // first variable or field the pid is stored in
+  std::vector<const clang::ValueDecl *> storages; // every variable, parameter, field it reaches
   std::vector<PidTest> tests;                // every test the pid reaches
   bool escapes = false;  // flows where the model cannot follow: the pid may be tested there
   bool returned = false; // returned to the caller: the enclosing function is a fork wrapper

@@ -1,6 +1,7 @@
 #include "model/UseIndex.h"
 
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
@@ -220,6 +221,23 @@ ValueUse classifyUse(ASTContext &ctx, const Expr *e) {
     return use;
   }
   return use;
+}
+
+const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
+  DynTypedNodeList parents = ctx.getParents(*s);
+  for (unsigned depth = 0; !parents.empty() && depth < 256; ++depth) {
+    if (const auto *fd = parents[0].get<FunctionDecl>())
+      return fd;
+    if (const auto *lambda = parents[0].get<LambdaExpr>())
+      return lambda->getCallOperator();
+    if (const auto *st = parents[0].get<Stmt>())
+      parents = ctx.getParents(*st);
+    else if (const auto *d = parents[0].get<Decl>())
+      parents = ctx.getParents(*d);
+    else
+      break;
+  }
+  return nullptr;
 }
 
 } // namespace analyzer

@@ -62,6 +62,9 @@ struct ValueUse {
 
 ValueUse classifyUse(clang::ASTContext &ctx, const clang::Expr *e);
 
+// The function (or lambda call operator) whose body holds s.
+const clang::FunctionDecl *enclosingFunction(clang::ASTContext &ctx, const clang::Stmt *s);
+
 // The variable, parameter or field an lvalue expression names: x, p->f, s.f, a[i] (-> a).
 const clang::ValueDecl *storageOf(const clang::Expr *lvalue);
 

@@ -1,0 +1,276 @@
+#include "model/WaitCalls.h"
+
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+
+#include <csignal>
+#include <sys/wait.h>
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+bool isCLibrary(const FunctionDecl *fd) {
+  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
+  return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC() ||
+         dc->isStdNamespace();
+}
+
+bool evalInt(const Expr *e, ASTContext &ctx, int64_t &out) {
+  Expr::EvalResult r;
+  if (!e || e->isValueDependent() || !e->EvaluateAsInt(r, ctx))
+    return false;
+  out = r.Val.getInt().getExtValue();
+  return true;
+}
+
+bool isNullPointer(const Expr *e, ASTContext &ctx) {
+  return e && e->IgnoreParenCasts()->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNull);
+}
+
+// A handler function named by an expression: `on_chld`, `&on_chld`.
+const FunctionDecl *functionNamed(const Expr *e) {
+  if (!e)
+    return nullptr;
+  e = e->IgnoreParenImpCasts();
+  if (const auto *uo = dyn_cast<UnaryOperator>(e))
+    if (uo->getOpcode() == UO_AddrOf)
+      e = uo->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *dre = dyn_cast<DeclRefExpr>(e))
+    return dyn_cast<FunctionDecl>(dre->getDecl());
+  return nullptr;
+}
+
+// The variable at the root of an lvalue: sa, sa.sa_flags, act->x, arr[i].
+const ValueDecl *rootVariable(const Expr *e) {
+  for (int depth = 0; e && depth < 16; ++depth) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto *dre = dyn_cast<DeclRefExpr>(e))
+      return dre->getDecl();
+    if (const auto *me = dyn_cast<MemberExpr>(e))
+      e = me->getBase();
+    else if (const auto *ase = dyn_cast<ArraySubscriptExpr>(e))
+      e = ase->getBase();
+    else
+      return nullptr;
+  }
+  return nullptr;
+}
+
+bool isSigIgn(const Expr *e, ASTContext &ctx) {
+  // SIG_IGN is ((__sighandler_t) 1).
+  int64_t v;
+  const Expr *inner = e ? e->IgnoreParenCasts() : nullptr;
+  return inner && evalInt(inner, ctx, v) && v == 1;
+}
+
+} // namespace
+
+bool isWaitFunction(const FunctionDecl *fd) {
+  if (!fd || !fd->getIdentifier() || !isCLibrary(fd))
+    return false;
+  StringRef n = fd->getName();
+  return n == "wait" || n == "waitpid" || n == "wait3" || n == "wait4" || n == "waitid";
+}
+
+WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd || !fd->getIdentifier())
+      continue;
+    StringRef name = fd->getName();
+    if (isWaitFunction(fd)) {
+      WaitCall w;
+      w.call = call;
+      w.enclosing = enclosingFunction(ctx, call);
+      unsigned n = call->getNumArgs();
+      int64_t v = 0;
+      if (name == "wait" && n >= 1) {
+        w.status = call->getArg(0);
+        w.anyChild = true;
+      } else if (name == "wait3" && n >= 2) {
+        w.status = call->getArg(0);
+        w.anyChild = true;
+        w.noHang = evalInt(call->getArg(1), ctx, v) && (v & WNOHANG);
+      } else if ((name == "waitpid" || name == "wait4") && n >= 3) {
+        w.pid = call->getArg(0);
+        w.status = call->getArg(1);
+        w.anyChild = evalInt(w.pid, ctx, v) && v <= 0;
+        w.noHang = evalInt(call->getArg(2), ctx, v) && (v & WNOHANG);
+      } else if (name == "waitid" && n >= 4) {
+        w.anyChild = evalInt(call->getArg(0), ctx, v) && v == P_ALL;
+        if (!w.anyChild)
+          w.pid = call->getArg(1);
+        w.noHang = evalInt(call->getArg(3), ctx, v) && (v & WNOHANG);
+      } else {
+        continue;
+      }
+      reapAny |= w.anyChild;
+      if (w.pid)
+        if (const ValueDecl *d = storageOf(w.pid))
+          waitedStorages.insert(d);
+      waits.push_back(w);
+      continue;
+    }
+    if (!isCLibrary(fd))
+      continue;
+    // signal(SIGCHLD, handler | SIG_IGN)
+    int64_t sig = 0;
+    if ((name == "signal" || name == "sigset" || name == "bsd_signal") &&
+        call->getNumArgs() == 2) {
+      if (const FunctionDecl *h = functionNamed(call->getArg(1)))
+        handlers.insert(h->getCanonicalDecl());
+      if (evalInt(call->getArg(0), ctx, sig) && sig == SIGCHLD && isSigIgn(call->getArg(1), ctx))
+        kernelReaps = true;
+    }
+  }
+  // sigaction(SIGCHLD, &sa, ...): what was stored in that struct's handler and flags.
+  llvm::DenseSet<const ValueDecl *> sigchldActions;
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    int64_t sig = 0;
+    if (!fd || !fd->getIdentifier() || fd->getName() != "sigaction" || call->getNumArgs() < 2 ||
+        !evalInt(call->getArg(0), ctx, sig) || sig != SIGCHLD)
+      continue;
+    if (const auto *uo = dyn_cast<UnaryOperator>(call->getArg(1)->IgnoreParenImpCasts()))
+      if (uo->getOpcode() == UO_AddrOf)
+        if (const ValueDecl *d = rootVariable(uo->getSubExpr()))
+          sigchldActions.insert(d);
+  }
+  for (const auto &entry : sigchldActions) {
+    if (const auto *vd = dyn_cast<VarDecl>(entry))
+      if (const auto *init = dyn_cast_or_null<InitListExpr>(vd->getInit()))
+        scanSigactionInit(init);
+    for (const Expr *ref : uses.referencesTo(entry)) {
+      // Walk up sa.__sigaction_handler.sa_handler = ... (glibc's macro) to the assignment.
+      const Expr *cur = ref;
+      const MemberExpr *member = nullptr;
+      for (int depth = 0; depth < 4; ++depth) {
+        DynTypedNodeList parents = ctx.getParents(*cur);
+        if (parents.empty())
+          break;
+        const Stmt *p = parents[0].get<Stmt>();
+        if (const auto *me = dyn_cast_or_null<MemberExpr>(p)) {
+          member = me;
+          cur = me;
+          continue;
+        }
+        if (const auto *ic = dyn_cast_or_null<ImplicitCastExpr>(p)) {
+          cur = ic;
+          continue;
+        }
+        const auto *bo = dyn_cast_or_null<BinaryOperator>(p);
+        if (!bo || !bo->isAssignmentOp() || !member || bo->getLHS()->IgnoreParenImpCasts() != member)
+          break;
+        StringRef field = member->getMemberDecl()->getName();
+        if ((field == "sa_handler" || field == "sa_sigaction") && isSigIgn(bo->getRHS(), ctx))
+          kernelReaps = true;
+        int64_t flags = 0;
+        if (field == "sa_flags" && evalInt(bo->getRHS(), ctx, flags) && (flags & SA_NOCLDWAIT))
+          kernelReaps = true;
+        break;
+      }
+    }
+  }
+  // Handlers installed through any sigaction struct.
+  class Handlers : public RecursiveASTVisitor<Handlers> {
+  public:
+    explicit Handlers(WaitModel &m) : m(m) {}
+    bool VisitBinaryOperator(BinaryOperator *bo) {
+      const auto *me = dyn_cast<MemberExpr>(bo->getLHS()->IgnoreParenImpCasts());
+      if (bo->isAssignmentOp() && me && me->getMemberDecl()->getIdentifier() &&
+          (me->getMemberDecl()->getName() == "sa_handler" ||
+           me->getMemberDecl()->getName() == "sa_sigaction"))
+        if (const FunctionDecl *h = functionNamed(bo->getRHS()))
+          m.handlers.insert(h->getCanonicalDecl());
+      return true;
+    }
+    WaitModel &m;
+  };
+  Handlers handlersVisitor(*this);
+  handlersVisitor.TraverseDecl(ctx.getTranslationUnitDecl());
+}
+
+// struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
+void WaitModel::scanSigactionInit(const InitListExpr *init) {
+  const RecordDecl *rd = init->getType()->getAsRecordDecl();
+  if (!rd)
+    return;
+  if (rd->isUnion()) {
+    if (const FieldDecl *f = init->getInitializedFieldInUnion())
+      if (init->getNumInits() == 1 && f->getIdentifier() &&
+          (f->getName() == "sa_handler" || f->getName() == "sa_sigaction") &&
+          isSigIgn(init->getInit(0), ctx))
+        kernelReaps = true;
+    return;
+  }
+  unsigned i = 0;
+  for (const FieldDecl *f : rd->fields()) {
+    if (i >= init->getNumInits())
+      break;
+    const Expr *value = init->getInit(i++);
+    if (const auto *nested = dyn_cast<InitListExpr>(value->IgnoreParenImpCasts())) {
+      scanSigactionInit(nested);
+      continue;
+    }
+    if (!f->getIdentifier())
+      continue;
+    int64_t flags = 0;
+    if ((f->getName() == "sa_handler" || f->getName() == "sa_sigaction") && isSigIgn(value, ctx))
+      kernelReaps = true;
+    if (f->getName() == "sa_flags" && evalInt(value, ctx, flags) && (flags & SA_NOCLDWAIT))
+      kernelReaps = true;
+  }
+}
+
+bool WaitModel::waitsFor(const ValueDecl *pidStorage) const {
+  return pidStorage && waitedStorages.count(pidStorage);
+}
+
+bool WaitModel::isSignalHandler(const FunctionDecl *fd) const {
+  return fd && handlers.count(fd->getCanonicalDecl());
+}
+
+bool WaitModel::statusDiscarded(const WaitCall &w) const {
+  return w.status && isNullPointer(w.status, ctx);
+}
+
+bool WaitModel::statusIsRead(const WaitCall &w) const {
+  if (!w.status)
+    return true;
+  const Expr *arg = w.status->IgnoreParenImpCasts();
+  const auto *addr = dyn_cast<UnaryOperator>(arg);
+  if (!addr || addr->getOpcode() != UO_AddrOf)
+    return true; // a pointer from elsewhere: the caller reads it
+  const ValueDecl *var = storageOf(addr->getSubExpr());
+  if (!var)
+    return true;
+  const auto *vd = dyn_cast<VarDecl>(var);
+  if (!vd || !vd->hasLocalStorage())
+    return true; // a global or a member: read elsewhere
+  for (const Expr *ref : uses.referencesTo(var)) {
+    if (ref == addr->getSubExpr()->IgnoreParenImpCasts())
+      continue;
+    ValueUse use = classifyUse(ctx, ref);
+    if (use.kind == ValueUse::Overwritten)
+      continue;
+    // Another &status passed to a second wait is not a read either.
+    if (use.kind == ValueUse::Other && use.user)
+      if (const auto *uo = dyn_cast<UnaryOperator>(use.user))
+        if (uo->getOpcode() == UO_AddrOf) {
+          ValueUse outer = classifyUse(ctx, uo);
+          if (outer.kind == ValueUse::Argument && isWaitFunction(outer.call->getDirectCallee()))
+            continue;
+        }
+    return true;
+  }
+  return false;
+}
+
+} // namespace analyzer
+} // namespace procsan
