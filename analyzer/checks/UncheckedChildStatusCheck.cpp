@@ -50,6 +50,9 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
     // Zombie reapers (a SIGCHLD handler, a WNOHANG sweep for any child) only collect.
     if (waits.isSignalHandler(w.enclosing) || (w.anyChild && w.noHang))
       continue;
+    // kill(pid, SIGTERM); waitpid(pid, NULL, 0): ended on purpose, collected only.
+    if (waits.killedBeforeWait(w))
+      continue;
     bool discarded = waits.statusDiscarded(w);
     if (!discarded && waits.statusIsRead(w))
       continue;

@@ -3,6 +3,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
 #include <csignal>
@@ -234,6 +235,27 @@ bool WaitModel::waitsFor(const ValueDecl *pidStorage) const {
 
 bool WaitModel::isSignalHandler(const FunctionDecl *fd) const {
   return fd && handlers.count(fd->getCanonicalDecl());
+}
+
+bool WaitModel::killedBeforeWait(const WaitCall &w) const {
+  const ValueDecl *target = w.pid ? storageOf(w.pid) : nullptr;
+  if (!target)
+    return false;
+  const SourceManager &sm = ctx.getSourceManager();
+  for (const Expr *ref : uses.referencesTo(target)) {
+    ValueUse use = classifyUse(ctx, ref);
+    if (use.kind != ValueUse::Argument || use.argIndex != 0)
+      continue;
+    const FunctionDecl *fd = use.call->getDirectCallee();
+    if (!fd || !fd->getIdentifier())
+      continue;
+    StringRef name = fd->getName();
+    if ((name == "kill" || name == "killpg" || name == "sigqueue") &&
+        enclosingFunction(ctx, use.call) == w.enclosing &&
+        sm.isBeforeInTranslationUnit(use.call->getBeginLoc(), w.call->getBeginLoc()))
+      return true;
+  }
+  return false;
 }
 
 bool WaitModel::statusDiscarded(const WaitCall &w) const {

@@ -39,6 +39,9 @@ public:
   bool waitsFor(const clang::ValueDecl *pidStorage) const;
   // Functions installed as signal handlers (signal(), sigaction's sa_handler/sa_sigaction).
   bool isSignalHandler(const clang::FunctionDecl *fd) const;
+  // The waited-for pid was signalled (kill, killpg, sigqueue) earlier in the same function: the
+  // parent ends the child on purpose and only collects it.
+  bool killedBeforeWait(const WaitCall &w) const;
   // The status pointer is NULL: the status is thrown away.
   bool statusDiscarded(const WaitCall &w) const;
   // The status a wait stored is read afterwards (tested, returned, stored, passed on).

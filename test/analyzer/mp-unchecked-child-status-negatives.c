@@ -48,3 +48,8 @@ void sweep(void) {
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
 }
+
+void stop(pid_t pid) {
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0); // killed on purpose: only collected
+}
