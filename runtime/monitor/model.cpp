@@ -57,6 +57,33 @@ const char *ipcKindName(int kind) {
 }
 
 void SessionModel::finish() {
+  // Forked children run their parent's image with its argv until they exec. Parents start
+  // before their children, so one pass in start order settles chains of forks.
+  std::vector<Process *> order;
+  for (auto &entry : processes_)
+    order.push_back(&entry.second);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Process *a, const Process *b) { return a->startNs < b->startNs; });
+  for (Process *p : order) {
+    if (!p->inheritsImage)
+      continue;
+    const Process *parent = find(p->ppid);
+    if (!parent || parent == p || parent->execChain.empty())
+      continue;
+    const ForkRecord *f = forkOf(p->pid);
+    size_t idx = f ? f->imageIndex : parent->execChain.size() - 1;
+    if (idx >= parent->execChain.size())
+      idx = parent->execChain.size() - 1;
+    p->execChain.insert(p->execChain.begin(), parent->execChain[idx]);
+    std::vector<std::string> argv =
+        idx < parent->argvByImage.size() ? parent->argvByImage[idx] : parent->argv;
+    p->argvByImage.insert(p->argvByImage.begin(), argv);
+    if (p->exe.empty())
+      p->exe = parent->execChain[idx];
+    if (p->argv.empty())
+      p->argv = argv;
+    p->inheritsImage = false;
+  }
   // Creations and unlinks come from different logs: replay them in time order.
   std::stable_sort(ipcEvents_.begin(), ipcEvents_.end(),
                    [](const IpcEvent &a, const IpcEvent &b) { return a.timeNs < b.timeNs; });
@@ -126,6 +153,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       p.endNs = r.timeNs;
     switch (r.kind) {
     case trace::EvProcessStart:
+      if (r.args[2] == 1 && r.text.empty()) {
+        p.inheritsImage = true; // filled from the parent in finish()
+        break;
+      }
       p.exe = r.text;
       p.execChain.push_back(r.text);
       break;
@@ -186,7 +217,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         begin = i + 1;
       }
     }
+    p.argvByImage.push_back(p.argv);
   }
+  // Index of this log's image in execChain once inherited images are filled in.
+  size_t imageIndex = p.execChain.empty() ? 0 : p.execChain.size() - 1 + (p.inheritsImage ? 1 : 0);
   p.modules = modules;
   // Stacks are resolved once this image's modules are known.
   auto stackOf = [&](const trace::DecodedRecord &r) {
@@ -205,6 +239,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     if (r.kind == trace::EvFork && r.args[0] > 0) {
       ForkRecord f;
       f.child = (int)r.args[0];
+      f.imageIndex = imageIndex;
       f.tid = (int)r.tid;
       f.timeNs = r.timeNs;
       f.threads = (int)r.args[2];

@@ -59,6 +59,7 @@ struct SignalDelivery {
 
 struct ForkRecord {
   int child = 0;
+  size_t imageIndex = 0; // which of the parent's images (execChain) forked
   int tid = 0;
   uint64_t timeNs = 0;
   int threads = 0;            // threads of the parent at the fork (1: only the forking one)
@@ -97,6 +98,8 @@ struct Process {
   bool stillRunning = false;     // alive when procsan stopped watching the tree
   bool killedByMonitor = false;  // procsan ended it (--on-hang=kill)
   bool execed() const { return execChain.size() > 1; }
+  bool inheritsImage = false; // started by fork: its first image and argv are the parent's
+  std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
   std::string commandLine() const;

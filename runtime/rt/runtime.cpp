@@ -126,6 +126,11 @@ bool openLog(pid_t pid, pid_t ppid) {
 void recordProcessStart(bool forked) {
   Event ev{
       trace::EvProcessStart, {getpid(), gState.header->ppid, forked ? 1 : 0, 0, 0, 0}, nullptr, 0};
+  if (forked) {
+    // Same image and argv as the parent, which the monitor knows: keep fork cheap.
+    record(ev);
+    return;
+  }
   char exe[trace::kTextSize];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   exe[n > 0 ? n : 0] = 0;

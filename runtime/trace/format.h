@@ -22,6 +22,7 @@ constexpr uint32_t kDefaultCapacity = 2048; // records per log: 1 MiB of file, t
 enum EventKind : uint16_t {
   EvNone = 0,         // slot reserved but not (yet) committed
   EvProcessStart = 1, // a0=pid a1=ppid a2=1 if started by fork in a traced parent; text=exe
+                      // (empty after fork: the image and argv are the parent's, not repeated)
   EvArgv = 2,         // a0=chunk index a1=byte count; text=NUL-separated argv bytes
   EvFork = 3,         // in the parent: a0=child pid (or -1) a1=errno a2=threads of the parent
                       // a3/a4=bytes pending in stdout/stderr; text=other threads "tid:name ...";

@@ -80,9 +80,17 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
     error = "not a regular file";
     return false;
   }
-  // A log is at most a header plus its records; refuse anything far larger.
+  // Read the header, then only the slots it says are in use (logs are sparse files sized for
+  // their capacity); never more than the file holds or a sane maximum.
   const size_t limit = logFileSize(1u << 20);
-  size_t size = std::min<size_t>((size_t)st.st_size, limit);
+  size_t fileSize = std::min<size_t>((size_t)st.st_size, limit);
+  size_t size = std::min<size_t>(fileSize, kHeaderSize);
+  FileHeader h;
+  if (pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) && h.magic == kMagic &&
+      h.recordSize == kRecordSize && h.headerSize == kHeaderSize) {
+    uint64_t used = std::min<uint64_t>(h.nextIndex, h.capacity);
+    size = (size_t)std::min<uint64_t>(fileSize, kHeaderSize + used * kRecordSize);
+  }
   std::vector<uint8_t> buf(size);
   size_t got = 0;
   while (got < size) {

@@ -148,8 +148,17 @@ double monotonicSeconds() {
 }
 
 std::string makeSessionDir() {
+  // Logs are memory-mapped files written by every process: on tmpfs (/dev/shm) they cost what
+  // memory costs; on a disk file system each new log pays for inode allocation and writeback.
+  std::string base;
+  const char *own = std::getenv("PROCSAN_TMPDIR");
   const char *tmp = std::getenv("TMPDIR");
-  std::string base = tmp && *tmp ? tmp : "/tmp";
+  if (own && *own)
+    base = own;
+  else if (access("/dev/shm", W_OK | X_OK) == 0)
+    base = "/dev/shm";
+  else
+    base = tmp && *tmp ? tmp : "/tmp";
   std::string tmpl = base + "/procsan-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back(0);
