@@ -1,6 +1,7 @@
 #include "monitor/detectors.h"
 
 #include <csignal>
+#include <set>
 
 namespace procsan {
 namespace monitor {
@@ -14,6 +15,10 @@ const std::vector<Detector> &allDetectors() {
       {"mp-fork-pending-stdio", "a fork while stdio buffers held output the child flushed again",
        detectForkPendingStdio},
       {"mp-leaked-ipc", "named IPC objects left behind when the tree exited", detectLeakedIpc},
+      {"mp-lock-held-at-exit", "a process ended holding a process-shared lock",
+       detectLockHeldAtExit},
+      {"mp-lock-order-inversion", "two process-shared locks taken in both orders",
+       detectLockOrderInversion},
   };
   return detectors;
 }
@@ -178,6 +183,73 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
       c.what = "pid " + std::to_string(child->pid) +
                " ended through exit() (atexit handlers and stdio flush) instead of _exit()";
       f.events.push_back(std::move(c));
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) {
+  for (const auto &entry : model.processes()) {
+    const Process &p = entry.second;
+    if (!p.exit.known || p.killedByMonitor || p.held.empty())
+      continue;
+    Finding f;
+    f.rule = "mp-lock-held-at-exit";
+    f.processes = {p.pid};
+    std::string what;
+    for (const HeldEntry &h : p.held) {
+      if (!what.empty())
+        what += ", ";
+      what += model.describeLock(h.lock, h.kind) + " (taken by thread " + std::to_string(h.tid) +
+              ")";
+    }
+    f.message = describeProcess(p) + " " + p.exit.describe() + " while holding " + what +
+                ": whoever waits for it next waits forever (or gets EOWNERDEAD from a robust "
+                "mutex)";
+    FindingEvent death;
+    death.pid = p.pid;
+    death.what = "pid " + std::to_string(p.pid) + " " + p.exit.describe();
+    if (const SignalDelivery *s = crashRecordFor(p)) {
+      death.tid = s->tid;
+      death.stack = s->stack;
+    }
+    f.events.push_back(std::move(death));
+    out.push_back(std::move(f));
+  }
+}
+
+void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &out) {
+  const std::vector<LockOrderEdge> &edges = model.lockOrder();
+  std::set<std::pair<LockKey, LockKey>> reported;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    for (size_t j = 0; j < edges.size(); ++j) {
+      const LockOrderEdge &a = edges[i], &b = edges[j];
+      if (!(a.first == b.second && a.second == b.first))
+        continue;
+      std::pair<LockKey, LockKey> key =
+          a.first < a.second ? std::make_pair(a.first, a.second) : std::make_pair(a.second, a.first);
+      if (!reported.insert(key).second)
+        continue;
+      Finding f;
+      f.rule = "mp-lock-order-inversion";
+      f.severity = "warning";
+      f.processes = {a.pid, b.pid};
+      std::string l1 = model.describeLock(a.first, 0), l2 = model.describeLock(a.second, 0);
+      f.message = "process-shared locks taken in opposite orders: " + l2 + " while holding " +
+                  l1 + " (pid " + std::to_string(a.pid) + "), and the reverse (pid " +
+                  std::to_string(b.pid) + "): the two can deadlock";
+      FindingEvent e1;
+      e1.pid = a.pid;
+      e1.tid = a.tid;
+      e1.what = "pid " + std::to_string(a.pid) + " takes " + l2 + " while holding " + l1;
+      e1.stack = a.stack;
+      FindingEvent e2;
+      e2.pid = b.pid;
+      e2.tid = b.tid;
+      e2.what = "pid " + std::to_string(b.pid) + " takes " + l1 + " while holding " + l2;
+      e2.stack = b.stack;
+      f.events.push_back(std::move(e1));
+      f.events.push_back(std::move(e2));
       out.push_back(std::move(f));
     }
   }

@@ -28,6 +28,10 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out);
 void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out);
 // mp-fork-pending-stdio: a fork while stdio buffers held output the child flushed again.
 void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out);
+// mp-lock-held-at-exit: a process ended while holding a process-shared lock.
+void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out);
+// mp-lock-order-inversion: two process-shared locks taken in both orders.
+void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &out);
 // mp-leaked-ipc: named IPC objects the tree created and left behind.
 void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out);
 

@@ -89,7 +89,8 @@ FindingEvent waitEvent(const ProcessSnapshot &p, const ThreadSnapshot &t, const 
 
 const std::vector<const char *> &hangRules() {
   static const std::vector<const char *> rules = {"mp-join-before-drain", "mp-pipe-self-hold",
-                                                  "mp-deadlock", "mp-lost-crash"};
+                                                  "mp-dead-owner", "mp-deadlock",
+                                                  "mp-lost-crash"};
   return rules;
 }
 
@@ -284,6 +285,64 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
           }
         }
       }
+    }
+  }
+
+  // A thread waits for a process-shared lock (or binary semaphore) whose holder is dead.
+  for (const auto &entry : tree.processes) {
+    const ProcessSnapshot &p = entry.second;
+    const Process *mp = model.find(p.pid);
+    if (!mp)
+      continue;
+    const std::vector<ThreadWait> &ws = an.waits[p.pid];
+    for (size_t i = 0; i < p.threads.size() && i < ws.size(); ++i) {
+      if (ws[i].kind != WaitKind::Lock)
+        continue;
+      const LockBlock *last = nullptr;
+      for (const LockBlock &b : mp->lockBlocks)
+        if (b.tid == p.threads[i].tid)
+          last = &b;
+      if (!last)
+        continue;
+      std::vector<const Process *> holders;
+      bool liveHolder = false;
+      for (const auto &pe : model.processes())
+        for (const HeldEntry &h : pe.second.held)
+          if (h.lock == last->lock) {
+            holders.push_back(&pe.second);
+            liveHolder |= tree.processes.count(pe.first) > 0;
+          }
+      if (holders.empty() || liveHolder)
+        continue;
+      const Process *owner = holders.front();
+      Finding f;
+      f.rule = "mp-dead-owner";
+      f.message = processName(model, p) + " is blocked waiting for " +
+                  model.describeLock(last->lock, last->kind) + ", held by process " +
+                  std::to_string(owner->pid) + " (" + owner->commandLine() + "), which " +
+                  (owner->exit.known ? owner->exit.describe() : std::string("is gone")) +
+                  " without releasing it (stuck for " + secs + " s)";
+      f.processes = {p.pid, owner->pid};
+      FindingEvent wait;
+      wait.pid = p.pid;
+      wait.tid = p.threads[i].tid;
+      wait.what = "pid " + std::to_string(p.pid) + " thread " + std::to_string(wait.tid) +
+                  " blocked here";
+      wait.stack = last->stack;
+      f.events.push_back(std::move(wait));
+      FindingEvent death;
+      death.pid = owner->pid;
+      death.what = "pid " + std::to_string(owner->pid) + " held it when it " +
+                   (owner->exit.known ? owner->exit.describe() : std::string("ended"));
+      for (auto it = owner->signals.rbegin(); it != owner->signals.rend(); ++it)
+        if (it->signal == owner->exit.signal) {
+          death.tid = it->tid;
+          death.stack = it->stack;
+          break;
+        }
+      f.events.push_back(std::move(death));
+      out.push_back(std::move(f));
+      explained.insert(p.pid);
     }
   }
 

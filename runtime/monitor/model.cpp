@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <sys/wait.h>
 
@@ -98,6 +99,19 @@ void SessionModel::finish() {
     else if (!e.create && live)
       live->unlinked = true;
   }
+}
+
+std::string SessionModel::describeLock(const LockKey &k, int kind) const {
+  auto named = lockNames_.find(k);
+  if (named != lockNames_.end())
+    return "the named semaphore '" + named->second + "'";
+  char where[96];
+  snprintf(where, sizeof(where), " at offset 0x%llx of shared mapping %llu:%llu",
+           (unsigned long long)k.offset, (unsigned long long)(k.dev >> 20),
+           (unsigned long long)k.inode);
+  return std::string(kind == trace::LockSem ? "the process-shared semaphore"
+                                            : "the process-shared mutex") +
+         where;
 }
 
 const ForkRecord *SessionModel::forkOf(int child) const {
@@ -222,6 +236,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // Index of this log's image in execChain once inherited images are filled in.
   size_t imageIndex = p.execChain.empty() ? 0 : p.execChain.size() - 1 + (p.inheritsImage ? 1 : 0);
   p.modules = modules;
+  p.held.clear();
+  for (const trace::HeldLock &h : log.held)
+    p.held.push_back(HeldEntry{LockKey{h.dev, h.inode, h.offset}, h.tid, h.kind});
   // Stacks are resolved once this image's modules are known.
   auto stackOf = [&](const trace::DecodedRecord &r) {
     Stack st;
@@ -235,6 +252,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     }
     return st;
   };
+  std::string pendingSemName;
   for (const trace::DecodedRecord &r : log.records) {
     if (r.kind == trace::EvFork && r.args[0] > 0) {
       ForkRecord f;
@@ -256,6 +274,29 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       o.timeNs = r.timeNs;
       o.stack = stackOf(r);
       ipcEvents_.push_back(IpcEvent{r.timeNs, true, std::move(o)});
+    }
+    if (r.kind == trace::EvLockBlock) {
+      LockBlock b;
+      b.lock = LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]};
+      b.kind = (int)r.args[0];
+      b.tid = (int)r.tid;
+      b.timeNs = r.timeNs;
+      b.stack = stackOf(r);
+      p.lockBlocks.push_back(std::move(b));
+    } else if (r.kind == trace::EvLockOrder) {
+      LockOrderEdge e;
+      e.first = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};
+      e.second = LockKey{(uint64_t)r.args[3], (uint64_t)r.args[4], (uint64_t)r.args[5]};
+      e.pid = log.pid;
+      e.tid = (int)r.tid;
+      e.stack = stackOf(r);
+      lockOrder_.push_back(std::move(e));
+    } else if (r.kind == trace::EvIpcCreate && r.args[0] == trace::IpcSem) {
+      pendingSemName = r.text;
+    } else if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
+      lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
+          pendingSemName;
+      pendingSemName.clear();
     }
     if (r.kind != trace::EvSignal)
       continue;

@@ -69,6 +69,38 @@ struct ForkRecord {
   Stack stack;
 };
 
+// A process-shared lock, by its identity across processes.
+struct LockKey {
+  uint64_t dev = 0, inode = 0, offset = 0;
+  bool operator<(const LockKey &o) const {
+    return dev != o.dev ? dev < o.dev : inode != o.inode ? inode < o.inode : offset < o.offset;
+  }
+  bool operator==(const LockKey &o) const {
+    return dev == o.dev && inode == o.inode && offset == o.offset;
+  }
+};
+
+struct HeldEntry {
+  LockKey lock;
+  int tid = 0;
+  int kind = 0; // trace::LockKind
+};
+
+struct LockBlock { // a thread about to wait for a lock (the last one per thread is current)
+  LockKey lock;
+  int tid = 0;
+  int kind = 0;
+  uint64_t timeNs = 0;
+  Stack stack;
+};
+
+struct LockOrderEdge { // `second` taken while `first` was held
+  LockKey first, second;
+  int pid = 0;
+  int tid = 0;
+  Stack stack;
+};
+
 // A named IPC object created (O_CREAT) by a process of the tree.
 struct IpcObject {
   int kind = 0; // trace::IpcKind
@@ -92,6 +124,8 @@ struct Process {
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
+  std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
+  std::vector<LockBlock> lockBlocks;
   bool ranExitHandlers = false;  // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
   bool startedSession = false;   // setsid(): a daemon detaching on purpose
@@ -129,6 +163,9 @@ public:
   const std::map<int, Process> &processes() const { return processes_; }
   std::map<int, Process> &processes() { return processes_; }
   const std::vector<KillEvent> &kills() const { return kills_; }
+  const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
+  // "a process-shared mutex at offset 0x40 of /dev/zero (deleted)", as well as can be said.
+  std::string describeLock(const LockKey &k, int kind) const;
   std::vector<IpcObject> &ipcObjects() { return ipc_; }
   const std::vector<IpcObject> &ipcObjects() const { return ipc_; }
   // The fork record of a child in its parent, if the parent was traced.
@@ -146,6 +183,8 @@ private:
   std::map<int, Process> processes_;
   std::vector<KillEvent> kills_;
   std::vector<IpcObject> ipc_;
+  std::vector<LockOrderEdge> lockOrder_;
+  std::map<LockKey, std::string> lockNames_; // named semaphores by identity
   struct IpcEvent {
     uint64_t timeNs;
     bool create;

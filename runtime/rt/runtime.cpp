@@ -294,6 +294,73 @@ void *resolveNext(const char *name) { return dlsym(RTLD_NEXT, name); }
 
 bool active() { return gState.active; }
 
+trace::LogState *logState() {
+  if (!gState.active || !gState.header)
+    return nullptr;
+  return reinterpret_cast<trace::LogState *>(reinterpret_cast<char *>(gState.header) +
+                                             trace::kStateOffset);
+}
+
+namespace {
+__thread int tlsTid __attribute__((tls_model("initial-exec")));
+}
+
+int currentTid() {
+  if (tlsTid == 0)
+    tlsTid = (int)syscall(SYS_gettid);
+  return tlsTid;
+}
+
+void forEachMapping(bool (*fn)(void *, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                               const char *),
+                    void *ctx) {
+  int fd = rawOpen("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return;
+  char buf[4096];
+  size_t have = 0;
+  bool more = true;
+  while (more) {
+    ssize_t got = read(fd, buf + have, sizeof(buf) - have);
+    if (got <= 0)
+      break;
+    have += (size_t)got;
+    size_t begin = 0;
+    for (size_t i = 0; i < have && more; ++i) {
+      if (buf[i] != '\n')
+        continue;
+      const char *p = buf + begin, *end = buf + i;
+      begin = i + 1;
+      uint64_t start = parseHex(p, end);
+      if (p >= end || *p != '-')
+        continue;
+      ++p;
+      uint64_t stop = parseHex(p, end);
+      if (p + 6 >= end)
+        continue;
+      char perms[5];
+      memcpy(perms, p + 1, 4);
+      perms[4] = 0;
+      p += 6;
+      uint64_t offset = parseHex(p, end);
+      ++p;
+      uint64_t major = parseHex(p, end);
+      ++p;
+      uint64_t minor = parseHex(p, end);
+      ++p;
+      uint64_t inode = 0;
+      for (; p < end && *p >= '0' && *p <= '9'; ++p)
+        inode = inode * 10 + (uint64_t)(*p - '0');
+      more = fn(ctx, start, stop, offset, (major << 20) | minor, inode, perms);
+    }
+    if (begin == 0 && have == sizeof(buf))
+      begin = have;
+    memmove(buf, buf + begin, have - begin);
+    have -= begin;
+  }
+  close(fd);
+}
+
 const char *preloadEntry() { return gState.preloadEntry[0] ? gState.preloadEntry : nullptr; }
 const char *sessionEntry() { return gState.sessionEntry[0] ? gState.sessionEntry : nullptr; }
 
@@ -345,6 +412,7 @@ void afterForkInChild(pid_t parent) {
     return;
   // The parent's log is still mapped here; drop it so nothing the child writes lands in it.
   munmap(gState.header, trace::logFileSize(gState.capacity));
+  tlsTid = 0; // the forking thread has a new id here
   gState.active = false;
   gState.header = nullptr;
   gState.records = nullptr;

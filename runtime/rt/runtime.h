@@ -50,6 +50,16 @@ void record(const Event &ev, bool wantStack = false, void *signalContext = nullp
 // Called in the child right after a fork the runtime saw: opens the child's own log.
 void afterForkInChild(pid_t parent);
 
+// The in-place state area of this process's log (held locks), or null when not traced.
+trace::LogState *logState();
+// The calling thread's id, cached (reset in the child after fork).
+int currentTid();
+// Reads /proc/self/maps with raw system calls; calls fn(start, end, offset, dev, inode, perms,
+// path) for each line until fn returns false. Async-signal-safe.
+void forEachMapping(bool (*fn)(void *ctx, uint64_t start, uint64_t end, uint64_t offset,
+                               uint64_t dev, uint64_t inode, const char *perms),
+                    void *ctx);
+
 // Signal interposition (signal.cpp): installs the crash handlers once the log exists.
 void installCrashHandlers();
 

@@ -12,7 +12,7 @@ namespace procsan {
 namespace trace {
 
 constexpr uint32_t kMagic = 0x4e535350; // "PSSN" little-endian
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kVersion = 2;
 constexpr uint32_t kHeaderSize = 4096;
 constexpr uint32_t kRecordSize = 512;
 constexpr uint32_t kMaxFrames = 40;
@@ -37,12 +37,33 @@ enum EventKind : uint16_t {
   EvIpcCreate = 11,   // a0=IpcKind a1=oflag a2=1 if it created the object; text=name; frames
   EvIpcUnlink = 12,   // a0=IpcKind a1=result; text=name
   EvSetsid = 13,      // a0=result (the new session id)
+  EvLockBlock = 14,   // about to block: a0=LockKind a1=dev a2=inode a3=offset a4=address; frames
+  EvLockOrder = 15,   // first time B taken while holding A: a0..a2=A (dev,inode,offset),
+                      // a3..a5=B; frames=stack at B
+  EvSemInit = 16,     // a0=initial value a1=dev a2=inode a3=offset a4=1 if created by name
   EvKindCount
 };
 
 enum KillApi : int64_t { KillKill = 0, KillKillpg = 1, KillSigqueue = 2 };
 enum ExitApi : int64_t { ExitExit = 0, ExitUnderscore = 1, ExitQuick = 2, ExitAtexit = 3 };
 enum IpcKind : int64_t { IpcShm = 0, IpcSem = 1, IpcMq = 2 };
+enum LockKind : uint16_t { LockMutex = 1, LockSem = 2 };
+
+// Process-shared locks the process holds right now, kept in the header page and updated in
+// place (no event per acquire/release): what a process held when it died is what is left here.
+constexpr uint32_t kMaxHeld = 64;
+constexpr uint32_t kStateOffset = 512;
+struct HeldLock {
+  uint64_t dev;
+  uint64_t inode;
+  uint64_t offset;
+  int32_t tid; // 0: free slot
+  uint16_t kind;
+  uint16_t reserved;
+};
+struct LogState {
+  HeldLock held[kMaxHeld];
+};
 
 struct FileHeader {
   uint32_t magic;
@@ -73,6 +94,8 @@ struct Record {
 
 static_assert(sizeof(Record) == kRecordSize, "record size is part of the format");
 static_assert(sizeof(FileHeader) <= kHeaderSize, "header must fit its page");
+static_assert(sizeof(FileHeader) <= kStateOffset, "the state follows the header");
+static_assert(kStateOffset + sizeof(LogState) <= kHeaderSize, "state must fit the header page");
 
 inline size_t logFileSize(uint32_t capacity) {
   return (size_t)kHeaderSize + (size_t)capacity * kRecordSize;

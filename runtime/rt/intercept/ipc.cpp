@@ -1,5 +1,6 @@
 // Named IPC objects: who created which shm segment, semaphore or message queue (with the stack),
 // and who unlinked it (mp-leaked-ipc).
+#include "rt/locks.h"
 #include "rt/runtime.h"
 
 #include <errno.h>
@@ -51,19 +52,23 @@ PROCSAN_INTERCEPTOR sem_t *sem_open(const char *name, int oflag, ...) {
   rt::ensureInit();
   PROCSAN_REAL("sem_open", sem_t *(*)(const char *, int, ...));
   sem_t *r;
+  unsigned int value = 0;
   if (oflag & O_CREAT) {
     va_list ap;
     va_start(ap, oflag);
     mode_t mode = (mode_t)va_arg(ap, unsigned int);
-    unsigned int value = va_arg(ap, unsigned int);
+    value = va_arg(ap, unsigned int);
     va_end(ap);
     r = real(name, oflag, mode, value);
   } else {
     r = real(name, oflag);
   }
   int savedErrno = errno;
-  if (r != SEM_FAILED)
+  if (r != SEM_FAILED) {
     noteCreate(trace::IpcSem, name, oflag, true);
+    if ((oflag & O_CREAT) && rt::active())
+      rt::noteSemaphoreCreated(rt::identify(r), value, true);
+  }
   errno = savedErrno;
   return r;
 }

@@ -1,0 +1,101 @@
+// POSIX semaphores. Process-private ones (sem_init(s, 0, n)) take a fast path. Shared ones:
+// a wait that would block is recorded with its stack (for hang diagnosis); binary semaphores
+// (created with value 1, as multiprocessing.Lock is) are tracked as locks held by the waiter
+// until it posts.
+#include "rt/locks.h"
+#include "rt/runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdarg.h>
+
+using namespace procsan;
+
+namespace {
+
+// glibc's new semaphore: {uint64 data; int private; int pad}. The field holds the futex flag
+// glibc passes along: 0 for sem_init(s, 0, n), non-zero for shared and sem_open'ed ones.
+inline bool isShared(const sem_t *s) { return reinterpret_cast<const int *>(s)[2] != 0; }
+
+using WaitFn = int (*)(sem_t *);
+
+WaitFn realTrywait() {
+  PROCSAN_REAL("sem_trywait", WaitFn);
+  return real;
+}
+
+void acquired(sem_t *s, const rt::LockId &id) {
+  (void)s;
+  if (rt::isBinarySemaphore(id))
+    rt::noteAcquired(id, trace::LockSem);
+}
+
+} // namespace
+
+PROCSAN_INTERCEPTOR int sem_init(sem_t *s, int pshared, unsigned value) {
+  rt::ensureInit();
+  PROCSAN_REAL("sem_init", int (*)(sem_t *, int, unsigned));
+  int r = real(s, pshared, value);
+  int savedErrno = errno;
+  if (r == 0 && pshared && rt::active())
+    rt::noteSemaphoreCreated(rt::identify(s), value, false);
+  errno = savedErrno;
+  return r;
+}
+
+PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
+  PROCSAN_REAL("sem_wait", WaitFn);
+  if (!isShared(s) || !rt::active())
+    return real(s);
+  int savedErrno = errno;
+  rt::LockId id = rt::identify(s);
+  int r = realTrywait()(s);
+  if (r != 0 && errno == EAGAIN) {
+    errno = savedErrno;
+    rt::noteBlocking(id, trace::LockSem, s);
+    r = real(s);
+  }
+  if (r == 0)
+    acquired(s, id);
+  return r;
+}
+
+PROCSAN_INTERCEPTOR int sem_timedwait(sem_t *s, const struct timespec *t) {
+  PROCSAN_REAL("sem_timedwait", int (*)(sem_t *, const struct timespec *));
+  if (!isShared(s) || !rt::active())
+    return real(s, t);
+  int savedErrno = errno;
+  rt::LockId id = rt::identify(s);
+  int r = realTrywait()(s);
+  if (r != 0 && errno == EAGAIN) {
+    errno = savedErrno;
+    rt::noteBlocking(id, trace::LockSem, s);
+    r = real(s, t);
+  }
+  if (r == 0)
+    acquired(s, id);
+  return r;
+}
+
+PROCSAN_INTERCEPTOR int sem_trywait(sem_t *s) {
+  int r = realTrywait()(s);
+  if (r == 0 && isShared(s) && rt::active()) {
+    int savedErrno = errno;
+    acquired(s, rt::identify(s));
+    errno = savedErrno;
+  }
+  return r;
+}
+
+PROCSAN_INTERCEPTOR int sem_post(sem_t *s) {
+  PROCSAN_REAL("sem_post", WaitFn);
+  if (isShared(s) && rt::active()) {
+    int savedErrno = errno;
+    rt::LockId id = rt::identify(s);
+    if (rt::holds(id))
+      rt::noteReleased(id);
+    errno = savedErrno;
+  }
+  return real(s);
+}

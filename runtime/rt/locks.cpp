@@ -1,0 +1,191 @@
+#include "rt/locks.h"
+#include "rt/runtime.h"
+
+#include <string.h>
+
+namespace procsan {
+namespace rt {
+
+namespace {
+
+constexpr int kMaxMappings = 32;
+constexpr int kMaxEdges = 256;
+constexpr int kMaxBinarySems = 64;
+
+struct Mapping {
+  uint64_t start, end, offset, dev, inode;
+};
+
+// Plain state, zero-initialised; inherited by forked children (same mappings, same sems).
+struct LockState {
+  Mapping maps[kMaxMappings];
+  int nMaps;
+  uint64_t edges[kMaxEdges]; // hashes of lock-order edges already recorded
+  LockId binarySems[kMaxBinarySems];
+  int nBinarySems;
+};
+LockState gLocks;
+
+struct Lookup {
+  uint64_t addr;
+  Mapping found;
+  bool ok;
+};
+
+bool findMapping(void *ctx, uint64_t start, uint64_t end, uint64_t offset, uint64_t dev,
+                 uint64_t inode, const char *) {
+  auto *l = static_cast<Lookup *>(ctx);
+  if (l->addr < start || l->addr >= end)
+    return true;
+  l->found = Mapping{start, end, offset, dev, inode};
+  l->ok = true;
+  return false;
+}
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+} // namespace
+
+LockId identify(const void *addr) {
+  uint64_t a = (uint64_t)(uintptr_t)addr;
+  int n = __atomic_load_n(&gLocks.nMaps, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < n && i < kMaxMappings; ++i) {
+    const Mapping &m = gLocks.maps[i];
+    if (a >= m.start && a < m.end)
+      return LockId{m.dev, m.inode, m.offset + (a - m.start)};
+  }
+  Lookup l{a, {}, false};
+  forEachMapping(findMapping, &l);
+  if (!l.ok)
+    return LockId{0, 0, a};
+  int slot = __atomic_fetch_add(&gLocks.nMaps, 1, __ATOMIC_ACQ_REL);
+  if (slot < kMaxMappings)
+    gLocks.maps[slot] = l.found;
+  else
+    __atomic_store_n(&gLocks.nMaps, kMaxMappings, __ATOMIC_RELEASE);
+  return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
+}
+
+bool holds(const LockId &id) {
+  trace::LogState *st = logState();
+  if (!st)
+    return false;
+  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+    const trace::HeldLock &h = st->held[i];
+    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0 && h.dev == id.dev &&
+        h.inode == id.inode && h.offset == id.offset)
+      return true;
+  }
+  return false;
+}
+
+void noteAcquired(const LockId &id, trace::LockKind kind) {
+  trace::LogState *st = logState();
+  if (!st)
+    return;
+  int tid = currentTid();
+  // New order edges: locks this thread already holds, taken before this one.
+  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+    const trace::HeldLock &h = st->held[i];
+    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != tid)
+      continue;
+    LockId held{h.dev, h.inode, h.offset};
+    if (held == id)
+      continue;
+    uint64_t key = mix(mix(mix(mix(mix(mix(1, held.dev), held.inode), held.offset), id.dev),
+                           id.inode),
+                       id.offset);
+    key |= 1; // 0 marks a free slot
+    bool seen = false;
+    for (int e = 0; e < kMaxEdges && !seen; ++e) {
+      uint64_t cur = __atomic_load_n(&gLocks.edges[e], __ATOMIC_ACQUIRE);
+      if (cur == key) {
+        seen = true;
+      } else if (cur == 0) {
+        uint64_t expected = 0;
+        if (__atomic_compare_exchange_n(&gLocks.edges[e], &expected, key, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+          record(Event{trace::EvLockOrder,
+                       {(int64_t)held.dev, (int64_t)held.inode, (int64_t)held.offset,
+                        (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset},
+                       nullptr, 0},
+                 /*wantStack=*/true);
+          seen = true;
+        } else if (expected == key) {
+          seen = true;
+        }
+      }
+    }
+  }
+  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+    trace::HeldLock &h = st->held[i];
+    int expected = 0;
+    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0)
+      continue;
+    // Fill the slot before publishing it (the tid is written last).
+    if (!__atomic_compare_exchange_n(&h.tid, &expected, -1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+      continue;
+    h.dev = id.dev;
+    h.inode = id.inode;
+    h.offset = id.offset;
+    h.kind = kind;
+    __atomic_store_n(&h.tid, tid, __ATOMIC_RELEASE);
+    return;
+  }
+}
+
+void noteReleased(const LockId &id) {
+  trace::LogState *st = logState();
+  if (!st)
+    return;
+  int tid = currentTid();
+  int fallback = -1;
+  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+    trace::HeldLock &h = st->held[i];
+    int owner = __atomic_load_n(&h.tid, __ATOMIC_ACQUIRE);
+    if (owner <= 0 || h.dev != id.dev || h.inode != id.inode || h.offset != id.offset)
+      continue;
+    if (owner == tid) {
+      __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
+      return;
+    }
+    fallback = (int)i; // a semaphore may be posted by another thread of the process
+  }
+  if (fallback >= 0)
+    __atomic_store_n(&st->held[fallback].tid, 0, __ATOMIC_RELEASE);
+}
+
+void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr) {
+  record(Event{trace::EvLockBlock,
+               {kind, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset,
+                (int64_t)(uintptr_t)addr, 0},
+               nullptr, 0},
+         /*wantStack=*/true);
+}
+
+void noteSemaphoreCreated(const LockId &id, unsigned value, bool named) {
+  record(Event{trace::EvSemInit,
+               {(int64_t)value, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset,
+                named ? 1 : 0, 0},
+               nullptr, 0});
+  if (value != 1)
+    return;
+  int slot = __atomic_fetch_add(&gLocks.nBinarySems, 1, __ATOMIC_ACQ_REL);
+  if (slot < kMaxBinarySems)
+    gLocks.binarySems[slot] = id;
+}
+
+bool isBinarySemaphore(const LockId &id) {
+  int n = __atomic_load_n(&gLocks.nBinarySems, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < n && i < kMaxBinarySems; ++i)
+    if (gLocks.binarySems[i] == id)
+      return true;
+  return false;
+}
+
+} // namespace rt
+} // namespace procsan

@@ -1,0 +1,39 @@
+// The runtime's view of process-shared locks: identity across processes (device, inode and
+// offset of the shared mapping that holds the lock), the held-locks table in the log's header
+// page, lock-order edges, and which semaphores are binary (used as locks).
+#ifndef PROCSAN_RT_LOCKS_H
+#define PROCSAN_RT_LOCKS_H
+
+#include "trace/format.h"
+
+#include <stdint.h>
+
+namespace procsan {
+namespace rt {
+
+struct LockId {
+  uint64_t dev = 0, inode = 0, offset = 0;
+  bool operator==(const LockId &o) const {
+    return dev == o.dev && inode == o.inode && offset == o.offset;
+  }
+};
+
+// Identity of the object at addr, from the mapping that holds it (cached per mapping).
+LockId identify(const void *addr);
+
+// The calling thread took / released a process-shared lock. Cheap: plain stores into the held
+// table; a lock-order edge seen for the first time is recorded with its stack.
+void noteAcquired(const LockId &id, trace::LockKind kind);
+void noteReleased(const LockId &id);
+bool holds(const LockId &id); // this process (any thread) holds it
+// About to block on a lock another process may hold: recorded with the stack.
+void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr);
+
+// Semaphores created with value 1 are used as locks; others count things.
+void noteSemaphoreCreated(const LockId &id, unsigned value, bool named);
+bool isBinarySemaphore(const LockId &id);
+
+} // namespace rt
+} // namespace procsan
+
+#endif

@@ -1,0 +1,23 @@
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 -- %python %s 2> %t.err
+# RUN: FileCheck %s < %t.err
+# A worker dies while holding a multiprocessing.Lock; the parent's acquire() never returns.
+import multiprocessing as mp
+import os
+
+
+def worker(lock):
+    lock.acquire()
+    os._exit(1)  # dies without release()
+
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    lock = mp.Lock()
+    p = mp.Process(target=worker, args=(lock,))
+    p.start()
+    p.join()
+    with lock:
+        print("never printed")
+
+# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}python{{.*}}) is blocked waiting for the named semaphore '/mp-{{.*}}', held by process [[W:[0-9]+]] ({{.*}}), which exited with status 1 without releasing it {{.*}} [mp-dead-owner]
+# CHECK: procsan: error: process [[W]] ({{.*}}) exited with status 1 while holding the named semaphore '/mp-{{.*}}' {{.*}} [mp-lock-held-at-exit]
