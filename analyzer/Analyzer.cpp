@@ -130,8 +130,8 @@ private:
                                             at.printToString(sm)))
         continue;
       ++result.findings;
-      bool asError = !config.warningsAsErrors.empty() &&
-                     checkEnabled(config.warningsAsErrors, f.ruleId);
+      bool asError =
+          !config.warningsAsErrors.empty() && checkEnabled(config.warningsAsErrors, f.ruleId);
       result.errors += asError;
       {
         DiagnosticBuilder b = engine.Report(f.loc, asError ? errorId : warnId);
@@ -174,8 +174,7 @@ private:
     for (const DiagNote &n : f.notes)
       r.notes.push_back({position(sm, n.loc), n.message});
     for (const FixIt &fix : f.fixits) {
-      CharSourceRange range =
-          Lexer::makeFileCharRange(fix.range, sm, LangOptions());
+      CharSourceRange range = Lexer::makeFileCharRange(fix.range, sm, LangOptions());
       if (range.isInvalid())
         continue;
       ReportedFix rf;

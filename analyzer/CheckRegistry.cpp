@@ -23,12 +23,9 @@ template <typename T> CheckInfo entry() {
 
 const std::vector<CheckInfo> &allChecks() {
   static const std::vector<CheckInfo> checks = {
-      entry<UncheckedForkCheck>(),
-      entry<ChildFallthroughCheck>(),
-      entry<ForkInLoopCheck>(),
-      entry<ExitInChildCheck>(),
-      entry<UnsafeCallAfterForkCheck>(),
-      entry<UnreapedChildCheck>(),
+      entry<UncheckedForkCheck>(),        entry<ChildFallthroughCheck>(),
+      entry<ForkInLoopCheck>(),           entry<ExitInChildCheck>(),
+      entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
       entry<UncheckedChildStatusCheck>(),
   };
   return checks;

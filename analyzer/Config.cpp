@@ -103,8 +103,8 @@ Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
         return fail(value, "'CheckOptions' takes a mapping of 'rule-id.Option: value'");
       }
     } else {
-      return fail(kv.getKey(), "unknown key '" + key +
-                                   "' (expected Checks, WarningsAsErrors or CheckOptions)");
+      return fail(kv.getKey(),
+                  "unknown key '" + key + "' (expected Checks, WarningsAsErrors or CheckOptions)");
     }
     if (stream.failed())
       return fail(nullptr, "not valid YAML");

@@ -103,13 +103,13 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
         continue;
       reported.insert(call);
       Finding &f = diag(call->getBeginLoc(),
-                        "'" + fd->getNameAsString() + "' calls exit() in the child of " +
-                            forkName + ", which runs atexit handlers and flushes stdio buffers "
-                                       "a second time; use _exit() in the child");
+                        "'" + fd->getNameAsString() + "' calls exit() in the child of " + forkName +
+                            ", which runs atexit handlers and flushes stdio buffers "
+                            "a second time; use _exit() in the child");
       for (size_t i = 1; i < finder.chain.size(); ++i)
-        f.notes.push_back({finder.chain[i]->getBeginLoc(),
-                           i + 1 == finder.chain.size() ? "exit() is called here"
-                                                        : "which calls this"});
+        f.notes.push_back({finder.chain[i]->getBeginLoc(), i + 1 == finder.chain.size()
+                                                               ? "exit() is called here"
+                                                               : "which calls this"});
       f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
     }
     if (!site.enclosing->isMain())

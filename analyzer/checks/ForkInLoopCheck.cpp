@@ -44,15 +44,15 @@ void ForkInLoopCheck::checkTranslationUnit(AnalysisContext &ctx) {
     if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
       continue;
     std::string callee = site.callee->getNameAsString() + "()";
-    Finding &f = diag(site.call->getBeginLoc(),
-                      "the child process stays in the loop and calls " + callee +
-                          " again: the number of processes grows exponentially");
+    Finding &f =
+        diag(site.call->getBeginLoc(), "the child process stays in the loop and calls " + callee +
+                                           " again: the number of processes grows exponentially");
     if (const Stmt *loop = enclosingLoop(ctx.ast(), site.call))
       f.notes.push_back({loop->getBeginLoc(), "the loop the child goes around"});
     for (const ChildExit &ce : region.childExits()) {
       if (ce.lastStmt) {
-        f.notes.push_back({ce.lastStmt->getBeginLoc(),
-                           "the child's branch ends here without _exit() or exec"});
+        f.notes.push_back(
+            {ce.lastStmt->getBeginLoc(), "the child's branch ends here without _exit() or exec"});
         break;
       }
     }

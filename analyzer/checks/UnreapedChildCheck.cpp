@@ -55,9 +55,9 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
                           " is never waited for: it stays a zombie while the parent runs, and "
                           "its exit status is lost");
     if (site.storage)
-      f.notes.push_back({site.storage->getLocation(),
-                         "its pid is kept in '" + site.storage->getNameAsString() +
-                             "', but no wait call uses it"});
+      f.notes.push_back({site.storage->getLocation(), "its pid is kept in '" +
+                                                          site.storage->getNameAsString() +
+                                                          "', but no wait call uses it"});
     else
       f.notes.push_back({site.call->getBeginLoc(),
                          "its pid is not kept, so only a wait for any child could reap it"});

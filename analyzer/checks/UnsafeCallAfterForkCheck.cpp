@@ -32,8 +32,8 @@ bool startsThread(const Expr *e) {
   if (const auto *ctor = dyn_cast<CXXConstructExpr>(e)) {
     const CXXRecordDecl *rd = ctor->getConstructor()->getParent();
     return rd->isInStdNamespace() && rd->getIdentifier() &&
-           (rd->getName() == "thread" || rd->getName() == "jthread") &&
-           ctor->getNumArgs() > 0 && !ctor->getConstructor()->isCopyOrMoveConstructor();
+           (rd->getName() == "thread" || rd->getName() == "jthread") && ctor->getNumArgs() > 0 &&
+           !ctor->getConstructor()->isCopyOrMoveConstructor();
   }
   return false;
 }
@@ -68,8 +68,9 @@ std::string unsafeWhat(const Expr *e, const SourceManager &sm) {
     if (cd->isTrivial() || !isLibraryFunction(cd, sm) || cd->isCopyOrMoveConstructor() ||
         cd->isDefaultConstructor())
       return {};
-    return "constructing '" + ctor->getType().getAsString() + "' calls library code that is not "
-                                                                "async-signal-safe";
+    return "constructing '" + ctor->getType().getAsString() +
+           "' calls library code that is not "
+           "async-signal-safe";
   }
   const auto *call = dyn_cast<CallExpr>(e);
   if (!call)

@@ -221,8 +221,7 @@ std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
 }
 
 std::vector<const Stmt *> ForkRegion::parentOnlyStatements() const {
-  return statementsWhere(
-      [](uint8_t o) -> bool { return (o & OutParent) && !(o & OutChild); });
+  return statementsWhere([](uint8_t o) -> bool { return (o & OutParent) && !(o & OutChild); });
 }
 
 bool ForkRegion::parentReachesExit() const {

@@ -18,10 +18,10 @@ namespace analyzer {
 
 // Where the child leaves code that only it runs and enters code the parent runs too.
 struct ChildExit {
-  const clang::CFGBlock *from = nullptr;  // last block of the child-only path
-  const clang::CFGBlock *to = nullptr;    // first block shared with the parent (or the exit)
-  bool leavesFunction = false;            // the child returns from the enclosing function
-  const clang::Stmt *lastStmt = nullptr;  // the last statement the child runs before leaving
+  const clang::CFGBlock *from = nullptr;         // last block of the child-only path
+  const clang::CFGBlock *to = nullptr;           // first block shared with the parent (or the exit)
+  bool leavesFunction = false;                   // the child returns from the enclosing function
+  const clang::Stmt *lastStmt = nullptr;         // the last statement the child runs before leaving
   const clang::ReturnStmt *returnStmt = nullptr; // the return the child takes, if any
   // The last block calls through a pointer: the callee may never return (an exec helper).
   bool afterIndirectCall = false;

@@ -30,7 +30,7 @@ struct PidTest {
   const clang::Expr *expr = nullptr;      // the comparison, condition or switch subject
   const clang::Expr *condition = nullptr; // the expression a branch tests (null for switch)
   const clang::SwitchStmt *switchStmt = nullptr;
-  uint8_t trueOutcomes = 0;  // outcomes for which `condition` is true
+  uint8_t trueOutcomes = 0;    // outcomes for which `condition` is true
   bool separatesChild = false; // child and parent take different branches
   bool separatesError = false; // the error path takes a branch neither of the others takes
 };
@@ -44,10 +44,10 @@ struct ForkSite {
   // so this call returns only in the parent (or on error).
   bool childHandledInWrapper = false;
 
-  bool discarded = false;                    // the call's value is thrown away
-  const clang::ValueDecl *storage = nullptr; // first variable or field the pid is stored in
+  bool discarded = false;                         // the call's value is thrown away
+  const clang::ValueDecl *storage = nullptr;      // first variable or field the pid is stored in
   std::vector<const clang::ValueDecl *> storages; // every variable, parameter, field it reaches
-  std::vector<PidTest> tests;                // every test the pid reaches
+  std::vector<PidTest> tests;                     // every test the pid reaches
   bool escapes = false;  // flows where the model cannot follow: the pid may be tested there
   bool returned = false; // returned to the caller: the enclosing function is a fork wrapper
 
@@ -73,7 +73,6 @@ private:
   void traceStorage(ForkSite &site, const clang::ValueDecl *d, llvm::DenseSet<const void *> &seen,
                     unsigned depth);
   PidTest classifyTest(const ValueUse &use) const;
-
 
   clang::ASTContext &ctx;
   const UseIndex &uses;

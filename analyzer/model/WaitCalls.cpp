@@ -122,8 +122,7 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
       continue;
     // signal(SIGCHLD, handler | SIG_IGN)
     int64_t sig = 0;
-    if ((name == "signal" || name == "sigset" || name == "bsd_signal") &&
-        call->getNumArgs() == 2) {
+    if ((name == "signal" || name == "sigset" || name == "bsd_signal") && call->getNumArgs() == 2) {
       if (const FunctionDecl *h = functionNamed(call->getArg(1)))
         handlers.insert(h->getCanonicalDecl());
       if (evalInt(call->getArg(0), ctx, sig) && sig == SIGCHLD && isSigIgn(call->getArg(1), ctx))
@@ -166,7 +165,8 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
           continue;
         }
         const auto *bo = dyn_cast_or_null<BinaryOperator>(p);
-        if (!bo || !bo->isAssignmentOp() || !member || bo->getLHS()->IgnoreParenImpCasts() != member)
+        if (!bo || !bo->isAssignmentOp() || !member ||
+            bo->getLHS()->IgnoreParenImpCasts() != member)
           break;
         StringRef field = member->getMemberDecl()->getName();
         if ((field == "sa_handler" || field == "sa_sigaction") && isSigIgn(bo->getRHS(), ctx))

@@ -92,8 +92,9 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
     f.processes = {p.pid, parent->pid};
     if (zombie)
       f.message = describeProcess(p) + " " + p.exit.describe() + " but its parent, " +
-                  describeProcess(*parent) + ", never waited for it: it stayed a zombie and its "
-                                             "status was lost";
+                  describeProcess(*parent) +
+                  ", never waited for it: it stayed a zombie and its "
+                  "status was lost";
     else
       f.message = describeProcess(p) + " was still running when its parent, " +
                   describeProcess(*parent) + ", exited without waiting for it";
@@ -169,8 +170,8 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
                               ? "stdout and stderr"
                               : (fr.stdoutPending > 0 ? "stdout" : "stderr");
       f.message = describeProcess(parent) + " forked while " + where + " held " +
-                  std::to_string(pending) + " unflushed byte" + (pending == 1 ? "" : "s") +
-                  "; " + describeProcess(*child) +
+                  std::to_string(pending) + " unflushed byte" + (pending == 1 ? "" : "s") + "; " +
+                  describeProcess(*child) +
                   " flushed its copy when it exited, so that output appears twice";
       FindingEvent e;
       e.pid = parent.pid;
@@ -200,8 +201,8 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
     for (const HeldEntry &h : p.held) {
       if (!what.empty())
         what += ", ";
-      what += model.describeLock(h.lock, h.kind) + " (taken by thread " + std::to_string(h.tid) +
-              ")";
+      what +=
+          model.describeLock(h.lock, h.kind) + " (taken by thread " + std::to_string(h.tid) + ")";
     }
     f.message = describeProcess(p) + " " + p.exit.describe() + " while holding " + what +
                 ": whoever waits for it next waits forever (or gets EOWNERDEAD from a robust "
@@ -226,8 +227,8 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       const LockOrderEdge &a = edges[i], &b = edges[j];
       if (!(a.first == b.second && a.second == b.first))
         continue;
-      std::pair<LockKey, LockKey> key =
-          a.first < a.second ? std::make_pair(a.first, a.second) : std::make_pair(a.second, a.first);
+      std::pair<LockKey, LockKey> key = a.first < a.second ? std::make_pair(a.first, a.second)
+                                                           : std::make_pair(a.second, a.first);
       if (!reported.insert(key).second)
         continue;
       Finding f;
@@ -235,8 +236,8 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       f.severity = "warning";
       f.processes = {a.pid, b.pid};
       std::string l1 = model.describeLock(a.first, 0), l2 = model.describeLock(a.second, 0);
-      f.message = "process-shared locks taken in opposite orders: " + l2 + " while holding " +
-                  l1 + " (pid " + std::to_string(a.pid) + "), and the reverse (pid " +
+      f.message = "process-shared locks taken in opposite orders: " + l2 + " while holding " + l1 +
+                  " (pid " + std::to_string(a.pid) + "), and the reverse (pid " +
                   std::to_string(b.pid) + "): the two can deadlock";
       FindingEvent e1;
       e1.pid = a.pid;

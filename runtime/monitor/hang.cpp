@@ -12,12 +12,34 @@ namespace {
 
 // x86-64 system call numbers.
 enum : long {
-  SysRead = 0, SysWrite = 1, SysPoll = 7, SysReadv = 19, SysWritev = 20, SysSelect = 23,
-  SysPause = 34, SysNanosleep = 35, SysAccept = 43, SysSendto = 44, SysRecvfrom = 45,
-  SysSendmsg = 46, SysRecvmsg = 47, SysWait4 = 61, SysSemop = 65, SysSigtimedwait = 128,
-  SysSigsuspend = 130, SysFutex = 202, SysSemtimedop = 220, SysClockNanosleep = 230,
-  SysEpollWait = 232, SysMqTimedsend = 242, SysMqTimedreceive = 243, SysWaitid = 247,
-  SysPselect6 = 270, SysPpoll = 271, SysEpollPwait = 281, SysAccept4 = 288
+  SysRead = 0,
+  SysWrite = 1,
+  SysPoll = 7,
+  SysReadv = 19,
+  SysWritev = 20,
+  SysSelect = 23,
+  SysPause = 34,
+  SysNanosleep = 35,
+  SysAccept = 43,
+  SysSendto = 44,
+  SysRecvfrom = 45,
+  SysSendmsg = 46,
+  SysRecvmsg = 47,
+  SysWait4 = 61,
+  SysSemop = 65,
+  SysSigtimedwait = 128,
+  SysSigsuspend = 130,
+  SysFutex = 202,
+  SysSemtimedop = 220,
+  SysClockNanosleep = 230,
+  SysEpollWait = 232,
+  SysMqTimedsend = 242,
+  SysMqTimedreceive = 243,
+  SysWaitid = 247,
+  SysPselect6 = 270,
+  SysPpoll = 271,
+  SysEpollPwait = 281,
+  SysAccept4 = 288
 };
 
 std::string describeFd(const ProcessSnapshot &p, int fd) {
@@ -39,7 +61,7 @@ bool canWrite(int mode) { return mode == 1 /*O_WRONLY*/ || mode == 2; }
 
 struct Analysis {
   const TreeSnapshot &tree;
-  std::map<int, std::vector<ThreadWait>> waits; // per pid, per thread (same order)
+  std::map<int, std::vector<ThreadWait>> waits;          // per pid, per thread (same order)
   std::map<std::string, std::set<int>> readers, writers; // pipe target -> pids
 
   explicit Analysis(const TreeSnapshot &t) : tree(t) {
@@ -89,8 +111,7 @@ FindingEvent waitEvent(const ProcessSnapshot &p, const ThreadSnapshot &t, const 
 
 const std::vector<const char *> &hangRules() {
   static const std::vector<const char *> rules = {"mp-join-before-drain", "mp-pipe-self-hold",
-                                                  "mp-dead-owner", "mp-deadlock",
-                                                  "mp-lost-crash"};
+                                                  "mp-dead-owner", "mp-deadlock", "mp-lost-crash"};
   return rules;
 }
 
@@ -238,7 +259,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
             fd.rule = "mp-join-before-drain";
             fd.message = processName(model, p) + " waits for its child " + processName(model, c) +
                          " to exit, while the child is blocked writing to a full pipe that only "
-                         "the parent reads: neither can go on (stuck for " + secs + " s)";
+                         "the parent reads: neither can go on (stuck for " +
+                         secs + " s)";
             fd.processes = {p.pid, c.pid};
             fd.events.push_back(waitEvent(p, t, w));
             ThreadWait cw = cws[j];
@@ -277,7 +299,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
             fd.rule = "mp-pipe-self-hold";
             fd.message = processName(model, p) + " is blocked reading " + f->target +
                          ", whose write end only it (or other blocked readers) still holds: "
-                         "end-of-file never comes (stuck for " + secs + " s)";
+                         "end-of-file never comes (stuck for " +
+                         secs + " s)";
             fd.processes = {p.pid};
             fd.events.push_back(waitEvent(p, t, w));
             out.push_back(std::move(fd));
@@ -326,8 +349,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       FindingEvent wait;
       wait.pid = p.pid;
       wait.tid = p.threads[i].tid;
-      wait.what = "pid " + std::to_string(p.pid) + " thread " + std::to_string(wait.tid) +
-                  " blocked here";
+      wait.what =
+          "pid " + std::to_string(p.pid) + " thread " + std::to_string(wait.tid) + " blocked here";
       wait.stack = last->stack;
       f.events.push_back(std::move(wait));
       FindingEvent death;

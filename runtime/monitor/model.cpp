@@ -214,8 +214,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       break;
     case trace::EvIpcUnlink:
       if (r.args[1] == 0)
-        ipcEvents_.push_back(IpcEvent{r.timeNs, false, IpcObject{(int)r.args[0], r.text, log.pid,
-                                                                 r.timeNs, {}, false, false}});
+        ipcEvents_.push_back(
+            IpcEvent{r.timeNs, false,
+                     IpcObject{(int)r.args[0], r.text, log.pid, r.timeNs, {}, false, false}});
       break;
     default:
       break;

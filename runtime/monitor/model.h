@@ -62,9 +62,9 @@ struct ForkRecord {
   size_t imageIndex = 0; // which of the parent's images (execChain) forked
   int tid = 0;
   uint64_t timeNs = 0;
-  int threads = 0;            // threads of the parent at the fork (1: only the forking one)
-  std::string otherThreads;   // "tid:name ..." of the others
-  long stdoutPending = 0;     // bytes in the parent's stdout buffer at the fork
+  int threads = 0;          // threads of the parent at the fork (1: only the forking one)
+  std::string otherThreads; // "tid:name ..." of the others
+  long stdoutPending = 0;   // bytes in the parent's stdout buffer at the fork
   long stderrPending = 0;
   Stack stack;
 };
@@ -126,11 +126,11 @@ struct Process {
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
-  bool ranExitHandlers = false;  // exit() or a return from main: atexit handlers, stdio flush
+  bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
-  bool startedSession = false;   // setsid(): a daemon detaching on purpose
-  bool stillRunning = false;     // alive when procsan stopped watching the tree
-  bool killedByMonitor = false;  // procsan ended it (--on-hang=kill)
+  bool startedSession = false;  // setsid(): a daemon detaching on purpose
+  bool stillRunning = false;    // alive when procsan stopped watching the tree
+  bool killedByMonitor = false; // procsan ended it (--on-hang=kill)
   bool execed() const { return execChain.size() > 1; }
   bool inheritsImage = false; // started by fork: its first image and argv are the parent's
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
@@ -196,7 +196,7 @@ private:
 };
 
 std::string signalName(int sig);
-const char *ipcKindName(int kind); // "shared memory", "semaphore", "message queue"
+const char *ipcKindName(int kind);             // "shared memory", "semaphore", "message queue"
 bool isRuntimeModule(const std::string &path); // libprocsan-rt.so itself
 
 } // namespace monitor

@@ -161,8 +161,8 @@ void readFds(TreeSnapshot &tree) {
       FdSnapshot f;
       f.fd = fd;
       f.target = buf;
-      std::string info = readSmallFile("/proc/" + std::to_string(p.pid) + "/fdinfo/" +
-                                       std::to_string(fd));
+      std::string info =
+          readSmallFile("/proc/" + std::to_string(p.pid) + "/fdinfo/" + std::to_string(fd));
       size_t flags = info.find("flags:");
       if (flags != std::string::npos)
         f.accessMode = (int)(strtoul(info.c_str() + flags + 6, nullptr, 8) & O_ACCMODE);

@@ -75,8 +75,8 @@ bool holds(const LockId &id) {
     return false;
   for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
     const trace::HeldLock &h = st->held[i];
-    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0 && h.dev == id.dev &&
-        h.inode == id.inode && h.offset == id.offset)
+    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0 && h.dev == id.dev && h.inode == id.inode &&
+        h.offset == id.offset)
       return true;
   }
   return false;
@@ -95,9 +95,8 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
     LockId held{h.dev, h.inode, h.offset};
     if (held == id)
       continue;
-    uint64_t key = mix(mix(mix(mix(mix(mix(1, held.dev), held.inode), held.offset), id.dev),
-                           id.inode),
-                       id.offset);
+    uint64_t key = mix(
+        mix(mix(mix(mix(mix(1, held.dev), held.inode), held.offset), id.dev), id.inode), id.offset);
     key |= 1; // 0 marks a free slot
     bool seen = false;
     for (int e = 0; e < kMaxEdges && !seen; ++e) {
@@ -106,12 +105,13 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
         seen = true;
       } else if (cur == 0) {
         uint64_t expected = 0;
-        if (__atomic_compare_exchange_n(&gLocks.edges[e], &expected, key, false,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        if (__atomic_compare_exchange_n(&gLocks.edges[e], &expected, key, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
           record(Event{trace::EvLockOrder,
                        {(int64_t)held.dev, (int64_t)held.inode, (int64_t)held.offset,
                         (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset},
-                       nullptr, 0},
+                       nullptr,
+                       0},
                  /*wantStack=*/true);
           seen = true;
         } else if (expected == key) {
@@ -163,15 +163,17 @@ void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr) {
   record(Event{trace::EvLockBlock,
                {kind, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset,
                 (int64_t)(uintptr_t)addr, 0},
-               nullptr, 0},
+               nullptr,
+               0},
          /*wantStack=*/true);
 }
 
 void noteSemaphoreCreated(const LockId &id, unsigned value, bool named) {
-  record(Event{trace::EvSemInit,
-               {(int64_t)value, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset,
-                named ? 1 : 0, 0},
-               nullptr, 0});
+  record(Event{
+      trace::EvSemInit,
+      {(int64_t)value, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset, named ? 1 : 0, 0},
+      nullptr,
+      0});
   if (value != 1)
     return;
   int slot = __atomic_fetch_add(&gLocks.nBinarySems, 1, __ATOMIC_ACQ_REL);

@@ -431,8 +431,6 @@ __attribute__((constructor)) static void procsanRuntimeInit() { procsan::rt::ens
 // Runs during exit() processing (also after a return from main), never after _exit: tells the
 // monitor that this image ran its exit handlers and flushed its stdio buffers.
 __attribute__((destructor)) static void procsanRuntimeFini() {
-  procsan::rt::record(procsan::rt::Event{procsan::trace::EvExit,
-                                         {0, procsan::trace::ExitAtexit, 0, 0, 0, 0},
-                                         nullptr,
-                                         0});
+  procsan::rt::record(procsan::rt::Event{
+      procsan::trace::EvExit, {0, procsan::trace::ExitAtexit, 0, 0, 0, 0}, nullptr, 0});
 }

@@ -113,7 +113,8 @@ TEST(Hang, AWriterThatCanStillWriteIsNoHang) {
 TEST(Hang, EveryoneBlockedForeverIsADeadlock) {
   TreeSnapshot tree;
   tree.processes[10] = proc(10, 1, {blocked(10, 0, {3})}, {{3, "pipe:[1]", 0}, {6, "pipe:[2]", 1}});
-  tree.processes[11] = proc(11, 10, {blocked(11, 0, {5})}, {{5, "pipe:[2]", 0}, {4, "pipe:[1]", 1}});
+  tree.processes[11] =
+      proc(11, 10, {blocked(11, 0, {5})}, {{5, "pipe:[2]", 0}, {4, "pipe:[1]", 1}});
   SessionModel model;
   auto f = diagnoseHang(tree, model, 5);
   ASSERT_EQ(f.size(), 1u);

@@ -12,12 +12,12 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/ThreadPool.h"
-#include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -228,8 +228,8 @@ bool writeFile(const std::string &path, const std::string &content) {
 bool writeReports(const CheckArgs &a, const std::vector<analyzer::FileResult> &results) {
   bool ok = true;
   if (a.format != "text") {
-    std::string doc = a.format == "json" ? checkReportJson(results)
-                                         : checkReportSarif(results, rulesDocsDir());
+    std::string doc =
+        a.format == "json" ? checkReportJson(results) : checkReportSarif(results, rulesDocsDir());
     if (a.output.empty())
       std::fputs(doc.c_str(), stdout);
     else
@@ -365,8 +365,8 @@ int checkCommand(const std::vector<std::string> &args) {
       if (r.inputError) {
         // Messages that carry their own "file:line:col: error:" are printed as they are.
         bool located = r.errorMessage.find(": error: ") != std::string::npos;
-        std::fprintf(stderr, "%s%s\n", located ? "" : "procsan check: error: ",
-                     r.errorMessage.c_str());
+        std::fprintf(stderr, "%s%s\n",
+                     located ? "" : "procsan check: error: ", r.errorMessage.c_str());
         inputErrors = true;
       }
       totalFindings += r.findings;

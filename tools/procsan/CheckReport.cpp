@@ -51,8 +51,8 @@ json sarifLocation(const analyzer::Position &p) {
   json region = {{"startLine", p.line ? p.line : 1}};
   if (p.column)
     region["startColumn"] = p.column;
-  return json{{"physicalLocation",
-               {{"artifactLocation", {{"uri", fileUri(p.file)}}}, {"region", region}}}};
+  return json{
+      {"physicalLocation", {{"artifactLocation", {{"uri", fileUri(p.file)}}}, {"region", region}}}};
 }
 
 // "mp-unchecked-fork" -> "UncheckedFork": SARIF wants a readable name distinct from the id.
@@ -172,15 +172,15 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
       if (!f.fixes.empty()) {
         json changes = json::array();
         for (const analyzer::ReportedFix &x : f.fixes) {
-          json region = {{"startLine", x.at.line}, {"startColumn", x.at.column},
-                         {"charLength", x.length}};
-          changes.push_back({{"artifactLocation", {{"uri", fileUri(x.at.file)}}},
-                             {"replacements",
-                              json::array({{{"deletedRegion", region},
-                                            {"insertedContent", {{"text", x.replacement}}}}})}});
+          json region = {
+              {"startLine", x.at.line}, {"startColumn", x.at.column}, {"charLength", x.length}};
+          changes.push_back(
+              {{"artifactLocation", {{"uri", fileUri(x.at.file)}}},
+               {"replacements", json::array({{{"deletedRegion", region},
+                                              {"insertedContent", {{"text", x.replacement}}}}})}});
         }
-        res["fixes"] = json::array(
-            {{{"description", {{"text", "apply procsan's fix-it"}}}, {"artifactChanges", changes}}});
+        res["fixes"] = json::array({{{"description", {{"text", "apply procsan's fix-it"}}},
+                                     {"artifactChanges", changes}}});
       }
       sarifResults.push_back(res);
     }
@@ -195,16 +195,15 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
   json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs",
-       json::array({{{"tool",
-                      {{"driver",
-                        {{"name", "procsan"},
-                         {"version", kVersion},
-                         {"semanticVersion", kVersion},
-                         {"informationUri", fileUri(docsDir.empty() ? "/" : docsDir)},
-                         {"rules", rules}}}}},
-                     {"invocations", json::array({invocation})},
-                     {"results", sarifResults}}})}};
+      {"runs", json::array({{{"tool",
+                              {{"driver",
+                                {{"name", "procsan"},
+                                 {"version", kVersion},
+                                 {"semanticVersion", kVersion},
+                                 {"informationUri", fileUri(docsDir.empty() ? "/" : docsDir)},
+                                 {"rules", rules}}}}},
+                             {"invocations", json::array({invocation})},
+                             {"results", sarifResults}}})}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

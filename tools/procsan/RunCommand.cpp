@@ -3,8 +3,8 @@
 #include "Commands.h"
 #include "monitor/detectors.h"
 #include "monitor/hang.h"
-#include "monitor/procfs.h"
 #include "monitor/model.h"
+#include "monitor/procfs.h"
 #include "trace/reader.h"
 
 #include <cerrno>
@@ -242,8 +242,8 @@ void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
     if (!obj.stillPresent || !cleanup)
       continue;
     if (unlink(path.c_str()) == 0)
-      std::fprintf(stderr, "procsan run: removed leaked %s '%s'\n",
-                   monitor::ipcKindName(obj.kind), obj.name.c_str());
+      std::fprintf(stderr, "procsan run: removed leaked %s '%s'\n", monitor::ipcKindName(obj.kind),
+                   obj.name.c_str());
   }
 }
 

@@ -39,8 +39,7 @@ analyzer::AnalysisContext &contextFor(ASTContext &ast) {
 
 class ProcsanCheck : public clang::tidy::ClangTidyCheck {
 public:
-  ProcsanCheck(StringRef name, clang::tidy::ClangTidyContext *ctx,
-               const analyzer::CheckInfo &info)
+  ProcsanCheck(StringRef name, clang::tidy::ClangTidyContext *ctx, const analyzer::CheckInfo &info)
       : ClangTidyCheck(name, ctx), info(info) {
     // clang-tidy's CheckOptions use the same "<check>.<Option>" keys as procsan.
     std::map<std::string, std::string> values;
@@ -96,10 +95,10 @@ public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &factories) override {
     for (const analyzer::CheckInfo &info : analyzer::allChecks()) {
       const analyzer::CheckInfo *ptr = &info;
-      factories.registerCheckFactory(
-          info.id, [ptr](StringRef name, clang::tidy::ClangTidyContext *ctx) {
-            return std::make_unique<ProcsanCheck>(name, ctx, *ptr);
-          });
+      factories.registerCheckFactory(info.id,
+                                     [ptr](StringRef name, clang::tidy::ClangTidyContext *ctx) {
+                                       return std::make_unique<ProcsanCheck>(name, ctx, *ptr);
+                                     });
     }
   }
 };

@@ -37,7 +37,8 @@ size_t appendDec(char *dst, size_t cap, size_t at, long v) {
 void collectThreads(ForkContext &c) {
   c.threads = 0;
   c.names[0] = 0;
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd =
+      (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return;
   long self = syscall(SYS_gettid);
@@ -94,7 +95,7 @@ long pendingBytes(FILE *f) {
 
 pid_t forkAndTrace() {
   rt::ensureInit();
-  PROCSAN_REAL("fork", pid_t (*)());
+  PROCSAN_REAL("fork", pid_t(*)());
   ForkContext c;
   long out = 0, err = 0;
   if (rt::active()) {
@@ -108,9 +109,9 @@ pid_t forkAndTrace() {
   if (r == 0) {
     rt::afterForkInChild(parent);
   } else if (rt::active()) {
-    rt::record(rt::Event{trace::EvFork, {r, r < 0 ? savedErrno : 0, c.threads, out, err, 0},
-                         c.names, 0},
-               /*wantStack=*/true);
+    rt::record(
+        rt::Event{trace::EvFork, {r, r < 0 ? savedErrno : 0, c.threads, out, err, 0}, c.names, 0},
+        /*wantStack=*/true);
   }
   errno = savedErrno;
   return r;
@@ -127,7 +128,7 @@ PROCSAN_INTERCEPTOR pid_t vfork() { return forkAndTrace(); }
 
 PROCSAN_INTERCEPTOR pid_t setsid() {
   rt::ensureInit();
-  PROCSAN_REAL("setsid", pid_t (*)());
+  PROCSAN_REAL("setsid", pid_t(*)());
   pid_t r = real();
   int savedErrno = errno;
   rt::record(rt::Event{trace::EvSetsid, {r, 0, 0, 0, 0, 0}, nullptr, 0});

@@ -50,7 +50,7 @@ PROCSAN_INTERCEPTOR int shm_unlink(const char *name) {
 
 PROCSAN_INTERCEPTOR sem_t *sem_open(const char *name, int oflag, ...) {
   rt::ensureInit();
-  PROCSAN_REAL("sem_open", sem_t *(*)(const char *, int, ...));
+  PROCSAN_REAL("sem_open", sem_t * (*)(const char *, int, ...));
   sem_t *r;
   unsigned int value = 0;
   if (oflag & O_CREAT) {
@@ -85,7 +85,7 @@ PROCSAN_INTERCEPTOR int sem_unlink(const char *name) {
 
 PROCSAN_INTERCEPTOR mqd_t mq_open(const char *name, int oflag, ...) {
   rt::ensureInit();
-  PROCSAN_REAL("mq_open", mqd_t (*)(const char *, int, ...));
+  PROCSAN_REAL("mq_open", mqd_t(*)(const char *, int, ...));
   mqd_t r;
   if (oflag & O_CREAT) {
     va_list ap;
