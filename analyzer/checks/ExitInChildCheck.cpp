@@ -1,9 +1,9 @@
 #include "checks/ExitInChildCheck.h"
 
 #include "AnalysisContext.h"
+#include "model/CallChains.h"
 #include "model/ForkRegions.h"
 
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -23,42 +23,6 @@ bool isLibcExit(const FunctionDecl *fd) {
   return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC() ||
          dc->isStdNamespace();
 }
-
-// Finds a call of exit() in a function body, following calls of functions defined in the
-// translation unit up to a depth. Records the chain of calls that leads to it.
-class ExitFinder : public RecursiveASTVisitor<ExitFinder> {
-public:
-  ExitFinder(const SourceManager &sm, unsigned depth, std::set<const FunctionDecl *> &seen)
-      : sm(sm), depth(depth), seen(seen) {}
-
-  bool VisitCallExpr(CallExpr *call) {
-    const FunctionDecl *fd = call->getDirectCallee();
-    if (isLibcExit(fd)) {
-      chain.push_back(call);
-      return false;
-    }
-    const FunctionDecl *def = nullptr;
-    if (depth == 0 || !fd || !fd->hasBody(def) || !def || sm.isInSystemHeader(def->getLocation()) ||
-        !seen.insert(def).second)
-      return true;
-    ExitFinder inner(sm, depth - 1, seen);
-    inner.TraverseStmt(def->getBody());
-    if (!inner.chain.empty()) {
-      chain.push_back(call);
-      chain.insert(chain.end(), inner.chain.begin(), inner.chain.end());
-      return false;
-    }
-    return true;
-  }
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; } // not run by the call itself
-
-  std::vector<const CallExpr *> chain;
-
-private:
-  const SourceManager &sm;
-  unsigned depth;
-  std::set<const FunctionDecl *> &seen;
-};
 
 } // namespace
 
@@ -96,20 +60,23 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
         f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
         continue;
       }
-      std::set<const FunctionDecl *> seen;
-      ExitFinder finder(sm, maxCallDepth, seen);
-      finder.TraverseStmt(const_cast<CallExpr *>(call));
-      if (finder.chain.size() < 2)
+      CallChainQuery query;
+      query.maxDepth = maxCallDepth;
+      query.match = [](const Expr *e) -> std::string {
+        const auto *c = dyn_cast<CallExpr>(e);
+        return c && isLibcExit(c->getDirectCallee()) ? "exit() is called here" : "";
+      };
+      CallChain chain = findThroughCalls(fd, sm, query);
+      if (!chain.found())
         continue;
       reported.insert(call);
       Finding &f = diag(call->getBeginLoc(),
                         "'" + fd->getNameAsString() + "' calls exit() in the child of " + forkName +
                             ", which runs atexit handlers and flushes stdio buffers "
                             "a second time; use _exit() in the child");
-      for (size_t i = 1; i < finder.chain.size(); ++i)
-        f.notes.push_back({finder.chain[i]->getBeginLoc(), i + 1 == finder.chain.size()
-                                                               ? "exit() is called here"
-                                                               : "which calls this"});
+      for (size_t i = 0; i < chain.path.size(); ++i)
+        f.notes.push_back({chain.path[i]->getBeginLoc(),
+                           i + 1 == chain.path.size() ? chain.what : "which calls this"});
       f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
     }
     if (!site.enclosing->isMain())

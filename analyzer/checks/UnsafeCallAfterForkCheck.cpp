@@ -2,6 +2,7 @@
 
 #include "AnalysisContext.h"
 #include "model/AsyncSignalSafety.h"
+#include "model/CallChains.h"
 #include "model/ForkRegions.h"
 #include "model/UseIndex.h"
 
@@ -84,61 +85,6 @@ std::string unsafeWhat(const Expr *e, const SourceManager &sm) {
   return "'" + name + "' is not async-signal-safe";
 }
 
-struct Chain {
-  std::vector<const Expr *> calls; // from the child's statement down to the unsafe expression
-  std::string what;
-};
-
-// Looks for the first unsafe expression in a user function, following user calls.
-class UnsafeFinder : public RecursiveASTVisitor<UnsafeFinder> {
-public:
-  UnsafeFinder(const SourceManager &sm, unsigned depth, std::set<const FunctionDecl *> &seen)
-      : sm(sm), depth(depth), seen(seen) {}
-  bool shouldVisitImplicitCode() const { return false; }
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-
-  bool VisitExpr(Expr *e) {
-    if (!chain.calls.empty())
-      return false;
-    std::string what = unsafeWhat(e, sm);
-    if (!what.empty()) {
-      chain.calls.push_back(e);
-      chain.what = what;
-      return false;
-    }
-    if (const auto *call = dyn_cast<CallExpr>(e)) {
-      const FunctionDecl *fd = call->getDirectCallee();
-      if (isExecFunction(fd))
-        return false; // the rest of this body runs only if exec failed
-      Chain inner = follow(fd);
-      if (!inner.calls.empty()) {
-        chain.calls.push_back(call);
-        chain.calls.insert(chain.calls.end(), inner.calls.begin(), inner.calls.end());
-        chain.what = inner.what;
-        return false;
-      }
-    }
-    return true;
-  }
-
-  Chain follow(const FunctionDecl *fd) {
-    const FunctionDecl *def = nullptr;
-    if (depth == 0 || !fd || !fd->hasBody(def) || !def || isLibraryFunction(def, sm) ||
-        !seen.insert(def).second)
-      return {};
-    UnsafeFinder inner(sm, depth - 1, seen);
-    inner.TraverseStmt(def->getBody());
-    return inner.chain;
-  }
-
-  Chain chain;
-
-private:
-  const SourceManager &sm;
-  unsigned depth;
-  std::set<const FunctionDecl *> &seen;
-};
-
 } // namespace
 
 UnsafeCallAfterForkCheck::UnsafeCallAfterForkCheck(const CheckOptions &options)
@@ -201,33 +147,35 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       // After a failed exec the child is on its way to _exit: perror() there is the idiom.
       if (firstExec.isValid() && sm.isBeforeInTranslationUnit(firstExec, e->getBeginLoc()))
         continue;
-      Chain chain;
+      CallChain chain;
       std::string what = unsafeWhat(e, sm);
       if (!what.empty()) {
-        chain.calls.push_back(e);
+        chain.path.push_back(e);
         chain.what = what;
       } else if (const auto *call = dyn_cast<CallExpr>(e)) {
-        std::set<const FunctionDecl *> seen;
-        UnsafeFinder finder(sm, maxCallDepth, seen);
-        Chain inner = finder.follow(call->getDirectCallee());
-        if (!inner.calls.empty()) {
-          chain.calls.push_back(call);
-          chain.calls.insert(chain.calls.end(), inner.calls.begin(), inner.calls.end());
+        CallChainQuery query;
+        query.maxDepth = maxCallDepth;
+        query.match = [&sm](const Expr *x) { return unsafeWhat(x, sm); };
+        query.stopAfter = [](const CallExpr *c) { return isExecFunction(c->getDirectCallee()); };
+        CallChain inner = findThroughCalls(call->getDirectCallee(), sm, query);
+        if (inner.found()) {
+          chain.path.push_back(call);
+          chain.path.insert(chain.path.end(), inner.path.begin(), inner.path.end());
           chain.what = inner.what;
         }
       }
-      if (chain.calls.empty())
+      if (!chain.found())
         continue;
       reported.insert(e);
-      std::string message = chain.calls.size() == 1
+      std::string message = chain.path.size() == 1
                                 ? chain.what
                                 : "this call reaches code that is not async-signal-safe";
       Finding &f = diag(e->getBeginLoc(), message + " in the child of " + forkName +
                                               " of a multithreaded process: it can deadlock "
                                               "on a lock another thread held at the fork");
-      for (size_t i = 1; i < chain.calls.size(); ++i)
-        f.notes.push_back({chain.calls[i]->getBeginLoc(),
-                           i + 1 == chain.calls.size() ? chain.what : "which calls this"});
+      for (size_t i = 1; i < chain.path.size(); ++i)
+        f.notes.push_back({chain.path[i]->getBeginLoc(),
+                           i + 1 == chain.path.size() ? chain.what : "which calls this"});
       f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
       if (threadNote)
         f.notes.push_back({threadNote->getBeginLoc(), "the process starts threads here"});

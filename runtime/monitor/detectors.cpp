@@ -53,6 +53,16 @@ bool inSession(const SessionModel &model, const Process *p) {
   return false;
 }
 
+// True the first time a fork site (the innermost frame of the fork's stack) is seen.
+bool firstAtSite(std::vector<uint64_t> &seen, const ForkRecord &fr) {
+  uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
+  for (uint64_t s : seen)
+    if (s == site)
+      return false;
+  seen.push_back(site);
+  return true;
+}
+
 FindingEvent forkEvent(const SessionModel &model, const Process &child, const std::string &what) {
   FindingEvent e;
   e.pid = child.ppid;
@@ -117,13 +127,8 @@ void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out)
       const Process *child = model.find(fr.child);
       if (fr.threads <= 1 || !child || !child->traced || child->execed())
         continue;
-      uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
-      bool seen = false;
-      for (uint64_t s : reportedSites)
-        seen |= s == site;
-      if (seen)
+      if (!firstAtSite(reportedSites, fr))
         continue; // one finding per fork site of a process
-      reportedSites.push_back(site);
       Finding f;
       f.rule = "mp-fork-with-threads";
       f.severity = "warning";
@@ -155,13 +160,8 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
       // Only a child that flushes its copy (exit(), return from main) duplicates the output.
       if (pending <= 0 || !child || !child->traced || child->execed() || !child->ranExitHandlers)
         continue;
-      uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
-      bool seen = false;
-      for (uint64_t s : reportedSites)
-        seen |= s == site;
-      if (seen)
-        continue;
-      reportedSites.push_back(site);
+      if (!firstAtSite(reportedSites, fr))
+        continue; // one finding per fork site of a process
       Finding f;
       f.rule = "mp-fork-pending-stdio";
       f.severity = "warning";
