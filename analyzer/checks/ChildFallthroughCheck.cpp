@@ -75,8 +75,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
         message = "the child process runs on into code the parent also runs; end the child "
                   "with _exit() or exec";
       Finding &f = diag(at->getBeginLoc(), message);
-      f.notes.push_back(
-          {site.call->getBeginLoc(), "child of this " + site.callee->getNameAsString() + "()"});
+      addChildPathNotes(f, region);
       if (!ce.leavesFunction)
         if (const Stmt *shared = firstStmt(ce.to))
           f.notes.push_back({shared->getBeginLoc(), "the parent runs this code as well"});

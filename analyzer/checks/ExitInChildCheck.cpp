@@ -57,7 +57,7 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
         CharSourceRange name = CharSourceRange::getTokenRange(call->getCallee()->getSourceRange());
         if (name.getBegin().isFileID() && name.getEnd().isFileID())
           f.fixits.push_back({name, "_exit"});
-        f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
+        addChildPathNotes(f, region);
         continue;
       }
       CallChainQuery query;
@@ -77,7 +77,7 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
       for (size_t i = 0; i < chain.path.size(); ++i)
         f.notes.push_back({chain.path[i]->getBeginLoc(),
                            i + 1 == chain.path.size() ? chain.what : "which calls this"});
-      f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
+      addChildPathNotes(f, region);
     }
     if (!site.enclosing->isMain())
       continue;
@@ -92,7 +92,7 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
                             " from main in the child of " + forkName +
                             " runs atexit handlers and flushes stdio buffers a second time; "
                             "end the child with _exit()");
-      f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
+      addChildPathNotes(f, region);
     }
   }
 }

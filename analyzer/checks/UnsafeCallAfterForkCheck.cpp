@@ -176,7 +176,7 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       for (size_t i = 1; i < chain.path.size(); ++i)
         f.notes.push_back({chain.path[i]->getBeginLoc(),
                            i + 1 == chain.path.size() ? chain.what : "which calls this"});
-      f.notes.push_back({site.call->getBeginLoc(), "child of this " + forkName});
+      addChildPathNotes(f, region);
       if (threadNote)
         f.notes.push_back({threadNote->getBeginLoc(), "the process starts threads here"});
     }

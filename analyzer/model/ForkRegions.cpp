@@ -2,6 +2,7 @@
 
 #include "clang/AST/Stmt.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 
 #include <deque>
 
@@ -222,6 +223,31 @@ std::vector<const Stmt *> ForkRegion::childOnlyStatements() const {
 
 std::vector<const Stmt *> ForkRegion::parentOnlyStatements() const {
   return statementsWhere([](uint8_t o) -> bool { return (o & OutParent) && !(o & OutChild); });
+}
+
+const PidTest *ForkRegion::childBranchTest() const {
+  if (!cfg)
+    return nullptr;
+  const SourceManager &sm = summaries.ast().getSourceManager();
+  const PidTest *best = nullptr;
+  for (const PidTest &t : forkSite.tests) {
+    if (!t.separatesChild || !t.expr)
+      continue;
+    // Only tests in this function decide its paths (a helper's test does not).
+    if (!where.count(t.expr) && !(t.switchStmt && where.count(t.switchStmt->getCond())))
+      continue;
+    if (!best || sm.isBeforeInTranslationUnit(t.expr->getBeginLoc(), best->expr->getBeginLoc()))
+      best = &t;
+  }
+  return best;
+}
+
+void addChildPathNotes(Finding &f, const ForkRegion &region) {
+  const ForkSite &site = region.site();
+  f.notes.push_back(
+      {site.call->getBeginLoc(), "child of this " + site.callee->getNameAsString() + "()"});
+  if (const PidTest *t = region.childBranchTest())
+    f.notes.push_back({t->expr->getBeginLoc(), "this test makes it the child's path"});
 }
 
 bool ForkRegion::parentReachesExit() const {

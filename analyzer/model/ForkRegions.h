@@ -5,6 +5,7 @@
 #ifndef PROCSAN_ANALYZER_MODEL_FORKREGIONS_H
 #define PROCSAN_ANALYZER_MODEL_FORKREGIONS_H
 
+#include "Check.h"
 #include "model/ForkSites.h"
 #include "model/Summaries.h"
 
@@ -44,6 +45,8 @@ public:
   std::vector<const clang::Stmt *> childOnlyStatements() const;
   // Statements only the parent (and possibly the error path) runs.
   std::vector<const clang::Stmt *> parentOnlyStatements() const;
+  // The test that sends the child down its own path (for a note), or null.
+  const PidTest *childBranchTest() const;
   // The parent returns from the enclosing function on some path.
   bool parentReachesExit() const;
 
@@ -73,6 +76,9 @@ private:
   unsigned childOnlyBlocks = 0;
   std::vector<ChildExit> exits;
 };
+
+// Notes that show why code is the child's: the fork, and the test that sends the child there.
+void addChildPathNotes(Finding &f, const ForkRegion &region);
 
 inline bool isChildOnly(uint8_t outcomes) {
   return (outcomes & OutChild) && !(outcomes & OutParent);

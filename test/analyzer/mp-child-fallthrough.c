@@ -14,6 +14,7 @@ void obvious(void) {
     work();
     // CHECK: mp-child-fallthrough.c:[[@LINE-1]]:5: warning: the child process runs on into code the parent also runs; end the child with _exit() or exec [mp-child-fallthrough]
     // CHECK: :[[@LINE-4]]:15: note: child of this fork()
+    // CHECK: :[[@LINE-4]]:7: note: this test makes it the child's path
   }
   printf("parent continues\n");
   // CHECK: :[[@LINE-1]]:3: note: the parent runs this code as well
