@@ -4,6 +4,7 @@
 #include "CheckRegistry.h"
 
 #include "clang/AST/ASTConsumer.h"
+
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
@@ -15,6 +16,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
 
 using namespace clang;
 using namespace clang::tooling;
@@ -49,35 +51,69 @@ StringRef lineAt(const SourceManager &sm, FileID fid, unsigned line) {
   StringRef buffer = sm.getBufferData(fid, &invalid);
   if (invalid || line == 0)
     return {};
-  size_t offset = 0;
-  for (unsigned l = 1; l < line; ++l) {
-    offset = buffer.find('\n', offset);
-    if (offset == StringRef::npos)
-      return {};
-    ++offset;
-  }
+  // The SourceManager's line table makes this a lookup, not a scan.
+  SourceLocation start = sm.translateLineCol(fid, line, 1);
+  if (start.isInvalid())
+    return {};
+  size_t offset = sm.getFileOffset(start);
+  if (offset >= buffer.size())
+    return {};
   return buffer.substr(offset).split('\n').first;
 }
 
-bool isSuppressed(const SourceManager &sm, SourceLocation loc, StringRef ruleId) {
-  SourceLocation expansion = sm.getExpansionLoc(loc);
-  FileID fid = sm.getFileID(expansion);
-  unsigned line = sm.getExpansionLineNumber(expansion);
-  if (suppressedByComment(lineAt(sm, fid, line), "NOLINT", ruleId))
-    return true;
-  if (line > 1 && suppressedByComment(lineAt(sm, fid, line - 1), "NOLINTNEXTLINE", ruleId))
-    return true;
-  // NOLINTBEGIN(...) ... NOLINTEND(...) around the line.
-  int depth = 0;
-  for (unsigned l = 1; l < line; ++l) {
-    StringRef text = lineAt(sm, fid, l);
-    if (suppressedByComment(text, "NOLINTBEGIN", ruleId))
-      ++depth;
-    if (suppressedByComment(text, "NOLINTEND", ruleId) && depth > 0)
-      --depth;
+// NOLINT, NOLINTNEXTLINE and NOLINTBEGIN/END, with the BEGIN/END markers of each file found
+// once (a file without them costs one search).
+class Suppressions {
+public:
+  explicit Suppressions(const SourceManager &sm) : sm(sm) {}
+
+  bool suppressed(SourceLocation loc, StringRef ruleId) {
+    SourceLocation expansion = sm.getExpansionLoc(loc);
+    FileID fid = sm.getFileID(expansion);
+    unsigned line = sm.getExpansionLineNumber(expansion);
+    if (suppressedByComment(lineAt(sm, fid, line), "NOLINT", ruleId))
+      return true;
+    if (line > 1 && suppressedByComment(lineAt(sm, fid, line - 1), "NOLINTNEXTLINE", ruleId))
+      return true;
+    int depth = 0;
+    for (const Marker &m : markersOf(fid)) {
+      if (m.line >= line)
+        break;
+      if (suppressedByComment(m.text, m.begin ? "NOLINTBEGIN" : "NOLINTEND", ruleId))
+        depth = m.begin ? depth + 1 : std::max(0, depth - 1);
+    }
+    return depth > 0;
   }
-  return depth > 0;
-}
+
+private:
+  struct Marker {
+    unsigned line;
+    bool begin;
+    StringRef text;
+  };
+
+  const std::vector<Marker> &markersOf(FileID fid) {
+    auto it = markers.find(fid);
+    if (it != markers.end())
+      return it->second;
+    std::vector<Marker> found;
+    bool invalid = false;
+    StringRef buffer = sm.getBufferData(fid, &invalid);
+    for (size_t pos = invalid ? StringRef::npos : buffer.find("NOLINT"); pos != StringRef::npos;
+         pos = buffer.find("NOLINT", pos + 6)) {
+      StringRef rest = buffer.substr(pos + 6);
+      bool begin = rest.starts_with("BEGIN");
+      if (!begin && !rest.starts_with("END"))
+        continue;
+      unsigned line = sm.getLineNumber(fid, (unsigned)pos);
+      found.push_back({line, begin, lineAt(sm, fid, line)});
+    }
+    return markers.emplace(fid, std::move(found)).first->second;
+  }
+
+  const SourceManager &sm;
+  std::map<FileID, std::vector<Marker>> markers;
+};
 
 class ProcsanConsumer : public ASTConsumer {
 public:
@@ -121,8 +157,9 @@ private:
     unsigned warnId = engine.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
     unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
     unsigned errorId = engine.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+    Suppressions suppressions(sm);
     for (const Finding &f : findings) {
-      if (isSuppressed(sm, f.loc, f.ruleId))
+      if (suppressions.suppressed(f.loc, f.ruleId))
         continue;
       SourceLocation at = sm.getExpansionLoc(f.loc);
       if (!sm.isInMainFile(at) && config.headerFindings &&

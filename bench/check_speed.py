@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Time `procsan check` against `clang -fsyntax-only` on the same translation units.
 
-usage: bench/check_speed.py [-p BUILD_DIR] [--procsan PATH] [--repeat N] [--filter REGEX]
+usage: bench/check_speed.py [-p BUILD_DIR | --corpus N] [--procsan PATH] [--repeat N]
+                            [--filter REGEX]
 
-Both run one file at a time (-j 1) over every entry of BUILD_DIR/compile_commands.json (default:
-procsan's own build tree). Prints the best-of-N times and their ratio; the budget (DESIGN.md §5)
+Both run one file at a time (-j 1) over every entry of BUILD_DIR/compile_commands.json, or of a
+generated code base of N forking-server TUs plus the project's examples (--corpus; the default
+when neither is given is --corpus 60). Prints the best-of-N times and their ratio; the budget (DESIGN.md §5)
 is procsan <= 1.3x clang -fsyntax-only. Ratios, not seconds, are comparable across machines.
 """
 import argparse
@@ -12,8 +14,10 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,12 +53,19 @@ def best_of(n, fn):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-p", dest="build", default=os.path.join(TOP, "build"))
+    ap.add_argument("-p", dest="build", default="")
+    ap.add_argument("--corpus", type=int, default=60)
     ap.add_argument("--procsan", default=os.path.join(TOP, "build", "bin", "procsan"))
     ap.add_argument("--clang", default="/usr/lib/llvm-19/bin/clang")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--filter", default="")
     opts = ap.parse_args()
+    corpus_dir = None
+    if not opts.build:
+        corpus_dir = tempfile.mkdtemp(prefix="procsan-corpus-")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), corpus_dir,
+                        str(opts.corpus)], check=True)
+        opts.build = corpus_dir
 
     with open(os.path.join(opts.build, "compile_commands.json")) as fh:
         entries = json.load(fh)
@@ -88,6 +99,8 @@ def main():
     print(f"procsan check:           {t_procsan:.2f} s (best of {opts.repeat})")
     print(f"ratio procsan / clang:   {t_procsan / t_clang:.2f}x (budget 1.30x, goal 1.10x)")
     print(f"ratio checks / parsing:  {t_procsan / t_parse:.2f}x (cost of the analyses alone)")
+    if corpus_dir:
+        shutil.rmtree(corpus_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,3 @@
+#include <unistd.h>
+/* café ÿþ */
+void f(void) { fork(); }
