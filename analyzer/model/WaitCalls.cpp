@@ -239,6 +239,12 @@ bool WaitModel::isSignalHandler(const FunctionDecl *fd) const {
 
 bool WaitModel::killedBeforeWait(const WaitCall &w) const {
   const ValueDecl *target = w.pid ? storageOf(w.pid) : nullptr;
+  if (!target) {
+    // while (waitpid(-1, &st, 0) != victim): the wait is for the pid its result is compared to.
+    ValueUse use = classifyUse(ctx, w.call);
+    if (use.kind == ValueUse::Compared)
+      target = storageOf(use.other);
+  }
   if (!target)
     return false;
   const SourceManager &sm = ctx.getSourceManager();

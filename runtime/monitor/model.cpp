@@ -132,7 +132,7 @@ std::string Process::commandLine() const {
   for (const std::string &a : argv) {
     if (!s.empty())
       s += ' ';
-    s += a;
+    s += a.empty() ? "''" : a;
   }
   return s.empty() ? exe : s;
 }
@@ -225,13 +225,15 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   if (sawArgv) {
     p.argv.clear();
     size_t begin = 0;
-    for (size_t i = 0; i <= argvBytes.size(); ++i) {
-      if (i == argvBytes.size() || argvBytes[i] == '\0') {
-        if (i > begin)
-          p.argv.push_back(argvBytes.substr(begin, i - begin));
+    // NUL-terminated arguments; empty ones ('') are arguments too.
+    for (size_t i = 0; i < argvBytes.size(); ++i) {
+      if (argvBytes[i] == '\0') {
+        p.argv.push_back(argvBytes.substr(begin, i - begin));
         begin = i + 1;
       }
     }
+    if (begin < argvBytes.size()) // truncated last argument
+      p.argv.push_back(argvBytes.substr(begin));
     p.argvByImage.push_back(p.argv);
   }
   // Index of this log's image in execChain once inherited images are filled in.

@@ -53,3 +53,13 @@ void stop(pid_t pid) {
   kill(pid, SIGTERM);
   waitpid(pid, NULL, 0); // killed on purpose: only collected
 }
+
+struct server {
+  pid_t child;
+};
+void abandon(struct server *srv) {
+  int statloc;
+  kill(srv->child, SIGUSR1);
+  while (waitpid(-1, &statloc, 0) != srv->child) { // collecting the child it just killed
+  }
+}
