@@ -2,15 +2,18 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdexcept>
 #include <vector>
 
 struct Pool {
   std::vector<pid_t> children;
+  int started = 0;
 
   void start(int n) {
     auto launch = [this]() {
-      pid_t pid = ::fork(); // pitfall: stored, never compared
-      children.push_back(pid);
+      if (::fork() < 0) // pitfall: only failure is checked; parent and child both go on
+        throw std::runtime_error("fork failed");
+      ++started;
     };
     for (int i = 0; i < n; ++i)
       launch();
