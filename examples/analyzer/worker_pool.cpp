@@ -1,8 +1,8 @@
 // A C++ worker pool with a lambda that forks without telling parent from child.
+#include <stdexcept>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <stdexcept>
 #include <vector>
 
 struct Pool {
