@@ -3,6 +3,7 @@
 #include "checks/ChildFallthroughCheck.h"
 #include "checks/ExitInChildCheck.h"
 #include "checks/ForkInLoopCheck.h"
+#include "checks/PipeEndNotClosedCheck.h"
 #include "checks/UncheckedChildStatusCheck.h"
 #include "checks/UncheckedForkCheck.h"
 #include "checks/UnreapedChildCheck.h"
@@ -27,6 +28,7 @@ const std::vector<CheckInfo> &allChecks() {
       entry<ForkInLoopCheck>(),           entry<ExitInChildCheck>(),
       entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
       entry<UncheckedChildStatusCheck>(),
+      entry<PipeEndNotClosedCheck>(),
   };
   return checks;
 }
