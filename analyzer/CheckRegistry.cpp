@@ -3,6 +3,7 @@
 #include "checks/ChildFallthroughCheck.h"
 #include "checks/ExitInChildCheck.h"
 #include "checks/ForkInLoopCheck.h"
+#include "checks/JoinBeforeDrainCheck.h"
 #include "checks/PipeEndNotClosedCheck.h"
 #include "checks/UncheckedChildStatusCheck.h"
 #include "checks/UncheckedForkCheck.h"
@@ -29,6 +30,7 @@ const std::vector<CheckInfo> &allChecks() {
       entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
       entry<UncheckedChildStatusCheck>(),
       entry<PipeEndNotClosedCheck>(),
+      entry<JoinBeforeDrainCheck>(),
   };
   return checks;
 }
