@@ -4,6 +4,7 @@
 #include "checks/ExitInChildCheck.h"
 #include "checks/ForkInLoopCheck.h"
 #include "checks/JoinBeforeDrainCheck.h"
+#include "checks/LeakedIpcNameCheck.h"
 #include "checks/PipeEndNotClosedCheck.h"
 #include "checks/UncheckedChildStatusCheck.h"
 #include "checks/UncheckedForkCheck.h"
@@ -31,6 +32,7 @@ const std::vector<CheckInfo> &allChecks() {
       entry<UncheckedChildStatusCheck>(),
       entry<PipeEndNotClosedCheck>(),
       entry<JoinBeforeDrainCheck>(),
+      entry<LeakedIpcNameCheck>(),
   };
   return checks;
 }
