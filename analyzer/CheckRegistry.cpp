@@ -29,10 +29,8 @@ const std::vector<CheckInfo> &allChecks() {
       entry<UncheckedForkCheck>(),        entry<ChildFallthroughCheck>(),
       entry<ForkInLoopCheck>(),           entry<ExitInChildCheck>(),
       entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
-      entry<UncheckedChildStatusCheck>(),
-      entry<PipeEndNotClosedCheck>(),
-      entry<JoinBeforeDrainCheck>(),
-      entry<LeakedIpcNameCheck>(),
+      entry<UncheckedChildStatusCheck>(), entry<PipeEndNotClosedCheck>(),
+      entry<JoinBeforeDrainCheck>(),      entry<LeakedIpcNameCheck>(),
   };
   return checks;
 }
