@@ -1,3 +1,4 @@
+// REQUIRES: symbolizer
 // RUN: %cc %s -o %t -pthread
 // RUN: %procsan run -- %t 2>&1 | FileCheck %s
 // RUN: %procsan run -- %t ordered 2>&1 | FileCheck --check-prefix=ORDERED --allow-empty %s
@@ -38,8 +39,8 @@ int main(int argc, char **argv) {
 }
 // CHECK: procsan: warning: process-shared locks taken in opposite orders: {{.*}} [mp-lock-order-inversion]
 // CHECK-NEXT: pid {{[0-9]+}} takes the process-shared mutex at offset 0x{{[0-9a-f]+}} {{.*}} while holding
-// CHECK-NEXT: #0 {{.*}} in take_both {{.*}}mp-lock-order-inversion.c:13
+// CHECK-NEXT: #0 {{.*}} in take_both {{.*}}mp-lock-order-inversion.c:14
 // CHECK: pid {{[0-9]+}} takes
-// CHECK-NEXT: #0 {{.*}} in take_both {{.*}}mp-lock-order-inversion.c:13
+// CHECK-NEXT: #0 {{.*}} in take_both {{.*}}mp-lock-order-inversion.c:14
 // CHECK: procsan: 1 finding
 // ORDERED-NOT: mp-lock-order-inversion
