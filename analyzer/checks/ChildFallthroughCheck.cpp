@@ -41,9 +41,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
     // A wrapper returns the pid so its caller can branch; a looping child is mp-fork-in-loop.
-    if (!region.valid() || site.returned || region.childReachesForkAgain())
-      continue;
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+    if (!isReportable(region, sm) || site.returned || region.childReachesForkAgain())
       continue;
     bool isMain = site.enclosing->isMain();
     std::set<const Stmt *> reported;

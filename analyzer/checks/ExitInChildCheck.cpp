@@ -37,11 +37,9 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   std::set<const Stmt *> reported;
   for (const ForkRegion &region : ctx.forkRegions()) {
-    if (!region.valid() || !region.hasChildOnlyCode())
+    if (!isReportable(region, sm) || !region.hasChildOnlyCode())
       continue;
     const ForkSite &site = region.site();
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
-      continue;
     std::string forkName = site.callee->getNameAsString() + "()";
     for (const Stmt *s : region.childOnlyStatements()) {
       const auto *call = dyn_cast<CallExpr>(s);

@@ -38,11 +38,9 @@ const Stmt *enclosingLoop(ASTContext &ctx, const Stmt *s) {
 void ForkInLoopCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkRegion &region : ctx.forkRegions()) {
-    if (!region.valid() || !region.childReachesForkAgain())
+    if (!isReportable(region, sm) || !region.childReachesForkAgain())
       continue;
     const ForkSite &site = region.site();
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
-      continue;
     std::string callee = site.callee->getNameAsString() + "()";
     Finding &f =
         diag(site.call->getBeginLoc(), "the child process stays in the loop and calls " + callee +

@@ -38,14 +38,11 @@ void JoinBeforeDrainCheck::checkTranslationUnit(AnalysisContext &ctx) {
     return;
   const WaitModel &waits = ctx.waits();
   for (const ForkRegion &region : ctx.forkRegions()) {
-    if (!region.valid())
+    if (!isReportable(region, sm))
       continue;
     const ForkSite &site = region.site();
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
-      continue;
     for (const PipeSite &pipe : pipes) {
-      if (region.outcomesAt(pipe.call) != 0 ||
-          enclosingFunction(ctx.ast(), pipe.call) != site.enclosing)
+      if (!sharedByFork(ctx.ast(), pipe, region))
         continue;
       const PipeEndUse *childWrite = nullptr;
       const Expr *firstParentRead = nullptr;

@@ -17,16 +17,12 @@ void PipeEndNotClosedCheck::checkTranslationUnit(AnalysisContext &ctx) {
   if (pipes.empty())
     return;
   for (const ForkRegion &region : ctx.forkRegions()) {
-    if (!region.valid())
+    if (!isReportable(region, sm))
       continue;
     const ForkSite &site = region.site();
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
-      continue;
     for (const PipeSite &pipe : pipes) {
       // The pipe must exist before the fork, in the same function, so both processes hold it.
-      if (region.outcomesAt(pipe.call) != 0 ||
-          enclosingFunction(ctx.ast(), pipe.call) != site.enclosing ||
-          !sm.isBeforeInTranslationUnit(pipe.call->getBeginLoc(), site.call->getBeginLoc()))
+      if (!sharedByFork(ctx.ast(), pipe, region))
         continue;
       // Which process reads the pipe to its end: the child, or the parent.
       for (const PipeEndUse &read : pipe.uses) {

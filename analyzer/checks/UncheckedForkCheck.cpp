@@ -84,9 +84,7 @@ void UncheckedForkCheck::reportErrorPathUses(AnalysisContext &ctx) {
     // Without any test the whole fork is already reported as unchecked. A program that tests
     // for -1 handles it, even when the handler is a function the model cannot see end
     // (`if (pid == -1) fatal(...)` with fatal() defined elsewhere).
-    if (!region.valid() || site.tests.empty() || !site.storage || site.testsError())
-      continue;
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+    if (!isReportable(region, sm) || site.tests.empty() || !site.storage || site.testsError())
       continue;
     for (const Expr *ref : ctx.uses().referencesTo(site.storage)) {
       ValueUse use = classifyUse(ctx.ast(), ref);

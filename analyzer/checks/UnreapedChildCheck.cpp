@@ -38,9 +38,7 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
     // A wrapper hands the pid to its caller; a pid that escapes may be waited for elsewhere.
-    if (!region.valid() || site.returned || site.escapes)
-      continue;
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
+    if (!isReportable(region, sm) || site.returned || site.escapes)
       continue;
     if (parentExitsAtOnce(region, ctx.summaries()))
       continue;

@@ -113,11 +113,9 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
   }
   std::set<const Expr *> reported;
   for (const ForkRegion &region : ctx.forkRegions()) {
-    if (!region.valid() || !region.hasChildOnlyCode())
+    if (!isReportable(region, sm) || !region.hasChildOnlyCode())
       continue;
     const ForkSite &site = region.site();
-    if (sm.isInSystemHeader(sm.getExpansionLoc(site.call->getBeginLoc())))
-      continue;
     // Threads started only after this fork, on a path that never comes back to it, do not
     // exist in the child.
     const Expr *threadNote = nullptr;

@@ -242,6 +242,11 @@ const PidTest *ForkRegion::childBranchTest() const {
   return best;
 }
 
+bool isReportable(const ForkRegion &region, const SourceManager &sm) {
+  return region.valid() &&
+         !sm.isInSystemHeader(sm.getExpansionLoc(region.site().call->getBeginLoc()));
+}
+
 void addChildPathNotes(Finding &f, const ForkRegion &region) {
   const ForkSite &site = region.site();
   f.notes.push_back(

@@ -77,6 +77,9 @@ private:
   std::vector<ChildExit> exits;
 };
 
+// A region checks report on: its CFG is known and the fork is in the program's own code.
+bool isReportable(const ForkRegion &region, const clang::SourceManager &sm);
+
 // Notes that show why code is the child's: the fork, and the test that sends the child there.
 void addChildPathNotes(Finding &f, const ForkRegion &region);
 

@@ -1,4 +1,5 @@
 #include "model/Pipes.h"
+#include "model/ForkRegions.h"
 
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
@@ -99,6 +100,13 @@ std::vector<PipeSite> findPipes(ASTContext &ctx, const UseIndex &uses) {
     pipes.push_back(std::move(site));
   }
   return pipes;
+}
+
+bool sharedByFork(ASTContext &ctx, const PipeSite &pipe, const ForkRegion &region) {
+  const ForkSite &site = region.site();
+  return region.outcomesAt(pipe.call) == 0 && enclosingFunction(ctx, pipe.call) == site.enclosing &&
+         ctx.getSourceManager().isBeforeInTranslationUnit(pipe.call->getBeginLoc(),
+                                                          site.call->getBeginLoc());
 }
 
 } // namespace analyzer

@@ -30,6 +30,10 @@ struct PipeSite {
 
 std::vector<PipeSite> findPipes(clang::ASTContext &ctx, const UseIndex &uses);
 
+class ForkRegion;
+// The pipe was made before this fork, in the same function: both processes hold both ends.
+bool sharedByFork(clang::ASTContext &ctx, const PipeSite &pipe, const ForkRegion &region);
+
 } // namespace analyzer
 } // namespace procsan
 
