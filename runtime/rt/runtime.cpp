@@ -388,7 +388,7 @@ void record(const Event &ev, bool wantStack, void *signalContext) {
     return;
   }
   trace::Record *slot = &gState.records[idx];
-  slot->tid = (uint32_t)syscall(SYS_gettid);
+  slot->tid = (uint32_t)currentTid();
   slot->timeNs = nowNs();
   for (int i = 0; i < 6; ++i)
     slot->args[i] = ev.args[i];
