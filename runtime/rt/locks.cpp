@@ -23,6 +23,7 @@ struct LockState {
   uint64_t edges[kMaxEdges]; // hashes of lock-order edges already recorded
   LockId binarySems[kMaxBinarySems];
   int nBinarySems;
+  uint32_t heldHigh; // slots [heldHigh, kMaxHeld) of the held table have never been used
 };
 LockState gLocks;
 
@@ -45,6 +46,11 @@ bool findMapping(void *ctx, uint64_t start, uint64_t end, uint64_t offset, uint6
 uint64_t mix(uint64_t h, uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
   return h;
+}
+
+uint32_t heldLimit() {
+  uint32_t n = __atomic_load_n(&gLocks.heldHigh, __ATOMIC_ACQUIRE);
+  return n < trace::kMaxHeld ? n : trace::kMaxHeld;
 }
 
 } // namespace
@@ -73,7 +79,7 @@ bool holds(const LockId &id) {
   trace::LogState *st = logState();
   if (!st)
     return false;
-  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+  for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
     if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0 && h.dev == id.dev && h.inode == id.inode &&
         h.offset == id.offset)
@@ -88,7 +94,7 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
     return;
   int tid = currentTid();
   // New order edges: locks this thread already holds, taken before this one.
-  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+  for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
     if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != tid)
       continue;
@@ -133,6 +139,11 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
     h.inode = id.inode;
     h.offset = id.offset;
     h.kind = kind;
+    // Scans stop at the high-water mark: raise it before the slot becomes visible.
+    uint32_t high = __atomic_load_n(&gLocks.heldHigh, __ATOMIC_ACQUIRE);
+    while (high < i + 1 && !__atomic_compare_exchange_n(&gLocks.heldHigh, &high, i + 1, false,
+                                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    }
     __atomic_store_n(&h.tid, tid, __ATOMIC_RELEASE);
     return;
   }
@@ -144,7 +155,7 @@ void noteReleased(const LockId &id) {
     return;
   int tid = currentTid();
   int fallback = -1;
-  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+  for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     trace::HeldLock &h = st->held[i];
     int owner = __atomic_load_n(&h.tid, __ATOMIC_ACQUIRE);
     if (owner <= 0 || h.dev != id.dev || h.inode != id.inode || h.offset != id.offset)
