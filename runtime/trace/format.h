@@ -41,12 +41,30 @@ enum EventKind : uint16_t {
   EvLockOrder = 15,   // first time B taken while holding A: a0..a2=A (dev,inode,offset),
                       // a3..a5=B; frames=stack at B
   EvSemInit = 16,     // a0=initial value a1=dev a2=inode a3=offset a4=1 if created by name
+  EvSharedMap = 17,   // mmap(MAP_SHARED): a0=address a1=length a2=flags a3=dev a4=inode a5=offset
+  EvSharedUnmap = 18, // munmap over a recorded shared mapping: a0=address a1=length
+  EvSysvShmGet = 19,  // a0=shmid a1=key a2=size a3=shmflg a4=1 if this call created it; frames
+  EvSysvShmAt = 20,   // a0=shmid a1=address (or -1)
+  EvSysvShmDt = 21,   // a0=address a1=result
+  EvSysvShmRmid = 22, // shmctl(IPC_RMID): a0=shmid a1=result
+  EvMqBlock = 23,     // a message queue call would block: a0=MqOp a1=mqd; text=queue; frames
+  EvMqWake = 24,      // the blocking call returned: a0=MqOp a1=mqd a2=0 or errno
   EvKindCount
 };
 
-enum KillApi : int64_t { KillKill = 0, KillKillpg = 1, KillSigqueue = 2 };
+// EvKill: a4=1 when frames hold the sender's stack (signals that end a process by default).
+enum KillApi : int64_t {
+  KillKill = 0,
+  KillKillpg = 1,
+  KillSigqueue = 2,
+  KillRaise = 3, // raise() and kill/tgkill of itself through raise
+  KillAbort = 4  // abort(): recorded before the SIGABRT it raises
+};
+// EvFork a5: which call made the process.
+enum ForkApi : int64_t { ForkFork = 0, ForkVfork = 1, ForkClone = 2 };
+enum MqOp : int64_t { MqSend = 0, MqReceive = 1 };
 enum ExitApi : int64_t { ExitExit = 0, ExitUnderscore = 1, ExitQuick = 2, ExitAtexit = 3 };
-enum IpcKind : int64_t { IpcShm = 0, IpcSem = 1, IpcMq = 2 };
+enum IpcKind : int64_t { IpcShm = 0, IpcSem = 1, IpcMq = 2, IpcSysvShm = 3 };
 enum LockKind : uint16_t { LockMutex = 1, LockSem = 2 };
 
 // Process-shared locks the process holds right now, kept in the header page and updated in
@@ -63,6 +81,8 @@ struct HeldLock {
 };
 struct LogState {
   HeldLock held[kMaxHeld];
+  int32_t threadsLive;     // threads started with pthread_create and not yet ended (atomic)
+  uint32_t threadsCreated; // pthread_create calls that succeeded (atomic)
 };
 
 struct FileHeader {

@@ -42,6 +42,8 @@ bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &e
   for (const HeldLock &held : state.held)
     if (held.tid > 0 && (held.kind == LockMutex || held.kind == LockSem))
       out.held.push_back(held);
+  out.threadsLive = state.threadsLive > 0 ? state.threadsLive : 0;
+  out.threadsCreated = state.threadsCreated;
   uint64_t slots = (size - kHeaderSize) / kRecordSize;
   uint64_t used = std::min<uint64_t>({h.nextIndex, (uint64_t)h.capacity, slots});
   const uint8_t *base = data + kHeaderSize;
