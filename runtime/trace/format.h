@@ -52,6 +52,13 @@ enum EventKind : uint16_t {
   // 25-47: reserved for the interposers being added next to the ones above.
   EvSemPost = 48, // first sem_post of a shared semaphore by this process image, not as a lock
                   // release (a producer): a0=dev a1=inode a2=offset a3=address; frames
+  // 49-59: reserved for more interposers. 60-62: lock events for the timeline (--trace).
+  EvLockWake = 60,    // a wait recorded by EvLockBlock returned: a0=LockKind a1=dev a2=inode
+                      // a3=offset a4=0 when it got the lock, else the error
+  EvLockAcquire = 61, // only in sessions with lock tracing on (`procsan run --trace`): a
+                      // process-shared lock taken: a0=LockKind a1=dev a2=inode a3=offset
+  EvLockRelease = 62, // lock tracing only: a0=LockKind a1=dev a2=inode a3=offset; for a
+                      // semaphore any post (a4=1 when this process did not hold it: a producer)
   EvKindCount
 };
 
