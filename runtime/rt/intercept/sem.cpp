@@ -63,7 +63,9 @@ PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
 
 PROCSAN_INTERCEPTOR int sem_timedwait(sem_t *s, const struct timespec *t) {
   PROCSAN_REAL("sem_timedwait", int (*)(sem_t *, const struct timespec *));
-  if (!isShared(s) || !rt::active())
+  // glibc fails a bad time with EINVAL even when the semaphore is free: the trywait below must
+  // not turn that into a success.
+  if (!isShared(s) || !rt::active() || !t || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
     return real(s, t);
   int savedErrno = errno;
   rt::LockId id = rt::identify(s);
