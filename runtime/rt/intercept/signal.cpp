@@ -75,10 +75,8 @@ void crashHandler(int sig, siginfo_t *info, void *context) {
                false, context);
   }
   struct sigaction user = gSig.user[sig];
-  if (user.sa_flags & SA_RESETHAND) {
-    memset(&gSig.user[sig], 0, sizeof(gSig.user[sig]));
-    gSig.user[sig].sa_handler = SIG_DFL;
-  }
+  if (user.sa_flags & SA_RESETHAND)
+    gSig.user[sig].sa_handler = SIG_DFL; // the kernel resets the handler only, not flags or mask
   bool kernelFault = info && info->si_code > 0 && sig != SIGABRT;
   if (user.sa_handler == SIG_IGN && !kernelFault) {
     errno = savedErrno;
@@ -114,11 +112,15 @@ PROCSAN_INTERCEPTOR int sigaction(int sig, const struct sigaction *act, struct s
   rt::ensureInit();
   if (!intercepted(sig))
     return realSigaction()(sig, act, old);
+  // act and old may be the same struct: read the new action before writing the old one.
+  struct sigaction wanted;
+  if (act)
+    wanted = *act;
   if (old)
     *old = gSig.user[sig];
   if (act) {
-    gSig.user[sig] = *act;
-    installOurs(sig, &act->sa_mask, act->sa_flags);
+    gSig.user[sig] = wanted;
+    installOurs(sig, &wanted.sa_mask, wanted.sa_flags);
   }
   return 0;
 }
