@@ -109,7 +109,8 @@ int main(void) {
   printf("after unblock ran: %d\n", ran);
   return 0;
 }
-// CHECK: at start: 0 handlers installed, 0 signals blocked
+// The counts depend on what lit passes down; the modes must agree with the bare run.
+// CHECK: at start: {{[0-9]+}} handlers installed, {{[0-9]+}} signals blocked
 // CHECK-NEXT: SIGSEGV at start: SIG_DFL siginfo=0 resethand=0 nodefer=0 restart=0 onstack=0 usr1-in-mask=0
 // CHECK-NEXT: SIGSEGV h1: h1 siginfo=1 resethand=0 nodefer=0 restart=0 onstack=0 usr1-in-mask=0
 // CHECK-NEXT: old action returned in place: h1
