@@ -1,7 +1,9 @@
 #include "monitor/report.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace procsan {
@@ -36,7 +38,56 @@ std::string renderFrame(size_t index, const Frame &f) {
   return s + "\n";
 }
 
+// Lower is more urgent: a stuck tree first, then lost work, then hygiene.
+int rulePriority(const std::string &rule) {
+  static const char *const order[] = {"mp-deadlock",           "mp-dead-owner",
+                                      "mp-pipe-self-hold",     "mp-join-before-drain",
+                                      "mp-fork-bomb",          "mp-lost-crash",
+                                      "mp-lock-held-at-exit",  "mp-lock-order-inversion",
+                                      "mp-unreaped-child",     "mp-fork-with-threads",
+                                      "mp-fork-pending-stdio", "mp-leaked-ipc"};
+  for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); ++i)
+    if (rule == order[i])
+      return (int)i;
+  return (int)(sizeof(order) / sizeof(order[0]));
+}
+
 } // namespace
+
+void sortFindings(std::vector<Finding> &findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) {
+    bool ae = a.severity == "error", be = b.severity == "error";
+    if (ae != be)
+      return ae;
+    int pa = rulePriority(a.rule), pb = rulePriority(b.rule);
+    if (pa != pb)
+      return pa < pb;
+    return pa == rulePriority("") && a.rule < b.rule;
+  });
+}
+
+std::string summaryLine(const std::vector<Finding> &findings) {
+  if (findings.empty())
+    return "";
+  std::vector<std::pair<std::string, int>> counts; // in report order
+  for (const Finding &f : findings) {
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const std::pair<std::string, int> &c) { return c.first == f.rule; });
+    if (it == counts.end())
+      counts.push_back({f.rule, 1});
+    else
+      ++it->second;
+  }
+  std::string out = "procsan: " + std::to_string(findings.size()) +
+                    (findings.size() == 1 ? " finding" : " findings");
+  if (counts.size() > 1) {
+    out += " (";
+    for (size_t i = 0; i < counts.size(); ++i)
+      out += (i ? ", " : "") + std::to_string(counts[i].second) + " " + counts[i].first;
+    out += ")";
+  }
+  return out + "\n";
+}
 
 std::string renderText(const std::vector<Finding> &findings, bool color, bool summary) {
   const char *bold = color ? "\033[1m" : "";
@@ -52,10 +103,104 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
         out += renderFrame(i, e.stack.frames[i]);
     }
   }
-  if (summary && !findings.empty())
-    out += "procsan: " + std::to_string(findings.size()) +
-           (findings.size() == 1 ? " finding\n" : " findings\n");
+  if (summary)
+    out += summaryLine(findings);
   return out;
+}
+
+nlohmann::ordered_json findingToJson(const Finding &f) {
+  using json = nlohmann::ordered_json;
+  json j;
+  j["rule"] = f.rule;
+  j["severity"] = f.severity;
+  j["message"] = f.message;
+  j["processes"] = f.processes;
+  json events = json::array();
+  for (const FindingEvent &e : f.events) {
+    json je;
+    je["pid"] = e.pid;
+    je["tid"] = e.tid;
+    je["what"] = e.what;
+    json stack = json::array();
+    for (const Frame &fr : e.stack.frames) {
+      json jfr;
+      jfr["pc"] = hex(fr.pc);
+      jfr["function"] = fr.function;
+      jfr["file"] = fr.file;
+      jfr["line"] = fr.line;
+      if (fr.column)
+        jfr["column"] = fr.column;
+      jfr["module"] = fr.module;
+      jfr["module_offset"] = hex(fr.fileOffset);
+      stack.push_back(std::move(jfr));
+    }
+    je["stack"] = std::move(stack);
+    events.push_back(std::move(je));
+  }
+  j["events"] = std::move(events);
+  return j;
+}
+
+namespace {
+
+uint64_t parseHexString(const nlohmann::ordered_json &v) {
+  if (!v.is_string())
+    return 0;
+  return std::strtoull(v.get<std::string>().c_str(), nullptr, 16);
+}
+
+std::string stringOr(const nlohmann::ordered_json &j, const char *key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int intOr(const nlohmann::ordered_json &j, const char *key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+} // namespace
+
+bool findingFromJson(const nlohmann::ordered_json &j, Finding &f) {
+  if (!j.is_object() || !j.contains("rule") || !j["rule"].is_string())
+    return false;
+  f.rule = stringOr(j, "rule");
+  f.severity = stringOr(j, "severity");
+  if (f.severity.empty())
+    f.severity = "error";
+  f.message = stringOr(j, "message");
+  if (j.contains("processes") && j["processes"].is_array())
+    for (const auto &p : j["processes"])
+      if (p.is_number_integer())
+        f.processes.push_back(p.get<int>());
+  if (j.contains("events") && j["events"].is_array()) {
+    for (const auto &je : j["events"]) {
+      if (!je.is_object())
+        continue;
+      FindingEvent e;
+      e.pid = intOr(je, "pid");
+      e.tid = intOr(je, "tid");
+      e.what = stringOr(je, "what");
+      if (je.contains("stack") && je["stack"].is_array()) {
+        for (const auto &jfr : je["stack"]) {
+          if (!jfr.is_object())
+            continue;
+          Frame fr;
+          fr.pc = parseHexString(jfr.contains("pc") ? jfr["pc"] : nlohmann::ordered_json());
+          fr.function = stringOr(jfr, "function");
+          fr.file = stringOr(jfr, "file");
+          fr.line = intOr(jfr, "line");
+          fr.column = intOr(jfr, "column");
+          fr.module = stringOr(jfr, "module");
+          fr.fileOffset = parseHexString(jfr.contains("module_offset") ? jfr["module_offset"]
+                                                                       : nlohmann::ordered_json());
+          e.stack.frames.push_back(std::move(fr));
+        }
+      }
+      f.events.push_back(std::move(e));
+    }
+  }
+  return true;
 }
 
 std::string renderJson(const RunInfo &run, const SessionModel &model,
@@ -97,35 +242,8 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   }
   doc["processes"] = std::move(procs);
   json jf = json::array();
-  for (const Finding &f : findings) {
-    json j;
-    j["rule"] = f.rule;
-    j["severity"] = f.severity;
-    j["message"] = f.message;
-    j["processes"] = f.processes;
-    json events = json::array();
-    for (const FindingEvent &e : f.events) {
-      json je;
-      je["pid"] = e.pid;
-      je["tid"] = e.tid;
-      je["what"] = e.what;
-      json stack = json::array();
-      for (const Frame &fr : e.stack.frames) {
-        json jfr;
-        jfr["pc"] = hex(fr.pc);
-        jfr["function"] = fr.function;
-        jfr["file"] = fr.file;
-        jfr["line"] = fr.line;
-        jfr["module"] = fr.module;
-        jfr["module_offset"] = hex(fr.fileOffset);
-        stack.push_back(std::move(jfr));
-      }
-      je["stack"] = std::move(stack);
-      events.push_back(std::move(je));
-    }
-    j["events"] = std::move(events);
-    jf.push_back(std::move(j));
-  }
+  for (const Finding &f : findings)
+    jf.push_back(findingToJson(f));
   doc["findings"] = std::move(jf);
   // Invalid UTF-8 from a program's argv must not abort the report.
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -4,6 +4,7 @@
 
 #include "monitor/model.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -40,10 +41,20 @@ public:
 
 void symbolizeFindings(std::vector<Finding> &findings, Symbolizer &symbolizer);
 
-// Text for stderr; with summary, a closing "procsan: N findings" line.
+// Orders findings for reading: errors before warnings, hangs and deadlocks before post-mortem
+// rules, findings of one rule together (stable otherwise).
+void sortFindings(std::vector<Finding> &findings);
+// "procsan: 3 findings (2 mp-lost-crash, 1 mp-leaked-ipc)"; empty for no findings.
+std::string summaryLine(const std::vector<Finding> &findings);
+
+// Text for stderr; with summary, a closing summaryLine().
 std::string renderText(const std::vector<Finding> &findings, bool color, bool summary = true);
 std::string renderJson(const RunInfo &run, const SessionModel &model,
                        const std::vector<Finding> &findings);
+
+// One finding as in the JSON report, and back (for findings saved in a session directory).
+nlohmann::ordered_json findingToJson(const Finding &f);
+bool findingFromJson(const nlohmann::ordered_json &j, Finding &f);
 
 } // namespace monitor
 } // namespace procsan

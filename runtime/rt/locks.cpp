@@ -1,4 +1,5 @@
 #include "rt/locks.h"
+#include "rt/options.h"
 #include "rt/runtime.h"
 
 #include <string.h>
@@ -88,11 +89,23 @@ bool holds(const LockId &id) {
   return false;
 }
 
+namespace {
+
+void traceLock(trace::EventKind ev, int kind, const LockId &id, int64_t extra) {
+  if (roomForOptionalEvents())
+    record(Event{
+        ev, {kind, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset, extra, 0}, nullptr, 0});
+}
+
+} // namespace
+
 void noteAcquired(const LockId &id, trace::LockKind kind) {
   trace::LogState *st = logState();
   if (!st)
     return;
   int tid = currentTid();
+  if (gLockTracing)
+    traceLock(trace::EvLockAcquire, kind, id, 0);
   // New order edges: locks this thread already holds, taken before this one.
   for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
@@ -149,6 +162,16 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
   }
 }
 
+void noteWoke(const LockId &id, trace::LockKind kind, int result) {
+  if (gLockTracing)
+    traceLock(trace::EvLockWake, kind, id, result);
+}
+
+void noteProducerPost(const LockId &id) {
+  if (gLockTracing)
+    traceLock(trace::EvLockRelease, trace::LockSem, id, 1);
+}
+
 void noteReleased(const LockId &id) {
   trace::LogState *st = logState();
   if (!st)
@@ -162,12 +185,17 @@ void noteReleased(const LockId &id) {
       continue;
     if (owner == tid) {
       __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
+      if (gLockTracing)
+        traceLock(trace::EvLockRelease, h.kind, id, 0);
       return;
     }
     fallback = (int)i; // a semaphore may be posted by another thread of the process
   }
-  if (fallback >= 0)
+  if (fallback >= 0) {
     __atomic_store_n(&st->held[fallback].tid, 0, __ATOMIC_RELEASE);
+    if (gLockTracing)
+      traceLock(trace::EvLockRelease, st->held[fallback].kind, id, 0);
+  }
 }
 
 void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr) {

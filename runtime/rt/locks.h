@@ -28,6 +28,10 @@ void noteReleased(const LockId &id);
 bool holds(const LockId &id); // this process (any thread) holds it
 // About to block on a lock another process may hold: recorded with the stack.
 void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr);
+// With lock tracing (a timeline was asked for): the blocking call returned with result (0 or an
+// error), and a semaphore was posted by a process that did not hold it.
+void noteWoke(const LockId &id, trace::LockKind kind, int result);
+void noteProducerPost(const LockId &id);
 
 // Semaphores created with value 1 are used as locks; others count things.
 void noteSemaphoreCreated(const LockId &id, unsigned value, bool named);

@@ -1,5 +1,6 @@
 // Process-wide state of the runtime and the per-process event log.
 #include "rt/runtime.h"
+#include "rt/options.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -273,8 +274,16 @@ int captureStack(uint64_t *out, int max, void *signalContext) {
 
 void initFromEnvironment(bool forked, pid_t parent) {
   const char *dir = getenv("PROCSAN_SESSION");
-  if (!dir || !*dir)
-    return;
+  char own[512];
+  if (!dir || !*dir) {
+    // No wrapper: PROCSAN_OPTIONS makes this process the root of a session of its own.
+    if (forked || !startStandaloneSession(own, sizeof(own)))
+      return;
+    dir = own;
+  } else if (!forked) {
+    resumeStandaloneSession(dir);
+  }
+  readLockTracing(dir);
   copyStr(gState.sessionDir, sizeof(gState.sessionDir), dir);
   size_t n = copyStr(gState.sessionEntry, sizeof(gState.sessionEntry), "PROCSAN_SESSION=");
   copyStr(gState.sessionEntry + n, sizeof(gState.sessionEntry) - n, dir);
@@ -359,6 +368,12 @@ void forEachMapping(bool (*fn)(void *, uint64_t, uint64_t, uint64_t, uint64_t, u
     have -= begin;
   }
   close(fd);
+}
+
+bool roomForOptionalEvents() {
+  // A quarter of the log stays for what the detectors need (exits, crashes, waits).
+  return gState.active && __atomic_load_n(&gState.header->nextIndex, __ATOMIC_RELAXED) <
+                              (uint64_t)gState.capacity * 3 / 4;
 }
 
 const char *preloadEntry() { return gState.preloadEntry[0] ? gState.preloadEntry : nullptr; }

@@ -47,6 +47,10 @@ struct Event {
 // wantStack and no context it is unwound from the caller. Async-signal-safe.
 void record(const Event &ev, bool wantStack = false, void *signalContext = nullptr);
 
+// True while the log has room beyond the reserve kept for the events detectors need: events
+// recorded only for the timeline (lock tracing) stop there.
+bool roomForOptionalEvents();
+
 // Called in the child right after a fork the runtime saw: opens the child's own log.
 void afterForkInChild(pid_t parent);
 

@@ -1,6 +1,7 @@
 #include "CheckReport.h"
 #include "CheckRegistry.h"
 #include "Commands.h"
+#include "Sarif.h"
 
 #include "clang/Tooling/Core/Diagnostic.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
@@ -15,76 +16,17 @@
 namespace procsan {
 namespace tools {
 
-using json = nlohmann::ordered_json;
-
 namespace {
 
 json positionJson(const analyzer::Position &p) {
   return json{{"file", p.file}, {"line", p.line}, {"column", p.column}};
 }
 
-std::string fnv1a(const std::string &s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[24];
-  snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h);
-  return buf;
-}
-
-std::string fileUri(const std::string &path) {
-  std::string uri = "file://";
-  for (char c : path) {
-    if (c == ' ')
-      uri += "%20";
-    else if (c == '%')
-      uri += "%25";
-    else
-      uri += c;
-  }
-  return uri;
-}
-
 json sarifLocation(const analyzer::Position &p) {
-  json region = {{"startLine", p.line ? p.line : 1}};
-  if (p.column)
-    region["startColumn"] = p.column;
-  return json{
-      {"physicalLocation", {{"artifactLocation", {{"uri", fileUri(p.file)}}}, {"region", region}}}};
-}
-
-// "mp-unchecked-fork" -> "UncheckedFork": SARIF wants a readable name distinct from the id.
-std::string ruleName(const std::string &id) {
-  std::string name;
-  bool upper = true;
-  for (size_t i = id.rfind("mp-", 0) == 0 ? 3 : 0; i < id.size(); ++i) {
-    if (id[i] == '-') {
-      upper = true;
-      continue;
-    }
-    name += upper ? (char)toupper((unsigned char)id[i]) : id[i];
-    upper = false;
-  }
-  return name;
-}
-
-std::string readFile(const std::string &path) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  return buf ? (*buf)->getBuffer().str() : std::string();
+  return json{{"physicalLocation", sarifPhysicalLocation(p.file, p.line ? p.line : 1, p.column)}};
 }
 
 } // namespace
-
-std::string rulesDocsDir() {
-  const std::string candidates[] = {selfDirectory() + "/../share/procsan/rules",
-                                    std::string(PROCSAN_SOURCE_DIR) + "/docs/rules"};
-  for (const std::string &c : candidates)
-    if (llvm::sys::fs::is_directory(c))
-      return c;
-  return "";
-}
 
 std::string checkReportJson(const std::vector<analyzer::FileResult> &results) {
   json doc;
@@ -128,20 +70,7 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
   std::map<std::string, size_t> ruleIndex;
   for (const analyzer::CheckInfo &c : analyzer::allChecks()) {
     ruleIndex[c.id] = rules.size();
-    std::string page = docsDir.empty() ? "" : docsDir + "/" + c.id + ".md";
-    std::string help = page.empty() ? "" : readFile(page);
-    json rule = {{"id", c.id},
-                 {"name", ruleName(c.id)},
-                 {"shortDescription", {{"text", c.summary}}},
-                 {"fullDescription", {{"text", c.summary}}},
-                 {"defaultConfiguration", {{"level", "warning"}}},
-                 {"help", {{"text", help.empty() ? c.summary : help}}}};
-    if (!help.empty())
-      rule["help"]["markdown"] = help;
-    if (!page.empty())
-      rule["helpUri"] = fileUri(page);
-    rule["properties"] = {{"tags", {"multiprocess", "correctness"}}};
-    rules.push_back(rule);
+    rules.push_back(sarifRule(c.id, c.summary, docsDir, "warning"));
   }
   json sarifResults = json::array();
   std::map<std::string, int> seenPrints;
@@ -168,7 +97,7 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
       std::string key = f.ruleId + "\n" + f.at.file + "\n" + f.sourceLine;
       int occurrence = ++seenPrints[key];
       res["partialFingerprints"] = {
-          {"primaryLocationLineHash", fnv1a(key) + ":" + std::to_string(occurrence)}};
+          {"primaryLocationLineHash", fingerprintHash(key) + ":" + std::to_string(occurrence)}};
       if (!f.fixes.empty()) {
         json changes = json::array();
         for (const analyzer::ReportedFix &x : f.fixes) {
@@ -192,19 +121,7 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
       notifications.push_back({{"level", "error"}, {"message", {{"text", r.errorMessage}}}});
   if (!notifications.empty())
     invocation["toolExecutionNotifications"] = notifications;
-  json doc = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", json::array({{{"tool",
-                              {{"driver",
-                                {{"name", "procsan"},
-                                 {"version", kVersion},
-                                 {"semanticVersion", kVersion},
-                                 {"informationUri", fileUri(docsDir.empty() ? "/" : docsDir)},
-                                 {"rules", rules}}}}},
-                             {"invocations", json::array({invocation})},
-                             {"results", sarifResults}}})}};
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return sarifLog(docsDir, std::move(rules), std::move(sarifResults), std::move(invocation));
 }
 
 std::string exportFixesYaml(const std::vector<analyzer::FileResult> &results) {

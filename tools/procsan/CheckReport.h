@@ -4,6 +4,7 @@
 #define PROCSAN_TOOLS_CHECKREPORT_H
 
 #include "Analyzer.h"
+#include "Sarif.h"
 
 #include <string>
 #include <vector>
@@ -15,9 +16,6 @@ std::string checkReportJson(const std::vector<analyzer::FileResult> &results);
 std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
                              const std::string &docsDir);
 std::string exportFixesYaml(const std::vector<analyzer::FileResult> &results);
-
-// The directory holding docs/rules/*.md for this installation (empty when not found).
-std::string rulesDocsDir();
 
 } // namespace tools
 } // namespace procsan

@@ -14,6 +14,7 @@ namespace tools {
 int runCommand(const std::vector<std::string> &args);
 int checkCommand(const std::vector<std::string> &args);
 int explainCommand(const std::vector<std::string> &args);
+int reportCommand(const std::vector<std::string> &args);
 
 // Directory of the running procsan binary (for the runtime library, docs and clang headers).
 std::string selfDirectory();

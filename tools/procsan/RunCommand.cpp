@@ -1,10 +1,12 @@
 // procsan run: starts PROGRAM with the runtime preloaded in its whole tree, stays the tree's
 // subreaper, passes signals and the exit status through, and reports what the detectors find.
 #include "Commands.h"
+#include "RunReport.h"
 #include "monitor/detectors.h"
 #include "monitor/hang.h"
 #include "monitor/model.h"
 #include "monitor/procfs.h"
+#include "monitor/timeline.h"
 #include "trace/reader.h"
 
 #include <cerrno>
@@ -33,6 +35,7 @@ namespace {
 struct RunOptions {
   std::string format = "text";
   std::string output;
+  std::string trace; // --trace=FILE.json
   double hangTimeout = 5.0;
   std::string onHang = "kill";
   int exitcode = -1; // -1: pass the program's status through
@@ -43,18 +46,21 @@ struct RunOptions {
 };
 
 void runUsage(FILE *to) {
-  std::fprintf(to, "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
-                   "  --format=text|json     report format for --output (stderr is always text)\n"
-                   "  --output=FILE          also write the report to FILE\n"
-                   "  --hang-timeout=SECONDS how long a stuck state must last before it is "
-                   "reported;\n"
-                   "                         also how long to wait for descendants after PROGRAM "
-                   "exits (default 5)\n"
-                   "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
-                   "  --exitcode=N           exit with N when findings were reported\n"
-                   "  --rules=ID[,ID...]     report only these rules\n"
-                   "  --keep-session         keep the trace directory and print its path\n"
-                   "  --cleanup              unlink named IPC objects the tree leaked\n");
+  std::fprintf(to,
+               "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
+               "  --format=text|json|sarif report format for --output (stderr is always text)\n"
+               "  --output=FILE          also write the report to FILE\n"
+               "  --trace=FILE.json      write a timeline (Chrome trace events, for Perfetto);\n"
+               "                         also records every process-shared lock acquire/release\n"
+               "  --hang-timeout=SECONDS how long a stuck state must last before it is "
+               "reported;\n"
+               "                         also how long to wait for descendants after PROGRAM "
+               "exits (default 5)\n"
+               "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
+               "  --exitcode=N           exit with N when findings were reported\n"
+               "  --rules=ID[,ID...]     report only these rules\n"
+               "  --keep-session         keep the trace directory and print its path\n"
+               "  --cleanup              unlink named IPC objects the tree leaked\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
@@ -81,13 +87,15 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
     if (a.empty() || a[0] != '-')
       break;
     if (value(a, "--format", v)) {
-      if (v != "text" && v != "json") {
-        error = "unsupported --format '" + v + "' (text or json)";
+      if (v != "text" && v != "json" && v != "sarif") {
+        error = "unsupported --format '" + v + "' (text, json or sarif)";
         return false;
       }
       o.format = v;
     } else if (value(a, "--output", v)) {
       o.output = v;
+    } else if (value(a, "--trace", v)) {
+      o.trace = v;
     } else if (value(a, "--hang-timeout", v)) {
       char *end = nullptr;
       o.hangTimeout = std::strtod(v.c_str(), &end);
@@ -247,14 +255,6 @@ void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
   }
 }
 
-int shellStatus(int status) {
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
-  return 1;
-}
-
 // Reads the session's logs into a model, with what the wrapper itself saw.
 void loadModel(monitor::SessionModel &model, const std::string &session,
                const std::vector<std::pair<int, int>> &orphansReaped,
@@ -337,6 +337,14 @@ int runCommand(const std::vector<std::string> &args) {
     std::fprintf(stderr, "procsan run: error: cannot create a session directory: %s\n",
                  std::strerror(errno));
     return 2;
+  }
+
+  if (!o.trace.empty()) {
+    // The runtime records every shared lock acquire/release only for a timeline.
+    int fd = open((session + "/" + kTraceLocksFile).c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0)
+      close(fd);
   }
 
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
@@ -456,7 +464,19 @@ int runCommand(const std::vector<std::string> &args) {
     return execErr == ENOENT ? 127 : 126;
   }
 
-  loadModel(model, session, orphansReaped, killedByMonitor, true);
+  SessionRecord rec;
+  rec.command = o.program;
+  rec.rootPid = root;
+  rec.rootWaitStatus = rootStatus;
+  rec.hangKilled = hangKilled;
+  rec.orphansReaped = orphansReaped;
+  rec.killedByMonitor = killedByMonitor;
+  rec.hangFindings = hangFindings;
+  std::vector<std::string> readErrors;
+  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors);
+  for (const std::string &e : readErrors)
+    std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
+  modelFromLogs(model, logs, rec);
   // Traced processes that outlived the watch (daemons, stragglers past --hang-timeout).
   for (const auto &entry : model.processes()) {
     const monitor::Process &p = entry.second;
@@ -468,42 +488,30 @@ int runCommand(const std::vector<std::string> &args) {
       std::getline(stat, line);
       size_t close = line.rfind(')');
       if (close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z')
-        model.noteStillRunning(p.pid);
+        rec.stillRunning.push_back(p.pid);
     }
   }
-  model.setRoot(root, rootStatus);
-  model.finish();
+  finishModel(model, rec);
   probeIpcObjects(model, o.cleanup);
+  for (const monitor::IpcObject &obj : model.ipcObjects())
+    if (obj.stillPresent)
+      rec.ipcPresent.push_back({obj.kind, obj.name});
 
-  std::vector<monitor::Finding> findings;
-  findings = hangFindings; // already filtered by --rules
-  size_t printedAlready = findings.size();
-  for (const monitor::Detector &d : monitor::allDetectors())
-    if (o.rules.empty() || o.rules.count(d.rule))
-      d.run(model, findings);
-  if (findings.size() > printedAlready) {
-    std::vector<monitor::Finding> fresh(findings.begin() + (long)printedAlready, findings.end());
-    std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
-    monitor::symbolizeFindings(fresh, *symbolizer);
-    std::copy(fresh.begin(), fresh.end(), findings.begin() + (long)printedAlready);
-    std::fputs(monitor::renderText(fresh, isatty(STDERR_FILENO), false).c_str(), stderr);
-  }
-  if (!findings.empty())
-    std::fprintf(stderr, "procsan: %zu finding%s\n", findings.size(),
-                 findings.size() == 1 ? "" : "s");
-  if (!o.output.empty()) {
-    monitor::RunInfo info;
-    info.version = kVersion;
-    info.command = o.program;
-    info.exitStatus = shellStatus(rootStatus);
-    std::ofstream out(o.output);
-    if (o.format == "json")
-      out << monitor::renderJson(info, model, findings);
-    else
-      out << monitor::renderText(findings, false, true);
-    if (!out)
-      std::fprintf(stderr, "procsan run: error: cannot write %s\n", o.output.c_str());
-  }
+  std::vector<monitor::Finding> fresh = detectFindings(model, o.rules);
+  monitor::sortFindings(fresh);
+  std::fputs(monitor::renderText(fresh, isatty(STDERR_FILENO), false).c_str(), stderr);
+  std::vector<monitor::Finding> findings = hangFindings; // already filtered by --rules
+  findings.insert(findings.end(), fresh.begin(), fresh.end());
+  monitor::sortFindings(findings);
+  std::fputs(monitor::summaryLine(findings).c_str(), stderr);
+  std::string writeError;
+  if (!o.output.empty() &&
+      !writeFile(o.output, renderReport(o.format, rec, model, findings), writeError))
+    std::fprintf(stderr, "procsan run: error: %s\n", writeError.c_str());
+  if (!o.trace.empty() && !writeFile(o.trace, monitor::renderTimeline(logs, model), writeError))
+    std::fprintf(stderr, "procsan run: error: %s\n", writeError.c_str());
+  if (o.keepSession && !writeSessionRecord(session, rec, writeError))
+    std::fprintf(stderr, "procsan run: warning: %s\n", writeError.c_str());
   if (o.keepSession)
     std::fprintf(stderr, "procsan run: trace kept in %s\n", session.c_str());
   else

@@ -18,6 +18,7 @@ void usage(FILE *to) {
           "commands:\n"
           "  check [FILES...] [-p BUILD_DIR] [-- COMPILER_ARGS]   analyze C/C++ sources\n"
           "  run [OPTIONS] -- PROGRAM [ARGS...]                   run and watch a process tree\n"
+          "  report SESSION_DIR [OPTIONS]                         re-render a kept run\n"
           "  explain RULE                                         print a rule's documentation\n"
           "  version                                              print the version\n"
           "\n"
@@ -46,6 +47,8 @@ int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "run")
     return runCommand(args);
+  if (command == "report")
+    return reportCommand(args);
   if (command == "check")
     return checkCommand(args);
   if (command == "explain")

@@ -1,4 +1,5 @@
 // exit, _exit, _Exit: when and how a process image ended (its status comes from the reaper).
+#include "rt/options.h"
 #include "rt/runtime.h"
 
 #include <stdlib.h>
@@ -26,7 +27,7 @@ PROCSAN_INTERCEPTOR void _exit(int code) {
   rt::ensureInit();
   PROCSAN_REAL("_exit", void (*)(int));
   noteExit(code, trace::ExitUnderscore);
-  real(code);
+  real(rt::standaloneBeforeUnderscoreExit(code));
   __builtin_unreachable();
 }
 
@@ -34,6 +35,6 @@ PROCSAN_INTERCEPTOR void _Exit(int code) noexcept {
   rt::ensureInit();
   PROCSAN_REAL("_Exit", void (*)(int));
   noteExit(code, trace::ExitQuick);
-  real(code);
+  real(rt::standaloneBeforeUnderscoreExit(code));
   __builtin_unreachable();
 }

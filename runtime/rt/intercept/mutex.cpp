@@ -32,6 +32,7 @@ PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
   if (r == EBUSY) {
     rt::noteBlocking(id, trace::LockMutex, m);
     r = real(m);
+    rt::noteWoke(id, trace::LockMutex, r == EOWNERDEAD ? 0 : r);
   }
   if (r == 0 || r == EOWNERDEAD)
     rt::noteAcquired(id, trace::LockMutex);
@@ -54,6 +55,7 @@ PROCSAN_INTERCEPTOR int pthread_mutex_timedlock(pthread_mutex_t *m, const struct
   if (r == EBUSY) {
     rt::noteBlocking(id, trace::LockMutex, m);
     r = real(m, t);
+    rt::noteWoke(id, trace::LockMutex, r == EOWNERDEAD ? 0 : r);
   }
   if (r == 0 || r == EOWNERDEAD)
     rt::noteAcquired(id, trace::LockMutex);

@@ -3,6 +3,7 @@
 // (created with value 1, as multiprocessing.Lock is) are tracked as locks held by the waiter
 // until it posts.
 #include "rt/locks.h"
+#include "rt/options.h"
 #include "rt/runtime.h"
 
 #include <errno.h>
@@ -55,6 +56,7 @@ PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
     errno = savedErrno;
     rt::noteBlocking(id, trace::LockSem, s);
     r = real(s);
+    rt::noteWoke(id, trace::LockSem, r == 0 ? 0 : errno);
   }
   if (r == 0)
     acquired(s, id);
@@ -74,6 +76,7 @@ PROCSAN_INTERCEPTOR int sem_timedwait(sem_t *s, const struct timespec *t) {
     errno = savedErrno;
     rt::noteBlocking(id, trace::LockSem, s);
     r = real(s, t);
+    rt::noteWoke(id, trace::LockSem, r == 0 ? 0 : errno);
   }
   if (r == 0)
     acquired(s, id);
@@ -95,6 +98,8 @@ PROCSAN_INTERCEPTOR int sem_post(sem_t *s) {
   if (isShared(s) && rt::active()) {
     int savedErrno = errno;
     rt::LockId id = rt::identify(s);
+    if (rt::gLockTracing && !rt::holds(id))
+      rt::noteProducerPost(id);
     if (rt::holds(id))
       rt::noteReleased(id);
     errno = savedErrno;

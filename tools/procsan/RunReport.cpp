@@ -1,0 +1,332 @@
+#include "RunReport.h"
+#include "Commands.h"
+#include "Sarif.h"
+#include "monitor/detectors.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace procsan {
+namespace tools {
+
+namespace {
+
+json pidStatusPairs(const std::vector<std::pair<int, int>> &pairs) {
+  json a = json::array();
+  for (const auto &p : pairs)
+    a.push_back(json::array({p.first, p.second}));
+  return a;
+}
+
+std::vector<int> intList(const json &j, const char *key) {
+  std::vector<int> out;
+  auto it = j.find(key);
+  if (it != j.end() && it->is_array())
+    for (const json &v : *it)
+      if (v.is_number_integer())
+        out.push_back(v.get<int>());
+  return out;
+}
+
+} // namespace
+
+bool writeFile(const std::string &path, const std::string &text, std::string &error) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    error = "cannot write " + path + ": " + std::strerror(errno ? errno : EIO);
+    return false;
+  }
+  return true;
+}
+
+bool writeSessionRecord(const std::string &dir, const SessionRecord &rec, std::string &error) {
+  json j;
+  j["procsan_session"] = 1;
+  j["version"] = kVersion;
+  j["source"] = rec.source;
+  j["command"] = rec.command;
+  j["root_pid"] = rec.rootPid;
+  j["root_wait_status"] = rec.rootWaitStatus;
+  j["hang_killed"] = rec.hangKilled;
+  j["orphans_reaped"] = pidStatusPairs(rec.orphansReaped);
+  j["killed_by_monitor"] = rec.killedByMonitor;
+  j["still_running"] = rec.stillRunning;
+  json ipc = json::array();
+  for (const auto &o : rec.ipcPresent)
+    ipc.push_back({{"kind", o.first}, {"name", o.second}});
+  j["ipc_present"] = ipc;
+  json hang = json::array();
+  for (const monitor::Finding &f : rec.hangFindings)
+    hang.push_back(monitor::findingToJson(f));
+  j["hang_findings"] = hang;
+  // Written whole under a temporary name: a reader never sees half a record.
+  std::string path = dir + "/" + kSessionRecordFile, tmp = path + ".tmp";
+  if (!writeFile(tmp, j.dump(1, ' ', false, json::error_handler_t::replace) + "\n", error))
+    return false;
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &error) {
+  std::string path = dir + "/" + kSessionRecordFile;
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    error = errno == ENOENT
+                ? "not a procsan session directory (no " + std::string(kSessionRecordFile) + ")"
+                : path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0 && text.size() < (64u << 20))
+    text.append(buf, (size_t)n);
+  close(fd);
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("procsan_session")) {
+    error = path + ": damaged session record (not the JSON procsan writes)";
+    return false;
+  }
+  auto str = [&](const char *key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto num = [&](const char *key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+  };
+  rec.source = str("source");
+  if (j.contains("command") && j["command"].is_array())
+    for (const json &a : j["command"])
+      if (a.is_string())
+        rec.command.push_back(a.get<std::string>());
+  rec.rootPid = num("root_pid");
+  rec.rootWaitStatus = num("root_wait_status");
+  rec.hangKilled =
+      j.contains("hang_killed") && j["hang_killed"].is_boolean() && j["hang_killed"].get<bool>();
+  if (j.contains("orphans_reaped") && j["orphans_reaped"].is_array())
+    for (const json &p : j["orphans_reaped"])
+      if (p.is_array() && p.size() == 2 && p[0].is_number_integer() && p[1].is_number_integer())
+        rec.orphansReaped.push_back({p[0].get<int>(), p[1].get<int>()});
+  rec.killedByMonitor = intList(j, "killed_by_monitor");
+  rec.stillRunning = intList(j, "still_running");
+  if (j.contains("ipc_present") && j["ipc_present"].is_array())
+    for (const json &o : j["ipc_present"])
+      if (o.is_object() && o.contains("kind") && o["kind"].is_number_integer() &&
+          o.contains("name") && o["name"].is_string())
+        rec.ipcPresent.push_back({o["kind"].get<int>(), o["name"].get<std::string>()});
+  if (j.contains("hang_findings") && j["hang_findings"].is_array())
+    for (const json &jf : j["hang_findings"]) {
+      monitor::Finding f;
+      if (monitor::findingFromJson(jf, f))
+        rec.hangFindings.push_back(std::move(f));
+    }
+  return true;
+}
+
+void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
+                   const SessionRecord &rec) {
+  for (const trace::DecodedLog &log : logs)
+    model.addLog(log);
+  for (const auto &o : rec.orphansReaped)
+    model.noteReapedByMonitor(o.first, o.second);
+  for (int pid : rec.killedByMonitor)
+    model.noteKilledByMonitor(pid, SIGKILL);
+}
+
+void finishModel(monitor::SessionModel &model, const SessionRecord &rec) {
+  for (int pid : rec.stillRunning)
+    model.noteStillRunning(pid);
+  if (rec.rootPid > 0)
+    model.setRoot(rec.rootPid, rec.rootWaitStatus);
+  model.finish();
+  for (monitor::IpcObject &obj : model.ipcObjects())
+    for (const auto &present : rec.ipcPresent)
+      if (present.first == obj.kind && present.second == obj.name)
+        obj.stillPresent = true;
+}
+
+std::vector<monitor::Finding> detectFindings(const monitor::SessionModel &model,
+                                             const std::set<std::string> &rules) {
+  std::vector<monitor::Finding> findings;
+  for (const monitor::Detector &d : monitor::allDetectors())
+    if (rules.empty() || rules.count(d.rule))
+      d.run(model, findings);
+  if (!findings.empty()) {
+    std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
+    monitor::symbolizeFindings(findings, *symbolizer);
+  }
+  return findings;
+}
+
+int shellStatus(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 1;
+}
+
+std::string renderReport(const std::string &format, const SessionRecord &rec,
+                         const monitor::SessionModel &model,
+                         const std::vector<monitor::Finding> &findings) {
+  if (format == "json") {
+    monitor::RunInfo info;
+    info.version = kVersion;
+    info.command = rec.command;
+    info.exitStatus = shellStatus(rec.rootWaitStatus);
+    return monitor::renderJson(info, model, findings);
+  }
+  if (format == "sarif")
+    return runReportSarif(findings, rec, model);
+  return monitor::renderText(findings, false, true);
+}
+
+namespace {
+
+const monitor::Frame *firstSourceFrame(const monitor::FindingEvent &e) {
+  for (const monitor::Frame &fr : e.stack.frames)
+    if (!fr.file.empty() && fr.line > 0)
+      return &fr;
+  return nullptr;
+}
+
+std::string hexString(uint64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+  return buf;
+}
+
+json frameLocation(const monitor::Frame &fr) {
+  std::string text = hexString(fr.pc);
+  if (!fr.function.empty())
+    text += " in " + fr.function;
+  if (!fr.module.empty())
+    text += " (" + fr.module + "+" + hexString(fr.fileOffset) + ")";
+  json loc = {{"message", {{"text", text}}}};
+  if (!fr.file.empty())
+    loc["physicalLocation"] = sarifPhysicalLocation(fr.file, fr.line, fr.column);
+  if (!fr.function.empty())
+    loc["logicalLocations"] =
+        json::array({{{"fullyQualifiedName", fr.function}, {"kind", "function"}}});
+  return loc;
+}
+
+} // namespace
+
+std::string runReportSarif(const std::vector<monitor::Finding> &findings, const SessionRecord &rec,
+                           const monitor::SessionModel &model) {
+  std::string docsDir = rulesDocsDir();
+  json rules = json::array();
+  std::map<std::string, size_t> ruleIndex;
+  auto addRule = [&](const std::string &id, const std::string &summary, const std::string &level) {
+    if (ruleIndex.count(id))
+      return;
+    ruleIndex[id] = rules.size();
+    rules.push_back(sarifRule(id, summary, docsDir, level));
+  };
+  // Every rule the runtime can report, so a clean run still documents what was checked.
+  for (const monitor::Finding &f : findings)
+    addRule(f.rule, "", f.severity == "error" ? "error" : "warning");
+  for (const monitor::Detector &d : monitor::allDetectors())
+    addRule(d.rule, "", "error");
+
+  json results = json::array();
+  std::map<std::string, int> seenPrints;
+  for (const monitor::Finding &f : findings) {
+    json res;
+    res["ruleId"] = f.rule;
+    res["ruleIndex"] = ruleIndex[f.rule];
+    res["level"] = f.severity == "error" ? "error" : "warning";
+    res["message"] = {{"text", f.message}};
+    // Primary location: the first frame with source of the first event that has one.
+    size_t primaryEvent = f.events.size();
+    const monitor::Frame *primary = nullptr;
+    for (size_t i = 0; i < f.events.size() && !primary; ++i)
+      if ((primary = firstSourceFrame(f.events[i])))
+        primaryEvent = i;
+    json location;
+    if (primary) {
+      location["physicalLocation"] =
+          sarifPhysicalLocation(primary->file, primary->line, primary->column);
+      if (!primary->function.empty())
+        location["logicalLocations"] =
+            json::array({{{"fullyQualifiedName", primary->function}, {"kind", "function"}}});
+    } else {
+      // No symbolized frame: the program that misbehaved is the best place there is.
+      std::string exe;
+      for (int pid : f.processes)
+        if (const monitor::Process *p = model.find(pid))
+          if (!p->exe.empty()) {
+            exe = p->exe;
+            break;
+          }
+      if (exe.empty() && !rec.command.empty())
+        exe = rec.command[0];
+      location["physicalLocation"] = sarifPhysicalLocation(exe.empty() ? "/" : exe, 1, 0);
+    }
+    res["locations"] = json::array({location});
+    json related = json::array();
+    json stacks = json::array();
+    for (size_t i = 0; i < f.events.size(); ++i) {
+      const monitor::FindingEvent &e = f.events[i];
+      const monitor::Frame *fr = firstSourceFrame(e);
+      if (fr && i != primaryEvent) {
+        json loc = {{"id", (int)related.size()},
+                    {"physicalLocation", sarifPhysicalLocation(fr->file, fr->line, fr->column)},
+                    {"message", {{"text", e.what}}}};
+        related.push_back(loc);
+      }
+      if (e.stack.frames.empty())
+        continue;
+      json frames = json::array();
+      for (const monitor::Frame &sf : e.stack.frames) {
+        json jf = {{"location", frameLocation(sf)}};
+        if (!sf.module.empty())
+          jf["module"] = sf.module;
+        if (e.tid > 0)
+          jf["threadId"] = e.tid;
+        frames.push_back(jf);
+      }
+      stacks.push_back({{"message", {{"text", e.what}}}, {"frames", frames}});
+    }
+    if (!related.empty())
+      res["relatedLocations"] = related;
+    if (!stacks.empty())
+      res["stacks"] = stacks;
+    // Stable across runs (pids and addresses change): the rule and where in the code it was.
+    std::string key = f.rule;
+    if (primary)
+      key += "\n" + primary->file + "\n" + primary->function;
+    for (const monitor::FindingEvent &e : f.events)
+      for (size_t k = 0; k < e.stack.frames.size() && k < 3; ++k)
+        key += "\n" + e.stack.frames[k].function;
+    int occurrence = ++seenPrints[key];
+    res["partialFingerprints"] = {
+        {"procsanStackHash/v1", fingerprintHash(key) + ":" + std::to_string(occurrence)}};
+    res["properties"] = {{"processes", f.processes}};
+    results.push_back(res);
+  }
+  json invocation = {{"executionSuccessful", true}};
+  std::string commandLine;
+  for (const std::string &a : rec.command)
+    commandLine += (commandLine.empty() ? "" : " ") + a;
+  if (!commandLine.empty())
+    invocation["commandLine"] = commandLine;
+  invocation["exitCode"] = shellStatus(rec.rootWaitStatus);
+  return sarifLog(docsDir, std::move(rules), std::move(results), std::move(invocation));
+}
+
+} // namespace tools
+} // namespace procsan
