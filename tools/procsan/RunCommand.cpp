@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "RunReport.h"
 #include "monitor/detectors.h"
+#include "monitor/forkbomb.h"
 #include "monitor/hang.h"
 #include "monitor/model.h"
 #include "monitor/procfs.h"
@@ -42,6 +43,8 @@ struct RunOptions {
   std::set<std::string> rules;
   bool keepSession = false;
   bool cleanup = false;
+  long maxProcs = -1; // -1: monitor::defaultMaxProcs(); 0: no limit
+  double maxForkRate = monitor::kDefaultMaxForkRate;
   std::vector<std::string> program;
 };
 
@@ -60,7 +63,14 @@ void runUsage(FILE *to) {
                "  --exitcode=N           exit with N when findings were reported\n"
                "  --rules=ID[,ID...]     report only these rules\n"
                "  --keep-session         keep the trace directory and print its path\n"
-               "  --cleanup              unlink named IPC objects the tree leaked\n");
+               "  --cleanup              unlink named IPC objects the tree leaked\n"
+               "  --max-procs=N          stop the tree (mp-fork-bomb) when it has more than N "
+               "live\n"
+               "                         processes (default min(4096, RLIMIT_NPROC/2); 0: "
+               "no limit)\n"
+               "  --max-fork-rate=N      stop the tree when it grows by more than N live "
+               "processes\n"
+               "                         within one second (default 1000; 0: no limit)\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
@@ -128,6 +138,21 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
         if (comma == std::string::npos)
           break;
         start = comma + 1;
+      }
+    } else if (value(a, "--max-procs", v)) {
+      char *end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || !end || *end || n < 0) {
+        error = "bad --max-procs '" + v + "'";
+        return false;
+      }
+      o.maxProcs = n;
+    } else if (value(a, "--max-fork-rate", v)) {
+      char *end = nullptr;
+      o.maxForkRate = std::strtod(v.c_str(), &end);
+      if (v.empty() || !end || *end || o.maxForkRate < 0) {
+        error = "bad --max-fork-rate '" + v + "'";
+        return false;
       }
     } else if (a == "--cleanup") {
       o.cleanup = true;
@@ -321,6 +346,7 @@ int runCommand(const std::vector<std::string> &args) {
       known |= r == d.rule;
     for (const char *h : monitor::hangRules())
       known |= r == h;
+    known |= r == "mp-fork-bomb";
     if (!known) {
       std::fprintf(stderr, "procsan run: error: unknown rule '%s' in --rules\n", r.c_str());
       return 2;
@@ -381,6 +407,12 @@ int runCommand(const std::vector<std::string> &args) {
   std::vector<monitor::Finding> hangFindings;
   std::vector<int> killedByMonitor;
   bool hangKilled = false;
+  monitor::ForkBombLimits bombLimits;
+  bombLimits.maxProcs = o.maxProcs < 0 ? monitor::defaultMaxProcs() : o.maxProcs;
+  bombLimits.maxRate = o.maxForkRate;
+  monitor::ForkBombWatch bombWatch(bombLimits);
+  bool watchGrowth = bombLimits.maxProcs > 0 || bombLimits.maxRate > 0;
+  double lastGrowthSample = 0;
   bool rootDone = false;
   int rootStatus = 0;
   double rootDoneAt = 0;
@@ -408,6 +440,34 @@ int runCommand(const std::vector<std::string> &args) {
         break; // the whole tree is gone
       if (monotonicSeconds() - rootDoneAt >= o.hangTimeout)
         break; // descendants that outlive the program are left running
+    }
+    // mp-fork-bomb: the tree's size and growth, sampled more often while it grows.
+    if (watchGrowth && !hangKilled && !execFailed &&
+        monotonicSeconds() - lastGrowthSample >= (bombWatch.growing() ? 0.04 : 0.2)) {
+      double now = monotonicSeconds();
+      lastGrowthSample = now;
+      std::string reason;
+      if (bombWatch.sample(monitor::listTree(root, getpid()).size(), now, reason)) {
+        std::map<int, int> frozen = monitor::freezeTree(root, getpid());
+        if (o.rules.empty() || o.rules.count("mp-fork-bomb")) {
+          monitor::SessionModel live;
+          loadModel(live, session, orphansReaped, killedByMonitor, false);
+          live.finish();
+          std::vector<monitor::Finding> found = {
+              monitor::forkBombFinding(live, frozen, root, reason)};
+          std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
+          monitor::symbolizeFindings(found, *symbolizer);
+          std::fputs(monitor::renderText(found, isatty(STDERR_FILENO), false).c_str(), stderr);
+          hangFindings.insert(hangFindings.end(), found.begin(), found.end());
+        }
+        std::fprintf(stderr, "procsan run: the tree grew out of bounds; killing it "
+                             "(--max-procs, --max-fork-rate)\n");
+        for (const auto &e : frozen) {
+          killedByMonitor.push_back(e.first);
+          kill(e.first, SIGKILL);
+        }
+        hangKilled = true;
+      }
     }
     if (!rootDone && !hangKilled && !execFailed) {
       double now = monotonicSeconds();
@@ -441,7 +501,7 @@ int runCommand(const std::vector<std::string> &args) {
       }
     }
     struct pollfd pfd = {sfd, POLLIN, 0};
-    int r = poll(&pfd, 1, rootDone ? 50 : 250);
+    int r = poll(&pfd, 1, rootDone ? 50 : bombWatch.growing() ? 40 : 200);
     if (r > 0) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
