@@ -1,0 +1,127 @@
+// RUN: %cc %s -o %t
+// RUN: %threeways %t | FileCheck %s
+// A signal that interrupts a blocking call restarts it with SA_RESTART and fails it with EINTR
+// without, for plain read and for the calls the runtime interposes (waitpid, a shared sem_wait).
+// The child signals only once the parent sleeps in the call.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t caught;
+static void onUsr1(int sig) { caught += sig == SIGUSR1; }
+
+// Waits until `pid` sleeps (state S) in a system call, then signals it.
+static void signalWhenAsleep(pid_t pid) {
+  char path[64], buf[512];
+  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+  for (;;) {
+    FILE *f = fopen(path, "r");
+    if (!f)
+      _exit(1);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *close = strrchr(buf, ')');
+    if (close && close[2] == 'S')
+      break;
+    usleep(1000);
+  }
+  usleep(20000); // still asleep in the same call: nothing else in the parent sleeps
+  kill(pid, SIGUSR1);
+}
+
+static void install(int flags) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = onUsr1;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void tryRead(int flags, const char *label) {
+  install(flags);
+  int p[2];
+  pipe(p);
+  pid_t parent = getpid();
+  pid_t child = fork();
+  if (child == 0) {
+    signalWhenAsleep(parent);
+    usleep(20000);
+    write(p[1], "x", 1);
+    _exit(0);
+  }
+  char c;
+  caught = 0;
+  errno = 0;
+  ssize_t r = read(p[0], &c, 1);
+  printf("%s read: %zd %s caught=%d\n", label, r, r < 0 ? strerrorname_np(errno) : "ok", caught);
+  waitpid(child, NULL, 0);
+  close(p[0]);
+  close(p[1]);
+}
+
+static void tryWaitpid(int flags, const char *label) {
+  install(flags);
+  pid_t parent = getpid();
+  pid_t signaller = fork();
+  if (signaller == 0) {
+    signalWhenAsleep(parent);
+    usleep(20000);
+    _exit(0);
+  }
+  caught = 0;
+  int status;
+  pid_t r = waitpid(signaller, &status, 0);
+  int err = errno;
+  printf("%s waitpid: %s caught=%d\n", label, r == signaller ? "child" : strerrorname_np(err),
+         caught);
+  if (r != signaller)
+    waitpid(signaller, &status, 0);
+}
+
+static void trySemWait(sem_t *s, int flags, const char *label) {
+  install(flags);
+  pid_t parent = getpid();
+  pid_t child = fork();
+  if (child == 0) {
+    signalWhenAsleep(parent);
+    usleep(20000);
+    sem_post(s);
+    _exit(0);
+  }
+  caught = 0;
+  int r = sem_wait(s);
+  printf("%s sem_wait: %d %s caught=%d\n", label, r, r < 0 ? strerrorname_np(errno) : "ok",
+         caught);
+  if (r < 0)
+    sem_wait(s); // the child's post
+  waitpid(child, NULL, 0);
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  tryRead(0, "no SA_RESTART");
+  tryRead(SA_RESTART, "SA_RESTART");
+  tryWaitpid(0, "no SA_RESTART");
+  tryWaitpid(SA_RESTART, "SA_RESTART");
+  sem_t *s = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  sem_init(s, 1, 0);
+  trySemWait(s, 0, "no SA_RESTART");
+  trySemWait(s, SA_RESTART, "SA_RESTART");
+  return 0;
+}
+// CHECK: no SA_RESTART read: -1 EINTR caught=1
+// CHECK-NEXT: SA_RESTART read: 1 ok caught=1
+// CHECK-NEXT: no SA_RESTART waitpid: EINTR caught=1
+// CHECK-NEXT: SA_RESTART waitpid: child caught=1
+// CHECK-NEXT: no SA_RESTART sem_wait: -1 EINTR caught=1
+// CHECK-NEXT: SA_RESTART sem_wait: 0 ok caught=1
+// CHECK-NEXT: status: exit 0
