@@ -1,5 +1,6 @@
 // Process-wide state of the runtime and the per-process event log.
 #include "rt/runtime.h"
+#include "rt/logfile.h"
 #include "rt/options.h"
 
 #include <dlfcn.h>
@@ -20,6 +21,7 @@ namespace rt {
 namespace {
 
 constexpr int kMaxModules = 64;
+constexpr uint32_t kBackedAtOpen = 8; // records in the first page after the header
 
 // All runtime state lives in this one plain struct: no constructors run before main.
 struct State {
@@ -31,6 +33,7 @@ struct State {
   trace::FileHeader *header;
   trace::Record *records;
   uint32_t capacity;
+  uint64_t backedSlots;               // slots [0, backedSlots) have real storage (see backSlot)
   uintptr_t moduleStart[kMaxModules]; // mappings already written to this log
   uintptr_t moduleEnd[kMaxModules];
   int nModules;
@@ -81,29 +84,43 @@ size_t formatDec(char *dst, uint64_t v) {
 }
 
 bool openLog(pid_t pid, pid_t ppid) {
-  char path[600];
+  // A log larger than the program's file size limit would kill it with SIGXFSZ.
+  uint32_t cap = capacityWithinFileLimit(trace::kDefaultCapacity);
+  if (cap == 0)
+    return false;
+  int dirFd = openSessionDirectory(gState.sessionDir);
+  if (dirFd < 0)
+    return false;
+  char name[64];
   for (uint32_t gen = 0; gen < 256; ++gen) {
-    size_t n = copyStr(path, sizeof(path), gState.sessionDir);
-    const char *mid = "/p";
-    n += copyStr(path + n, sizeof(path) - n, mid);
-    n += formatDec(path + n, (uint64_t)pid);
-    path[n++] = '.';
-    n += formatDec(path + n, gen);
-    copyStr(path + n, sizeof(path) - n, ".log");
-    int fd = rawOpen(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    size_t n = copyStr(name, sizeof(name), "p");
+    n += formatDec(name + n, (uint64_t)pid);
+    name[n++] = '.';
+    n += formatDec(name + n, gen);
+    copyStr(name + n, sizeof(name) - n, ".log");
+    int fd = (int)rawSyscall6(SYS_openat, dirFd, (long)name,
+                              O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600, 0, 0);
     if (fd < 0) {
       if (errno == EEXIST)
         continue;
-      return false;
+      break;
     }
-    uint32_t cap = trace::kDefaultCapacity;
     size_t size = trace::logFileSize(cap);
     void *base = nullptr;
     if (ftruncate(fd, (off_t)size) == 0)
       base = rawMmap(size, fd);
     close(fd); // the mapping keeps the file; the program never sees our fd
-    if (!base)
-      return false;
+    // The header page and the first records are made real now: on a full file system the
+    // process runs untraced instead of dying of SIGBUS.
+    if (base && !backLogRange(base, 0, trace::kHeaderSize + kBackedAtOpen * trace::kRecordSize)) {
+      munmap(base, size);
+      base = nullptr;
+    }
+    if (!base) {
+      unlinkat(dirFd, name, 0);
+      break;
+    }
+    close(dirFd);
     auto *h = static_cast<trace::FileHeader *>(base);
     h->magic = trace::kMagic;
     h->version = trace::kVersion;
@@ -118,10 +135,26 @@ bool openLog(pid_t pid, pid_t ppid) {
     gState.records =
         reinterpret_cast<trace::Record *>(static_cast<char *>(base) + trace::kHeaderSize);
     gState.capacity = cap;
+    gState.backedSlots = kBackedAtOpen;
     gState.nModules = 0;
     return true;
   }
+  close(dirFd);
   return false;
+}
+
+// Slot idx lies past the storage known to be real: make its page real, or report that the file
+// system has no room for it.
+bool backSlot(uint64_t idx) {
+  size_t offset = trace::kHeaderSize + (size_t)idx * trace::kRecordSize;
+  if (!backLogRange(gState.header, offset, trace::kRecordSize))
+    return false;
+  uint64_t upto = ((offset + 4096) / 4096 * 4096 - trace::kHeaderSize) / trace::kRecordSize;
+  uint64_t cur = __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED);
+  while (cur < upto && !__atomic_compare_exchange_n(&gState.backedSlots, &cur, upto, true,
+                                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
+  return true;
 }
 
 void recordProcessStart(bool forked) {
@@ -284,6 +317,8 @@ void initFromEnvironment(bool forked, pid_t parent) {
     resumeStandaloneSession(dir);
   }
   readLockTracing(dir);
+  if (strlen(dir) >= sizeof(gState.sessionDir))
+    return; // a truncated path would put the logs somewhere else
   copyStr(gState.sessionDir, sizeof(gState.sessionDir), dir);
   size_t n = copyStr(gState.sessionEntry, sizeof(gState.sessionEntry), "PROCSAN_SESSION=");
   copyStr(gState.sessionEntry + n, sizeof(gState.sessionEntry) - n, dir);
@@ -397,7 +432,8 @@ void record(const Event &ev, bool wantStack, void *signalContext) {
     return;
   int savedErrno = errno;
   uint64_t idx = __atomic_fetch_add(&gState.header->nextIndex, 1, __ATOMIC_RELAXED);
-  if (idx >= gState.capacity) {
+  if (idx >= gState.capacity ||
+      (idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) && !backSlot(idx))) {
     __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);
     errno = savedErrno;
     return;

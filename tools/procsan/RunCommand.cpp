@@ -2,6 +2,7 @@
 // subreaper, passes signals and the exit status through, and reports what the detectors find.
 #include "Commands.h"
 #include "RunReport.h"
+#include "SessionDir.h"
 #include "monitor/detectors.h"
 #include "monitor/forkbomb.h"
 #include "monitor/hang.h"
@@ -178,42 +179,6 @@ double monotonicSeconds() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-std::string makeSessionDir() {
-  // Logs are memory-mapped files written by every process: on tmpfs (/dev/shm) they cost what
-  // memory costs; on a disk file system each new log pays for inode allocation and writeback.
-  std::string base;
-  const char *own = std::getenv("PROCSAN_TMPDIR");
-  const char *tmp = std::getenv("TMPDIR");
-  if (own && *own)
-    base = own;
-  else if (access("/dev/shm", W_OK | X_OK) == 0)
-    base = "/dev/shm";
-  else
-    base = tmp && *tmp ? tmp : "/tmp";
-  std::string tmpl = base + "/procsan-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back(0);
-  if (!mkdtemp(buf.data())) // mkdtemp creates it 0700 and never follows a symlink
-    return "";
-  return buf.data();
-}
-
-void removeSessionDir(const std::string &dir) {
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dfd < 0)
-    return;
-  if (DIR *d = fdopendir(dfd)) {
-    while (struct dirent *e = readdir(d)) {
-      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-        unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-  } else {
-    close(dfd);
-  }
-  rmdir(dir.c_str());
 }
 
 std::string runtimeLibraryPath() {
@@ -552,6 +517,7 @@ int runCommand(const std::vector<std::string> &args) {
     }
   }
   finishModel(model, rec);
+  std::fputs(traceLossWarnings(session, model).c_str(), stderr);
   probeIpcObjects(model, o.cleanup);
   for (const monitor::IpcObject &obj : model.ipcObjects())
     if (obj.stillPresent)
