@@ -1,11 +1,14 @@
 // exec family and posix_spawn: the new program must stay traced even when the caller passes an
 // environment without LD_PRELOAD or PROCSAN_SESSION (env -i, subprocess with env={}), so both
-// are put back. Runs in forked children: no malloc, the new environment lives on the stack.
+// are put back, with PROCSAN_ADDED saying which; the new image's runtime takes them out of its
+// environment again before main, so the program sees the environment its parent gave it.
+// Runs in forked children: no malloc, the new environment lives on the stack.
 #include "rt/runtime.h"
 
 #include <errno.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,14 +20,20 @@ namespace {
 
 constexpr size_t kMaxEnv = 1024; // larger environments are passed on untouched
 constexpr size_t kMaxArgs = 1024;
+constexpr size_t kEnvSlots = kMaxEnv + 4; // + LD_PRELOAD, PROCSAN_SESSION, PROCSAN_ADDED, null
+
+// What the interceptor added, for the new image to take out again: "PROCSAN_ADDED=" then s (the
+// session), p (LD_PRELOAD) or qN (N bytes of ours put in front of the program's own LD_PRELOAD).
+constexpr size_t kAddedCap = 40;
 
 bool hasPrefix(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-// Builds into `out` (kMaxEnv + 3 slots) the environment to pass on; returns envp itself when it
+// Builds into `out` (kEnvSlots slots) the environment to pass on; returns envp itself when it
 // already carries both variables, or when it is too large to copy.
-char *const *withRuntime(char *const *envp, char **out, char *preloadBuf, size_t preloadCap) {
+char *const *withRuntime(char *const *envp, char **out, char *preloadBuf, size_t preloadCap,
+                         char *addedBuf) {
   const char *preload = rt::preloadEntry();
   const char *session = rt::sessionEntry();
   if (!preload || !session || !envp)
@@ -42,7 +51,10 @@ char *const *withRuntime(char *const *envp, char **out, char *preloadBuf, size_t
   if (havePreload && haveSession)
     return envp;
   size_t m = 0;
+  size_t prefixLength = 0;
   for (size_t i = 0; i < n; ++i) {
+    if (hasPrefix(envp[i], "PROCSAN_ADDED="))
+      continue;
     if (!havePreload && hasPrefix(envp[i], "LD_PRELOAD=")) {
       // Keep the program's own preloads after ours.
       size_t len = strlen(preload);
@@ -54,14 +66,34 @@ char *const *withRuntime(char *const *envp, char **out, char *preloadBuf, size_t
       memcpy(preloadBuf + len + 1, envp[i] + 11, theirs + 1);
       out[m++] = preloadBuf;
       havePreload = true;
+      prefixLength = len + 1 - 11;
       continue;
     }
     out[m++] = envp[i];
   }
+  bool addedPreload = !havePreload;
   if (!havePreload)
     out[m++] = const_cast<char *>(preload);
   if (!haveSession)
     out[m++] = const_cast<char *>(session);
+  size_t a = 0;
+  for (const char *p = "PROCSAN_ADDED="; *p; ++p)
+    addedBuf[a++] = *p;
+  if (!haveSession)
+    addedBuf[a++] = 's';
+  if (addedPreload)
+    addedBuf[a++] = 'p';
+  if (prefixLength) {
+    addedBuf[a++] = 'q';
+    char digits[24];
+    size_t d = 0;
+    for (size_t v = prefixLength; v; v /= 10)
+      digits[d++] = (char)('0' + v % 10);
+    while (d && a + 1 < kAddedCap)
+      addedBuf[a++] = digits[--d];
+  }
+  addedBuf[a] = 0;
+  out[m++] = addedBuf;
   out[m] = nullptr;
   return out;
 }
@@ -79,10 +111,11 @@ void noteExecFailed(int err) {
 PROCSAN_INTERCEPTOR int execve(const char *path, char *const argv[], char *const envp[]) {
   rt::ensureInit();
   PROCSAN_REAL("execve", int (*)(const char *, char *const *, char *const *));
-  char *env[kMaxEnv + 3];
+  char *env[kEnvSlots];
   char preload[2048];
+  char added[kAddedCap];
   noteExec(path);
-  int r = real(path, argv, withRuntime(envp, env, preload, sizeof(preload)));
+  int r = real(path, argv, withRuntime(envp, env, preload, sizeof(preload), added));
   int savedErrno = errno;
   noteExecFailed(savedErrno);
   errno = savedErrno;
@@ -92,10 +125,11 @@ PROCSAN_INTERCEPTOR int execve(const char *path, char *const argv[], char *const
 PROCSAN_INTERCEPTOR int execvpe(const char *file, char *const argv[], char *const envp[]) {
   rt::ensureInit();
   PROCSAN_REAL("execvpe", int (*)(const char *, char *const *, char *const *));
-  char *env[kMaxEnv + 3];
+  char *env[kEnvSlots];
   char preload[2048];
+  char added[kAddedCap];
   noteExec(file);
-  int r = real(file, argv, withRuntime(envp, env, preload, sizeof(preload)));
+  int r = real(file, argv, withRuntime(envp, env, preload, sizeof(preload), added));
   int savedErrno = errno;
   noteExecFailed(savedErrno);
   errno = savedErrno;
@@ -165,9 +199,11 @@ PROCSAN_INTERCEPTOR int posix_spawn(pid_t *pid, const char *path,
   rt::ensureInit();
   PROCSAN_REAL("posix_spawn", int (*)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                                       const posix_spawnattr_t *, char *const *, char *const *));
-  char *env[kMaxEnv + 3];
+  char *env[kEnvSlots];
   char preload[2048];
-  return real(pid, path, actions, attr, argv, withRuntime(envp, env, preload, sizeof(preload)));
+  char added[kAddedCap];
+  return real(pid, path, actions, attr, argv,
+              withRuntime(envp, env, preload, sizeof(preload), added));
 }
 
 PROCSAN_INTERCEPTOR int posix_spawnp(pid_t *pid, const char *file,
@@ -177,7 +213,29 @@ PROCSAN_INTERCEPTOR int posix_spawnp(pid_t *pid, const char *file,
   rt::ensureInit();
   PROCSAN_REAL("posix_spawnp", int (*)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                                        const posix_spawnattr_t *, char *const *, char *const *));
-  char *env[kMaxEnv + 3];
+  char *env[kEnvSlots];
   char preload[2048];
-  return real(pid, file, actions, attr, argv, withRuntime(envp, env, preload, sizeof(preload)));
+  char added[kAddedCap];
+  return real(pid, file, actions, attr, argv,
+              withRuntime(envp, env, preload, sizeof(preload), added));
+}
+
+// A new image started by one of the interceptors above: the runtime has read LD_PRELOAD and
+// PROCSAN_SESSION (it keeps them for the next exec); the program gets its own environment back.
+__attribute__((constructor)) static void procsanRestoreEnvironment() {
+  const char *added = getenv("PROCSAN_ADDED");
+  if (!added)
+    return;
+  rt::ensureInit();
+  if (strchr(added, 's'))
+    unsetenv("PROCSAN_SESSION");
+  if (strchr(added, 'p'))
+    unsetenv("LD_PRELOAD");
+  if (const char *q = strchr(added, 'q')) {
+    size_t prefix = strtoul(q + 1, nullptr, 10);
+    const char *now = getenv("LD_PRELOAD");
+    if (now && prefix > 0 && prefix <= strlen(now) && now[prefix - 1] == ':')
+      setenv("LD_PRELOAD", now + prefix, 1);
+  }
+  unsetenv("PROCSAN_ADDED");
 }
