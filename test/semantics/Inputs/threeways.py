@@ -84,7 +84,7 @@ def main():
     sys.stdout.write(f"status: {describe(status)}\n")
     for line in said:
         sys.stdout.write("procsan-said: " + line)
-    if any("finding" in l for l in said) and not opts.allow_findings:
+    if any(l.startswith("procsan: ") and " finding" in l for l in said) and not opts.allow_findings:
         ok = False
         sys.stdout.write("UNEXPECTED FINDINGS\n")
     return 0 if ok else 1
