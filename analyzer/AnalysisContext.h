@@ -16,6 +16,9 @@ namespace analyzer {
 class ForkRegion;
 class ForkSiteModel;
 class FunctionSummaries;
+class LockRegions;
+class PostForkModel;
+class SharedMemoryModel;
 class UseIndex;
 class WaitModel;
 
@@ -34,6 +37,9 @@ public:
   const WaitModel &waits();
   // One region per fork site, in the order of forkSites().sites().
   const std::vector<ForkRegion> &forkRegions();
+  const SharedMemoryModel &sharedMemory();
+  LockRegions &lockRegions();
+  PostForkModel &postFork();
 
   Finding &addFinding(llvm::StringRef ruleId, clang::SourceLocation loc, llvm::StringRef message);
   std::vector<Finding> &findings() { return all; }
@@ -45,6 +51,9 @@ private:
   std::unique_ptr<FunctionSummaries> functionSummaries;
   std::unique_ptr<WaitModel> waitModel;
   std::unique_ptr<std::vector<ForkRegion>> regions;
+  std::unique_ptr<SharedMemoryModel> sharedMemoryModel;
+  std::unique_ptr<LockRegions> lockRegionModel;
+  std::unique_ptr<PostForkModel> postForkModel;
   std::vector<Finding> all;
 };
 

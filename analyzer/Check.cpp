@@ -3,6 +3,9 @@
 
 #include "model/ForkRegions.h"
 #include "model/ForkSites.h"
+#include "model/LockRegions.h"
+#include "model/PostFork.h"
+#include "model/SharedMemory.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
 #include "model/WaitCalls.h"
@@ -65,6 +68,25 @@ const std::vector<ForkRegion> &AnalysisContext::forkRegions() {
       regions->emplace_back(site, summaries());
   }
   return *regions;
+}
+
+const SharedMemoryModel &AnalysisContext::sharedMemory() {
+  if (!sharedMemoryModel)
+    sharedMemoryModel = std::make_unique<SharedMemoryModel>(astContext, uses());
+  return *sharedMemoryModel;
+}
+
+LockRegions &AnalysisContext::lockRegions() {
+  if (!lockRegionModel)
+    lockRegionModel = std::make_unique<LockRegions>(astContext, uses(), summaries());
+  return *lockRegionModel;
+}
+
+PostForkModel &AnalysisContext::postFork() {
+  if (!postForkModel)
+    postForkModel = std::make_unique<PostForkModel>(astContext, forkRegions(), uses(), waits(),
+                                                    sharedMemory(), summaries());
+  return *postForkModel;
 }
 
 Finding &AnalysisContext::addFinding(llvm::StringRef ruleId, clang::SourceLocation loc,

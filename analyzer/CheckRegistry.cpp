@@ -10,6 +10,10 @@
 #include "checks/UncheckedForkCheck.h"
 #include "checks/UnreapedChildCheck.h"
 #include "checks/UnsafeCallAfterForkCheck.h"
+#include "checks/UnsynchronizedSharedWriteCheck.h"
+#include "checks/NonPsharedSyncCheck.h"
+#include "checks/NonportableIpcPayloadCheck.h"
+#include "checks/LostChildWriteCheck.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/GlobPattern.h"
@@ -31,6 +35,8 @@ const std::vector<CheckInfo> &allChecks() {
       entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
       entry<UncheckedChildStatusCheck>(), entry<PipeEndNotClosedCheck>(),
       entry<JoinBeforeDrainCheck>(),      entry<LeakedIpcNameCheck>(),
+      entry<UnsynchronizedSharedWriteCheck>(), entry<NonPsharedSyncCheck>(),
+      entry<NonportableIpcPayloadCheck>(),     entry<LostChildWriteCheck>(),
   };
   return checks;
 }

@@ -1,0 +1,70 @@
+// Code that runs while a forked child may be alive, and in which process: statements of the
+// fork's own function (from its fork region) and functions called from there, up to three calls
+// deep. Also the two facts checks about shared state need next to it: whether the parent has
+// already reaped its children at a statement, and which variables tell forked children apart
+// (the counter of the loop around a fork, copies of it, parameters that receive it).
+#ifndef PROCSAN_ANALYZER_MODEL_POSTFORK_H
+#define PROCSAN_ANALYZER_MODEL_POSTFORK_H
+
+#include "model/Dataflow.h"
+#include "model/ForkRegions.h"
+#include "model/SharedMemory.h"
+#include "model/WaitCalls.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <memory>
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+struct AfterFork {
+  const ForkRegion *region = nullptr;
+  uint8_t outcomes = 0;                       // OutChild / OutParent: who runs it after the fork
+  std::vector<const clang::CallExpr *> calls; // calls from the fork's function down to it
+  bool inForkFunction() const { return region && calls.empty(); }
+};
+
+class PostForkModel {
+public:
+  PostForkModel(clang::ASTContext &ctx, const std::vector<ForkRegion> &regions,
+                const UseIndex &uses, const WaitModel &waits, const SharedMemoryModel &values,
+                FunctionSummaries &summaries);
+  ~PostForkModel();
+
+  // How s runs after a fork; outcomes == 0 when it is not known to run after any fork.
+  AfterFork whereRuns(const clang::Stmt *s);
+  // s, in the fork's function, runs in the parent after a blocking wait for children on every
+  // path, or after a loop of such waits.
+  bool afterReaping(const ForkRegion &region, const clang::Stmt *s);
+  // This fork may leave more than one child alive at once (a fork in a loop, or in a function
+  // called in a loop or from several places).
+  bool manyChildren(const ForkRegion &region) const { return many.count(&region); }
+  // v tells forked children apart (see above).
+  bool isForkIdentity(const clang::ValueDecl *v);
+  // Every variable an expression reads is a fork identity (and it reads one).
+  bool onlyForkIdentities(const clang::Expr *e);
+
+private:
+  void reach(const clang::FunctionDecl *fd, const AfterFork &from, unsigned depth);
+  bool isForkIdentity(const clang::ValueDecl *v, unsigned depth);
+  bool onlyForkIdentities(const clang::Expr *e, unsigned depth);
+
+  clang::ASTContext &ctx;
+  const std::vector<ForkRegion> &regions;
+  const UseIndex &uses;
+  const WaitModel &waits;
+  const SharedMemoryModel &values;
+  FunctionSummaries &summaries;
+  llvm::DenseMap<const clang::FunctionDecl *, AfterFork> reached;
+  llvm::DenseMap<const ForkRegion *, std::unique_ptr<ByteFlow>> waited;
+  llvm::DenseMap<const clang::ValueDecl *, int> identity; // 0 computing, 1 yes, 2 no
+  llvm::DenseSet<const ForkRegion *> many;
+};
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif

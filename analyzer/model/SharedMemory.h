@@ -1,0 +1,74 @@
+// Provenance of shared memory: which pointers point into memory another process can see, and
+// where that memory was mapped. Roots are mmap(.., MAP_SHARED, ..) (anonymous, or of an
+// shm_open / memfd / file descriptor), shmat(), and Boost.Interprocess' mapped_region; the
+// property flows through casts, pointer arithmetic, &p->member and &p[i], variables, globals,
+// struct fields, function parameters (from the arguments of calls in this translation unit) and
+// function returns. The flow is insensitive to order: a pointer variable that is ever assigned
+// shared memory is taken to point there.
+#ifndef PROCSAN_ANALYZER_MODEL_SHAREDMEMORY_H
+#define PROCSAN_ANALYZER_MODEL_SHAREDMEMORY_H
+
+#include "model/UseIndex.h"
+
+#include "clang/AST/ASTContext.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <deque>
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+struct SharedOrigin {
+  const clang::Expr *root = nullptr; // the mmap/shmat/get_address call
+  // The mapping attaches to an object someone else created (shm_open or shmget without
+  // O_CREAT / IPC_CREAT): another process may use it from the start.
+  bool attachedByName = false;
+  // An anonymous MAP_SHARED mapping: only the mapping process and its forked children see it,
+  // at the same address.
+  bool anonymous = false;
+  std::string describe() const; // "mmap(MAP_SHARED)", "shmat()", ...
+};
+
+class SharedMemoryModel {
+public:
+  SharedMemoryModel(clang::ASTContext &ctx, const UseIndex &uses);
+
+  // Where the memory a pointer expression points into was mapped, or null when it is not known
+  // to be shared.
+  const SharedOrigin *pointerOrigin(const clang::Expr *pointer) const;
+  // The same for the memory an lvalue designates (p->f, p[i], *p, s.f where s is shared).
+  const SharedOrigin *lvalueOrigin(const clang::Expr *lvalue) const;
+  // For a variable, parameter, field or function (its return value) that holds shared pointers.
+  const SharedOrigin *declOrigin(const clang::Decl *d) const;
+  // The values the program stores in a variable, parameter, field or returns from a function.
+  llvm::ArrayRef<const clang::Expr *> valuesOf(const clang::Decl *d) const;
+  bool empty() const { return origins.empty(); }
+  // Every variable, parameter, field and function known to hold or return shared pointers.
+  const llvm::DenseMap<const clang::Decl *, const SharedOrigin *> &sharedDecls() const {
+    return shared;
+  }
+
+private:
+  const SharedOrigin *pointerOrigin(const clang::Expr *e, unsigned depth) const;
+  const SharedOrigin *lvalueOrigin(const clang::Expr *e, unsigned depth) const;
+  const SharedOrigin *rootOrigin(const clang::Expr *e) const;
+  void addRoot(const clang::Expr *call);
+  bool fdAttachedByName(const clang::Expr *fd, bool sysv) const;
+
+  friend class SharedEdgeCollector;
+  clang::ASTContext &ctx;
+  const UseIndex &uses;
+  std::deque<SharedOrigin> origins;
+  llvm::DenseMap<const clang::Expr *, const SharedOrigin *> roots;
+  llvm::DenseMap<const clang::Decl *, const SharedOrigin *> shared;
+  llvm::DenseMap<const clang::Decl *, std::vector<const clang::Expr *>> values;
+};
+
+// The canonical key for a declaration in valuesOf/declOrigin (a function's first declaration).
+const clang::Decl *flowKey(const clang::Decl *d);
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif
