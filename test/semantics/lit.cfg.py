@@ -10,3 +10,5 @@ config.substitutions.insert(0, ("%threeways", "%s %s --procsan %s --rt %s" % (
     config.python, os.path.join(inputs, "threeways.py"), config.procsan_bin,
     config.procsan_runtime)))
 # Options go before the program: %threeways --allow-findings %t
+if os.geteuid() == 0:
+    config.available_features.add("root")  # chown to another user for the setuid test

@@ -1,6 +1,7 @@
 // procsan run: starts PROGRAM with the runtime preloaded in its whole tree, stays the tree's
 // subreaper, passes signals and the exit status through, and reports what the detectors find.
 #include "Commands.h"
+#include "Traceable.h"
 #include "RunReport.h"
 #include "SessionDir.h"
 #include "monitor/detectors.h"
@@ -355,6 +356,13 @@ int runCommand(const std::vector<std::string> &args) {
     std::perror("procsan run: pipe");
     return 2;
   }
+  // The loader ignores LD_PRELOAD for these: say so up front; the program still runs.
+  std::string untraceable = untraceableReason(o.program[0]);
+  if (!untraceable.empty())
+    std::fprintf(stderr,
+                 "procsan run: warning: '%s' cannot be traced: %s, so the runtime cannot be "
+                 "preloaded into it; it runs unwatched\n",
+                 o.program[0].c_str(), untraceable.c_str());
   pid_t root = fork();
   if (root < 0) {
     std::perror("procsan run: fork");
@@ -502,6 +510,12 @@ int runCommand(const std::vector<std::string> &args) {
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
   modelFromLogs(model, logs, rec);
+  const monitor::Process *rootProcess = model.find(root);
+  if (untraceable.empty() && (!rootProcess || !rootProcess->traced))
+    std::fprintf(stderr,
+                 "procsan run: warning: '%s' was not traced: the runtime never started in it "
+                 "(statically linked, setuid, or LD_PRELOAD removed?)\n",
+                 o.program[0].c_str());
   // Traced processes that outlived the watch (daemons, stragglers past --hang-timeout).
   for (const auto &entry : model.processes()) {
     const monitor::Process &p = entry.second;
