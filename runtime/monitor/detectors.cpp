@@ -1,5 +1,8 @@
 #include "monitor/detectors.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <climits>
 #include <csignal>
 #include <set>
 
@@ -72,6 +75,24 @@ FindingEvent forkEvent(const SessionModel &model, const Process &child, const st
     e.stack = f->stack;
   }
   return e;
+}
+
+// " sent by pid 12 (./server) with kill()", " raised by abort() in pid 7 itself", ...
+std::string senderText(const SessionModel &model, const Process &p, int senderPid) {
+  const SignalSender &k = p.killedBy;
+  bool fromLog = k.known && k.pid == senderPid;
+  if (senderPid == p.pid) {
+    if (fromLog && (k.api == trace::KillAbort || k.api == trace::KillRaise))
+      return std::string(" raised by ") + k.call() + " (itself)";
+    return std::string(" sent by pid ") + std::to_string(senderPid) + " (itself" +
+           (fromLog ? std::string(", with ") + k.call() : std::string()) + ")";
+  }
+  std::string who = "pid " + std::to_string(senderPid);
+  if (const Process *sender = model.find(senderPid))
+    who = describeProcess(*sender);
+  else if (senderPid > 0 && !fromLog)
+    who += " (outside the traced tree)";
+  return " sent by " + who + (fromLog ? std::string(" with ") + k.call() : std::string());
 }
 
 } // namespace
@@ -256,6 +277,20 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
   }
 }
 
+void nameMessageQueueWaits(const SessionModel &model, std::vector<Finding> &findings) {
+  for (Finding &f : findings)
+    for (FindingEvent &e : f.events) {
+      if (e.what.find("blocked in mq_") == std::string::npos)
+        continue;
+      const MqBlock *b = model.currentMqBlock(e.pid, e.tid);
+      if (!b || b->name.empty())
+        continue;
+      e.what += " on message queue '" + b->name + "'";
+      if (e.stack.frames.empty())
+        e.stack = b->stack;
+    }
+}
+
 void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
   for (const IpcObject &o : model.ipcObjects()) {
     if (!o.stillPresent)
@@ -265,9 +300,19 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
     f.severity = "warning";
     f.processes = {o.creator};
     const Process *creator = model.find(o.creator);
-    f.message = std::string(ipcKindName(o.kind)) + " '" + o.name + "' created by " +
-                (creator ? describeProcess(*creator) : "pid " + std::to_string(o.creator)) +
-                " still exists after the program ended: nobody unlinked it";
+    std::string by = creator ? describeProcess(*creator) : "pid " + std::to_string(o.creator);
+    if (o.kind == trace::IpcSysvShm) {
+      char key[32];
+      snprintf(key, sizeof(key), "0x%llx", (unsigned long long)o.sysvKey);
+      f.message = std::string(ipcKindName(o.kind)) + " " + std::to_string(o.sysvId) + " (key " +
+                  (o.sysvKey == 0 ? std::string("IPC_PRIVATE") : std::string(key)) + ", " +
+                  std::to_string(o.sysvSize) + " bytes) created by " + by +
+                  " still exists after the program ended: nobody removed it with "
+                  "shmctl(IPC_RMID)";
+    } else {
+      f.message = std::string(ipcKindName(o.kind)) + " '" + o.name + "' created by " + by +
+                  " still exists after the program ended: nobody unlinked it";
+    }
     FindingEvent e;
     e.pid = o.creator;
     e.what = "created here";
@@ -318,11 +363,12 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
         snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)s->faultAddress);
         death.what += std::string(" on address ") + addr;
       } else if (s->siCode <= 0 && s->senderPid > 0) {
-        death.what += " sent by pid " + std::to_string(s->senderPid) +
-                      (s->senderPid == p.pid ? " (itself)" : "");
+        death.what += senderText(model, p, s->senderPid);
       }
       death.what += " in " + describeProcess(p);
       death.stack = s->stack;
+    } else if (p.killedBy.known) {
+      death.what = describeProcess(p) + " " + how + senderText(model, p, p.killedBy.pid);
     } else {
       death.what = describeProcess(p) + " " + how +
                    (p.exit.signaled ? " (no handler ran: the signal cannot be caught, or the "
@@ -330,6 +376,17 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
                                     : "");
     }
     f.events.push_back(std::move(death));
+    if (p.killedBy.known && p.killedBy.pid > 0 && !p.killedBy.stack.frames.empty()) {
+      FindingEvent sent;
+      sent.pid = p.killedBy.pid;
+      sent.tid = p.killedBy.tid;
+      sent.what = p.killedBy.pid == p.pid
+                      ? "pid " + std::to_string(p.pid) + " called " + p.killedBy.call() + " here"
+                      : "pid " + std::to_string(p.killedBy.pid) + " sent " +
+                            signalName(p.exit.signal) + " with " + p.killedBy.call() + " here";
+      sent.stack = p.killedBy.stack;
+      f.events.push_back(std::move(sent));
+    }
 
     FindingEvent reap;
     if (reapedByProgram) {

@@ -32,6 +32,9 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
 void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out);
 // mp-lock-order-inversion: two process-shared locks taken in both orders.
 void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &out);
+// Hang findings name the message queue a thread is blocked on (from the runtime's last
+// unanswered "about to block" record of that thread), with the stack of the blocking call.
+void nameMessageQueueWaits(const SessionModel &model, std::vector<Finding> &findings);
 // mp-leaked-ipc: named IPC objects the tree created and left behind.
 void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out);
 

@@ -1,5 +1,7 @@
 #include "monitor/hang.h"
 
+#include "monitor/detectors.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -437,6 +439,7 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       out.push_back(std::move(f));
     }
   }
+  nameMessageQueueWaits(model, out);
   return out;
 }
 

@@ -52,6 +52,8 @@ const char *ipcKindName(int kind) {
     return "named semaphore";
   case trace::IpcMq:
     return "message queue";
+  case trace::IpcSysvShm:
+    return "SysV shared memory segment";
   default:
     return "IPC object";
   }
@@ -85,6 +87,9 @@ void SessionModel::finish() {
       p->argv = argv;
     p->inheritsImage = false;
   }
+  for (auto &entry : processes_)
+    if (entry.second.exit.signaled)
+      entry.second.killedBy = senderOf(entry.second);
   // Creations and unlinks come from different logs: replay them in time order.
   std::stable_sort(ipcEvents_.begin(), ipcEvents_.end(),
                    [](const IpcEvent &a, const IpcEvent &b) { return a.timeNs < b.timeNs; });
@@ -192,9 +197,6 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         child.ppid = log.pid;
       break;
     }
-    case trace::EvKill:
-      kills_.push_back(KillEvent{log.pid, (int)r.args[0], (int)r.args[1], r.timeNs});
-      break;
     case trace::EvFork:
       if (r.args[0] > 0) {
         Process &child = get((int)r.args[0]);
@@ -239,6 +241,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // Index of this log's image in execChain once inherited images are filled in.
   size_t imageIndex = p.execChain.empty() ? 0 : p.execChain.size() - 1 + (p.inheritsImage ? 1 : 0);
   p.modules = modules;
+  p.threadsLive = log.threadsLive;
+  p.threadsCreated += log.threadsCreated;
   p.held.clear();
   for (const trace::HeldLock &h : log.held)
     p.held.push_back(HeldEntry{LockKey{h.dev, h.inode, h.offset}, h.tid, h.kind});
@@ -248,8 +252,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     for (size_t i = 0; i < r.frames.size(); ++i) {
       Frame f = frameFor(p, r.frames[i]);
       f.returnAddress = i > 0;
-      // The runtime's own frames (the interceptor, the recorder) are noise to the user.
-      if (st.frames.empty() && isRuntimeModule(f.module))
+      // The runtime's own frames (the recorder, an interceptor such as abort's in the middle of
+      // a crash stack, the thread-start trampoline) are noise to the user.
+      if (isRuntimeModule(f.module))
         continue;
       st.frames.push_back(std::move(f));
     }
@@ -301,6 +306,80 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
           pendingSemName;
       pendingSemName.clear();
     }
+    switch (r.kind) {
+    case trace::EvKill: {
+      KillEvent k;
+      k.sender = log.pid;
+      k.target = (int)r.args[0];
+      k.signal = (int)r.args[1];
+      k.timeNs = r.timeNs;
+      k.tid = (int)r.tid;
+      k.api = (int)r.args[3];
+      if (r.args[4] == 1)
+        k.stack = stackOf(r);
+      kills_.push_back(std::move(k));
+      break;
+    }
+    case trace::EvSysvShmGet:
+    case trace::EvSysvShmRmid: {
+      // A segment is known by its id; creation and removal replay with the named objects.
+      bool create = r.kind == trace::EvSysvShmGet;
+      if (create ? r.args[4] != 1 : r.args[1] != 0)
+        break;
+      IpcObject o;
+      o.kind = trace::IpcSysvShm;
+      o.name = "shmid " + std::to_string(r.args[0]);
+      o.creator = log.pid;
+      o.timeNs = r.timeNs;
+      o.sysvId = (int)r.args[0];
+      if (create) {
+        o.sysvKey = r.args[1];
+        o.sysvSize = (uint64_t)r.args[2];
+        o.stack = stackOf(r);
+      }
+      ipcEvents_.push_back(IpcEvent{r.timeNs, create, std::move(o)});
+      break;
+    }
+    case trace::EvSharedMap: {
+      SharedMapping m;
+      m.address = (uint64_t)r.args[0];
+      m.length = (uint64_t)r.args[1];
+      m.flags = (int)r.args[2];
+      m.dev = (uint64_t)r.args[3];
+      m.inode = (uint64_t)r.args[4];
+      m.offset = (uint64_t)r.args[5];
+      m.timeNs = r.timeNs;
+      p.sharedMappings.push_back(m);
+      break;
+    }
+    case trace::EvSharedUnmap: {
+      uint64_t lo = (uint64_t)r.args[0], hi = lo + (uint64_t)r.args[1];
+      for (SharedMapping &m : p.sharedMappings)
+        if (!m.unmapped && m.address >= lo && m.address + m.length <= hi)
+          m.unmapped = true;
+      break;
+    }
+    case trace::EvMqBlock: {
+      MqBlock b;
+      b.tid = (int)r.tid;
+      b.op = (int)r.args[0];
+      b.mqd = (int)r.args[1];
+      b.name = r.text;
+      b.timeNs = r.timeNs;
+      b.stack = stackOf(r);
+      p.mqBlocks.push_back(std::move(b));
+      break;
+    }
+    case trace::EvMqWake:
+      for (auto it = p.mqBlocks.rbegin(); it != p.mqBlocks.rend(); ++it)
+        if (it->tid == (int)r.tid) {
+          it->returned = true;
+          break;
+        }
+      break;
+    default:
+      break;
+    }
     if (r.kind != trace::EvSignal)
       continue;
     SignalDelivery s;
@@ -346,18 +425,94 @@ void SessionModel::noteStillRunning(int pid) { get(pid).stillRunning = true; }
 
 void SessionModel::noteKilledByMonitor(int pid, int signal) {
   get(pid).killedByMonitor = true;
-  kills_.push_back(KillEvent{kMonitorPid, pid, signal, 0});
+  KillEvent k;
+  k.sender = kMonitorPid;
+  k.target = pid;
+  k.signal = signal;
+  kills_.push_back(std::move(k));
+}
+
+bool SessionModel::isAncestor(int ancestor, int pid) const {
+  const Process *p = find(pid);
+  for (int depth = 0; p && depth < 4096; ++depth) {
+    if (p->ppid == ancestor)
+      return true;
+    if (p->ppid == p->pid)
+      break;
+    p = find(p->ppid);
+  }
+  return false;
 }
 
 bool SessionModel::signalSentByTree(int pid, int signal) const {
+  const Process *victim = find(pid);
   for (const KillEvent &k : kills_) {
     if (k.sender == pid || k.signal != signal)
       continue;
     // Group and broadcast kills are taken as deliberate: precision first.
-    if (k.target == pid || k.target <= 0)
+    if (k.target <= 0)
+      return true;
+    if (k.target != pid)
+      continue;
+    if (k.sender == kMonitorPid || isAncestor(k.sender, pid) ||
+        (victim && victim->reapedBy > 0))
       return true;
   }
   return false;
+}
+
+SignalSender SessionModel::senderOf(const Process &p) const {
+  // The latest kill of that signal aimed at p itself, else one p sent itself (raise, abort,
+  // kill of its own group), else a group or broadcast kill by another process.
+  const KillEvent *best = nullptr;
+  int bestRank = 0;
+  for (const KillEvent &k : kills_) {
+    if (k.signal != p.exit.signal)
+      continue;
+    int rank = k.target == p.pid ? 3 : k.sender == p.pid ? 2 : k.target <= 0 ? 1 : 0;
+    if (rank == 0)
+      continue;
+    if (rank > bestRank || (rank == bestRank && k.timeNs >= best->timeNs)) {
+      best = &k;
+      bestRank = rank;
+    }
+  }
+  SignalSender s;
+  if (!best)
+    return s;
+  s.known = true;
+  s.pid = best->sender;
+  s.tid = best->tid;
+  s.api = best->api;
+  s.target = best->target;
+  s.timeNs = best->timeNs;
+  s.stack = best->stack;
+  return s;
+}
+
+const char *SignalSender::call() const {
+  switch (api) {
+  case trace::KillKillpg:
+    return "killpg()";
+  case trace::KillSigqueue:
+    return "sigqueue()";
+  case trace::KillRaise:
+    return "raise()";
+  case trace::KillAbort:
+    return "abort()";
+  default:
+    return "kill()";
+  }
+}
+
+const MqBlock *SessionModel::currentMqBlock(int pid, int tid) const {
+  const Process *p = find(pid);
+  if (!p)
+    return nullptr;
+  for (auto it = p->mqBlocks.rbegin(); it != p->mqBlocks.rend(); ++it)
+    if (it->tid == tid)
+      return it->returned ? nullptr : &*it;
+  return nullptr;
 }
 
 bool SessionModel::runsParentImage(const Process &p) const {

@@ -110,6 +110,39 @@ struct IpcObject {
   Stack stack;
   bool unlinked = false;     // some process of the tree unlinked it afterwards
   bool stillPresent = false; // found in the system when the tree was gone
+  // SysV segments (kind trace::IpcSysvShm, name "shmid N"; "unlinked" is shmctl(IPC_RMID)).
+  int sysvId = -1;
+  int64_t sysvKey = 0;
+  uint64_t sysvSize = 0;
+};
+
+// Who sent the signal a process died of, as far as the tree's kill/raise/abort calls tell.
+struct SignalSender {
+  bool known = false;
+  int pid = 0; // kMonitorPid: procsan itself
+  int tid = 0;
+  int api = 0;    // trace::KillApi
+  int target = 0; // as passed: a pid, or <= 0 for a group or everyone
+  uint64_t timeNs = 0;
+  Stack stack; // the sender's stack at the call, when it was taken
+  const char *call() const; // "kill()", "killpg()", "sigqueue()", "raise()", "abort()"
+};
+
+struct SharedMapping { // mmap(MAP_SHARED) of a process
+  uint64_t address = 0, length = 0, dev = 0, inode = 0, offset = 0;
+  int flags = 0;
+  uint64_t timeNs = 0;
+  bool unmapped = false;
+};
+
+struct MqBlock { // a thread about to block in mq_send/mq_receive (last one per thread current)
+  int tid = 0;
+  int op = 0; // trace::MqOp
+  int mqd = 0;
+  std::string name;
+  uint64_t timeNs = 0;
+  bool returned = false; // the matching EvMqWake was seen
+  Stack stack;
 };
 
 struct Process {
@@ -126,6 +159,11 @@ struct Process {
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
+  std::vector<MqBlock> mqBlocks;
+  std::vector<SharedMapping> sharedMappings;
+  int threadsLive = 0;         // pthread_create'd threads alive at its end (or now)
+  unsigned threadsCreated = 0; // pthread_create calls that succeeded
+  SignalSender killedBy;       // filled in finish() for a death by signal
   bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
   bool startedSession = false;  // setsid(): a daemon detaching on purpose
@@ -144,6 +182,9 @@ struct KillEvent {
   int target = 0; // as passed to kill(): >0 a pid, 0 own group, -1 all, <-1 a group
   int signal = 0;
   uint64_t timeNs = 0;
+  int tid = 0;
+  int api = 0; // trace::KillApi
+  Stack stack;
 };
 
 class SessionModel {
@@ -168,13 +209,19 @@ public:
   std::string describeLock(const LockKey &k, int kind) const;
   std::vector<IpcObject> &ipcObjects() { return ipc_; }
   const std::vector<IpcObject> &ipcObjects() const { return ipc_; }
+  // The message-queue call thread tid of pid is blocked in, if its last one has not returned.
+  const MqBlock *currentMqBlock(int pid, int tid) const;
   // The fork record of a child in its parent, if the parent was traced.
   const ForkRecord *forkOf(int child) const;
   int rootPid() const { return rootPid_; }
   const ExitInfo &rootExit() const { return rootExit_; }
   const Process *find(int pid) const;
-  // True when some process of the tree other than pid sent pid this signal on purpose.
+  // True when some process of the tree other than pid sent pid this signal on purpose: a group
+  // or broadcast kill, or a kill aimed at pid by an ancestor, by its reaper, or by procsan.
+  // A kill aimed at it by anyone else (a sibling, a child) counts only when the program reaped
+  // the victim (it saw the status).
   bool signalSentByTree(int pid, int signal) const;
+  bool isAncestor(int ancestor, int pid) const;
   // True when p runs the same program image as its parent (a worker, not an exec'd tool).
   bool runsParentImage(const Process &p) const;
 
@@ -183,6 +230,7 @@ private:
   std::map<int, Process> processes_;
   std::vector<KillEvent> kills_;
   std::vector<IpcObject> ipc_;
+  SignalSender senderOf(const Process &p) const;
   std::vector<LockOrderEdge> lockOrder_;
   std::map<LockKey, std::string> lockNames_; // named semaphores by identity
   struct IpcEvent {

@@ -223,9 +223,16 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
     jp["start_us"] = p.startNs / 1000;
     jp["end_us"] = p.endNs / 1000;
     if (p.exit.known) {
-      if (p.exit.signaled)
+      if (p.exit.signaled) {
         jp["exit"] = {{"signal", signalName(p.exit.signal)}};
-      else
+        if (p.killedBy.known) {
+          json sender = {{"call", p.killedBy.call()}};
+          sender["pid"] = p.killedBy.pid == kMonitorPid ? json("procsan") : json(p.killedBy.pid);
+          if (const Process *k = model.find(p.killedBy.pid))
+            sender["argv"] = k->argv;
+          jp["exit"]["sender"] = std::move(sender);
+        }
+      } else
         jp["exit"] = {{"code", p.exit.code}};
     } else {
       jp["exit"] = nullptr;

@@ -25,6 +25,7 @@
 #include <set>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -235,6 +236,17 @@ std::string ipcPath(int kind, const std::string &name) {
 
 void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
   for (monitor::IpcObject &obj : model.ipcObjects()) {
+    if (obj.kind == trace::IpcSysvShm) {
+      // The id may have been reused since: the segment must be the one the tree made.
+      struct shmid_ds ds;
+      obj.stillPresent = !obj.unlinked && obj.sysvId >= 0 &&
+                         shmctl(obj.sysvId, IPC_STAT, &ds) == 0 &&
+                         (int64_t)ds.shm_perm.__key == obj.sysvKey && ds.shm_cpid == obj.creator;
+      if (obj.stillPresent && cleanup && shmctl(obj.sysvId, IPC_RMID, nullptr) == 0)
+        std::fprintf(stderr, "procsan run: removed leaked %s %d\n", monitor::ipcKindName(obj.kind),
+                     obj.sysvId);
+      continue;
+    }
     std::string path = ipcPath(obj.kind, obj.name);
     struct stat st;
     obj.stillPresent = !path.empty() && lstat(path.c_str(), &st) == 0;

@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -93,38 +95,101 @@ long pendingBytes(FILE *f) {
   return n > 0 ? n : 0;
 }
 
-pid_t forkAndTrace() {
+struct ForkState {
+  ForkContext threads;
+  long out = 0, err = 0;
+};
+
+// What the parent looks like at the fork. The /proc task listing (for the other threads' names)
+// is only read when threads started with pthread_create are alive: a single-threaded fork stays
+// cheap. Threads glibc starts internally (SIGEV_THREAD timers, AIO helpers) are not counted.
+void beforeFork(ForkState &f) {
+  f.threads.threads = 1;
+  f.threads.names[0] = 0;
+  trace::LogState *st = rt::logState();
+  if (!st)
+    return;
+  if (__atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0)
+    collectThreads(f.threads);
+  f.out = pendingBytes(stdout);
+  f.err = pendingBytes(stderr);
+}
+
+void afterForkInParent(const ForkState &f, pid_t r, int err, trace::ForkApi api) {
+  if (!rt::active())
+    return;
+  rt::record(rt::Event{trace::EvFork,
+                       {r, r < 0 ? err : 0, f.threads.threads, f.out, f.err, api},
+                       f.threads.names,
+                       0},
+             /*wantStack=*/true);
+}
+
+pid_t forkAndTrace(trace::ForkApi api) {
   rt::ensureInit();
   PROCSAN_REAL("fork", pid_t(*)());
-  ForkContext c;
-  long out = 0, err = 0;
-  if (rt::active()) {
-    collectThreads(c);
-    out = pendingBytes(stdout);
-    err = pendingBytes(stderr);
-  }
+  ForkState f;
+  beforeFork(f);
   pid_t parent = getpid();
   pid_t r = real();
   int savedErrno = errno;
-  if (r == 0) {
+  if (r == 0)
     rt::afterForkInChild(parent);
-  } else if (rt::active()) {
-    rt::record(
-        rt::Event{trace::EvFork, {r, r < 0 ? savedErrno : 0, c.threads, out, err, 0}, c.names, 0},
-        /*wantStack=*/true);
-  }
+  else
+    afterForkInParent(f, r, savedErrno, api);
   errno = savedErrno;
   return r;
 }
 
+struct CloneStart {
+  int (*fn)(void *);
+  void *arg;
+  pid_t parent;
+};
+
+// First code of a clone child that has its own memory: the CloneStart it reads is its copy of
+// the parent's stack frame.
+int cloneChildStart(void *p) {
+  CloneStart *c = static_cast<CloneStart *>(p);
+  rt::afterForkInChild(c->parent);
+  return c->fn(c->arg);
+}
+
 } // namespace
 
-PROCSAN_INTERCEPTOR pid_t fork() { return forkAndTrace(); }
+PROCSAN_INTERCEPTOR pid_t fork() { return forkAndTrace(trace::ForkFork); }
 
 // A vfork child borrows the parent's memory and stack, so an interceptor that returns into it
 // would corrupt the parent. Like ThreadSanitizer, the runtime turns vfork into fork: every
 // correct vfork program (exec or _exit next) behaves the same, only slower.
-PROCSAN_INTERCEPTOR pid_t vfork() { return forkAndTrace(); }
+PROCSAN_INTERCEPTOR pid_t vfork() { return forkAndTrace(trace::ForkVfork); }
+
+// clone() without CLONE_VM or CLONE_THREAD makes a process like fork does: the child gets its own
+// log before fn runs. Threads and memory-sharing children (CLONE_VM: they would write into the
+// parent's log state) go straight through, as do children in a new pid namespace (their getpid()
+// is not the pid the monitor sees); children that exec are traced from the new image on. The raw
+// clone3 system call has no glibc wrapper to interpose and is not seen.
+PROCSAN_INTERCEPTOR int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
+  rt::ensureInit();
+  PROCSAN_REAL("clone", int (*)(int (*)(void *), void *, int, void *, ...));
+  // The optional arguments are read unconditionally, as glibc's own wrapper does.
+  va_list ap;
+  va_start(ap, arg);
+  pid_t *parentTid = va_arg(ap, pid_t *);
+  void *tls = va_arg(ap, void *);
+  pid_t *childTid = va_arg(ap, pid_t *);
+  va_end(ap);
+  if (!rt::active() || !fn || (flags & (CLONE_VM | CLONE_THREAD | CLONE_NEWPID)))
+    return real(fn, stack, flags, arg, parentTid, tls, childTid);
+  ForkState f;
+  beforeFork(f);
+  CloneStart start{fn, arg, getpid()};
+  int r = real(cloneChildStart, stack, flags, &start, parentTid, tls, childTid);
+  int savedErrno = errno;
+  afterForkInParent(f, r, savedErrno, trace::ForkClone);
+  errno = savedErrno;
+  return r;
+}
 
 PROCSAN_INTERCEPTOR pid_t setsid() {
   rt::ensureInit();
