@@ -1,9 +1,9 @@
 #include "monitor/detectors.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <set>
 
 namespace procsan {

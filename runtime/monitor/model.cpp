@@ -454,8 +454,7 @@ bool SessionModel::signalSentByTree(int pid, int signal) const {
       return true;
     if (k.target != pid)
       continue;
-    if (k.sender == kMonitorPid || isAncestor(k.sender, pid) ||
-        (victim && victim->reapedBy > 0))
+    if (k.sender == kMonitorPid || isAncestor(k.sender, pid) || (victim && victim->reapedBy > 0))
       return true;
   }
   return false;

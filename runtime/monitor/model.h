@@ -124,7 +124,7 @@ struct SignalSender {
   int api = 0;    // trace::KillApi
   int target = 0; // as passed: a pid, or <= 0 for a group or everyone
   uint64_t timeNs = 0;
-  Stack stack; // the sender's stack at the call, when it was taken
+  Stack stack;              // the sender's stack at the call, when it was taken
   const char *call() const; // "kill()", "killpg()", "sigqueue()", "raise()", "abort()"
 };
 
@@ -161,9 +161,9 @@ struct Process {
   std::vector<LockBlock> lockBlocks;
   std::vector<MqBlock> mqBlocks;
   std::vector<SharedMapping> sharedMappings;
-  int threadsLive = 0;         // pthread_create'd threads alive at its end (or now)
-  unsigned threadsCreated = 0; // pthread_create calls that succeeded
-  SignalSender killedBy;       // filled in finish() for a death by signal
+  int threadsLive = 0;          // pthread_create'd threads alive at its end (or now)
+  unsigned threadsCreated = 0;  // pthread_create calls that succeeded
+  SignalSender killedBy;        // filled in finish() for a death by signal
   bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
   bool startedSession = false;  // setsid(): a daemon detaching on purpose
