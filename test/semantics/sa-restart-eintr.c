@@ -2,7 +2,7 @@
 // RUN: %threeways %t | FileCheck %s
 // A signal that interrupts a blocking call restarts it with SA_RESTART and fails it with EINTR
 // without, for plain read and for the calls the runtime interposes (waitpid, a shared sem_wait).
-// The child signals only once the parent sleeps in the call.
+// The child signals only once the parent sleeps in that very system call.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <semaphore.h>
@@ -11,16 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t caught;
 static void onUsr1(int sig) { caught += sig == SIGUSR1; }
 
-// Waits until `pid` sleeps (state S) in a system call, then signals it.
-static void signalWhenAsleep(pid_t pid) {
-  char path[64], buf[512];
-  snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+// Waits until `pid` sleeps in system call `nr` with first argument `arg` (per /proc/PID/syscall:
+// the runtime may make other calls of the same kind first), then signals it.
+static void signalWhenAsleepIn(pid_t pid, long nr, unsigned long arg) {
+  char path[64], buf[256];
+  snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
   for (;;) {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -28,12 +30,11 @@ static void signalWhenAsleep(pid_t pid) {
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = 0;
-    char *close = strrchr(buf, ')');
-    if (close && close[2] == 'S')
+    char *end = NULL;
+    if (n > 0 && strtol(buf, &end, 10) == nr && strtoul(end, NULL, 16) == arg)
       break;
     usleep(1000);
   }
-  usleep(20000); // still asleep in the same call: nothing else in the parent sleeps
   kill(pid, SIGUSR1);
 }
 
@@ -53,7 +54,7 @@ static void tryRead(int flags, const char *label) {
   pid_t parent = getpid();
   pid_t child = fork();
   if (child == 0) {
-    signalWhenAsleep(parent);
+    signalWhenAsleepIn(parent, SYS_read, (unsigned long)p[0]);
     usleep(20000);
     write(p[1], "x", 1);
     _exit(0);
@@ -73,7 +74,7 @@ static void tryWaitpid(int flags, const char *label) {
   pid_t parent = getpid();
   pid_t signaller = fork();
   if (signaller == 0) {
-    signalWhenAsleep(parent);
+    signalWhenAsleepIn(parent, SYS_wait4, (unsigned long)getpid());
     usleep(20000);
     _exit(0);
   }
@@ -92,7 +93,7 @@ static void trySemWait(sem_t *s, int flags, const char *label) {
   pid_t parent = getpid();
   pid_t child = fork();
   if (child == 0) {
-    signalWhenAsleep(parent);
+    signalWhenAsleepIn(parent, SYS_futex, (unsigned long)s);
     usleep(20000);
     sem_post(s);
     _exit(0);
