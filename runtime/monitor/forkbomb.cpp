@@ -112,10 +112,23 @@ std::map<int, int> listTree(int root, int adopter) {
 }
 
 bool ForkBombWatch::sample(size_t live, double now, std::string &reason) {
-  growing_ = !history_.empty() && live > history_.back().second;
+  bool grew = !history_.empty() && live > history_.back().second;
   history_.push_back({now, live});
   while (!history_.empty() && history_.front().first < now - limits_.window)
     history_.pop_front();
+  size_t lowest = live;
+  double since = now;
+  for (const auto &h : history_)
+    if (h.second < lowest) {
+      lowest = h.second;
+      since = h.first;
+    }
+  // Faster sampling only once the tree is an eighth of the way to a limit: a fork+wait loop or
+  // a small pool does not pay for it.
+  growing_ =
+      grew &&
+      ((limits_.maxProcs > 0 && (long)live * 8 > limits_.maxProcs) ||
+       (limits_.maxRate > 0 && (double)(live - lowest) * 8 > limits_.maxRate * limits_.window));
   if (fired_)
     return false;
   if (limits_.maxProcs > 0 && (long)live > limits_.maxProcs) {
@@ -124,13 +137,6 @@ bool ForkBombWatch::sample(size_t live, double now, std::string &reason) {
     fired_ = true;
     return true;
   }
-  size_t lowest = live;
-  double since = now;
-  for (const auto &h : history_)
-    if (h.second < lowest) {
-      lowest = h.second;
-      since = h.first;
-    }
   // The first samples may not span the window yet: growth per window, not per elapsed time, so
   // a burst right at the start is judged like any other.
   double allowed = limits_.maxRate * limits_.window;

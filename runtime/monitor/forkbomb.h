@@ -36,7 +36,8 @@ public:
   explicit ForkBombWatch(ForkBombLimits limits) : limits_(limits) {}
   // Feeds one sample; returns true (and why) the first time a limit is passed.
   bool sample(size_t live, double now, std::string &reason);
-  // True when the last sample grew: the caller samples more often while the tree grows.
+  // True when the last sample grew and the tree is on its way to a limit: the caller samples
+  // more often then.
   bool growing() const { return growing_; }
 
 private:
