@@ -1,6 +1,9 @@
 #include "Config.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -71,7 +74,9 @@ Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
         return fail(value, "'" + key + "' takes a string of globs, like 'mp-*,-mp-fork-in-loop'");
       (key == "Checks" ? config.checks : config.warningsAsErrors) = v;
     } else if (key == "CheckOptions") {
-      if (auto *opts = dyn_cast_or_null<yaml::MappingNode>(value)) {
+      if (isa_and_nonnull<yaml::NullNode>(value)) {
+        // "CheckOptions:" with nothing after it: no options.
+      } else if (auto *opts = dyn_cast_or_null<yaml::MappingNode>(value)) {
         for (yaml::KeyValueNode &o : *opts) {
           std::string k = scalarText(o.getKey(), ok);
           std::string v = scalarText(o.getValue(), ok);
@@ -137,15 +142,58 @@ std::optional<std::string> findConfigFor(StringRef file) {
   return std::nullopt;
 }
 
+namespace {
+
+// A YAML scalar that reads back as exactly s: single-quoted (quotes doubled) when it is printable
+// ASCII, otherwise double-quoted with control characters escaped (other bytes go through as they
+// are: an escape would stand for a code point, not a byte).
+std::string yamlQuoted(StringRef s) {
+  bool plainBytes = llvm::all_of(s, [](char c) { return c >= 0x20 && c < 0x7f; });
+  std::string out;
+  if (plainBytes) {
+    out = "'";
+    for (char c : s)
+      out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  }
+  out = "\"";
+  for (char c : s) {
+    unsigned char u = (unsigned char)c;
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (u < 0x20 || u == 0x7f)
+      out += llvm::formatv("\\x{0:x-2}", (unsigned)u).str();
+    else
+      out += c;
+  }
+  return out + "\"";
+}
+
+// Option names like "mp-exit-in-child.MaxCallDepth" stay plain; anything else is quoted.
+std::string yamlKey(StringRef s) {
+  bool plain = !s.empty() && llvm::isAlnum(s.front()) && llvm::all_of(s, [](char c) {
+    return llvm::isAlnum(c) || StringRef("._-").contains(c);
+  });
+  return plain ? s.str() : yamlQuoted(s);
+}
+
+} // namespace
+
 std::string dumpConfig(const ConfigFile &config) {
   std::string out;
   raw_string_ostream os(out);
   os << "---\n";
-  os << "Checks: '" << config.checks.value_or("mp-*") << "'\n";
-  os << "WarningsAsErrors: '" << config.warningsAsErrors.value_or("") << "'\n";
-  os << "CheckOptions:\n";
-  for (const auto &kv : config.checkOptions)
-    os << "  " << kv.first << ": '" << kv.second << "'\n";
+  os << "Checks: " << yamlQuoted(config.checks.value_or("mp-*")) << "\n";
+  os << "WarningsAsErrors: " << yamlQuoted(config.warningsAsErrors.value_or("")) << "\n";
+  os << "CheckOptions:" << (config.checkOptions.empty() ? " {}\n" : "\n");
+  for (const auto &kv : config.checkOptions) {
+    std::string key = yamlKey(kv.first);
+    // YAML limits an implicit key to 1024 characters; a longer one is written as explicit.
+    if (key.size() > 1000)
+      os << "  ? " << key << "\n  : " << yamlQuoted(kv.second) << "\n";
+    else
+      os << "  " << key << ": " << yamlQuoted(kv.second) << "\n";
+  }
   os << "...\n";
   return out;
 }

@@ -7,7 +7,7 @@ build=${PROCSAN_BUILD_DIR:-$top/build}
 
 packages=(cmake ninja-build python3 python3-psutil clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
           clang-tidy-19 clang-format-19 clang-tools-19 nlohmann-json3-dev libunwind-dev
-          googletest libgtest-dev libbenchmark-dev)
+          googletest libgtest-dev libbenchmark-dev libclang-rt-19-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -177,7 +177,9 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
     std::vector<uint64_t> reportedSites;
     for (const ForkRecord &fr : parent.forks) {
       const Process *child = model.find(fr.child);
-      long pending = fr.stdoutPending + fr.stderrPending;
+      // Byte counts come from the trace (untrusted): no negative ones, no overflowing sum.
+      long outBytes = std::max(0L, fr.stdoutPending), errBytes = std::max(0L, fr.stderrPending);
+      long pending = outBytes > LONG_MAX - errBytes ? LONG_MAX : outBytes + errBytes;
       // Only a child that flushes its copy (exit(), return from main) duplicates the output.
       if (pending <= 0 || !child || !child->traced || child->execed() || !child->ranExitHandlers)
         continue;

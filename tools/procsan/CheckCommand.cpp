@@ -5,12 +5,12 @@
 #include "Analyzer.h"
 #include "CheckRegistry.h"
 #include "CheckReport.h"
+#include "CompileDatabase.h"
 #include "Config.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Regex.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
@@ -296,29 +296,10 @@ int checkCommand(const std::vector<std::string> &args) {
   if (a.haveFixedArgs) {
     db = std::make_unique<FixedCompilationDatabase>(".", a.fixedArgs);
   } else if (!a.buildDir.empty()) {
-    std::string message;
-    db = CompilationDatabase::loadFromDirectory(a.buildDir, message);
+    db = loadBuildDatabase(a.buildDir, a.filesRegex, a.files, error);
     if (!db) {
-      std::fprintf(stderr,
-                   "procsan check: error: cannot load the compilation database in '%s': %s\n",
-                   a.buildDir.c_str(), message.c_str());
+      std::fprintf(stderr, "procsan check: error: %s\n", error.c_str());
       return 2;
-    }
-    if (a.files.empty())
-      a.files = db->getAllFiles();
-    if (!a.filesRegex.empty()) {
-      llvm::Regex re(a.filesRegex);
-      std::string reError;
-      if (!re.isValid(reError)) {
-        std::fprintf(stderr, "procsan check: error: bad --files-regex '%s': %s\n",
-                     a.filesRegex.c_str(), reError.c_str());
-        return 2;
-      }
-      std::vector<std::string> kept;
-      for (const std::string &f : a.files)
-        if (re.match(f))
-          kept.push_back(f);
-      a.files = std::move(kept);
     }
   } else if (!a.files.empty()) {
     std::string message;

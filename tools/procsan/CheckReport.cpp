@@ -10,6 +10,7 @@
 #include "llvm/Support/YAMLTraits.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -101,8 +102,10 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
       if (!f.fixes.empty()) {
         json changes = json::array();
         for (const analyzer::ReportedFix &x : f.fixes) {
-          json region = {
-              {"startLine", x.at.line}, {"startColumn", x.at.column}, {"charLength", x.length}};
+          // SARIF regions are 1-based: a position Clang could not resolve is the file's start.
+          json region = {{"startLine", std::max(x.at.line, 1u)},
+                         {"startColumn", std::max(x.at.column, 1u)},
+                         {"charLength", x.length}};
           changes.push_back(
               {{"artifactLocation", {{"uri", fileUri(x.at.file)}}},
                {"replacements", json::array({{{"deletedRegion", region},

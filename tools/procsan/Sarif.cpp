@@ -1,6 +1,7 @@
 #include "Sarif.h"
 #include "Commands.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -20,14 +21,19 @@ std::string rulesDocsDir() {
 }
 
 std::string fileUri(const std::string &path) {
-  std::string uri = "file://";
-  for (char c : path) {
-    if (c == ' ')
-      uri += "%20";
-    else if (c == '%')
-      uri += "%25";
-    else
-      uri += c;
+  // RFC 3986: only unreserved characters and '/' stay as they are; '#', '?', spaces, controls and
+  // non-ASCII bytes are percent-encoded, so the URI decodes back to the path. A relative path
+  // stays a relative reference (a "file://" prefix would make its first component a host).
+  static const char hexDigits[] = "0123456789ABCDEF";
+  std::string uri = !path.empty() && path[0] == '/' ? "file://" : "";
+  for (unsigned char c : path) {
+    if (isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      uri += (char)c;
+    } else {
+      uri += '%';
+      uri += hexDigits[c >> 4];
+      uri += hexDigits[c & 15];
+    }
   }
   return uri;
 }
@@ -104,10 +110,10 @@ json sarifRule(const std::string &id, const std::string &summary, const std::str
                {"fullDescription", {{"text", fullText}}},
                {"defaultConfiguration", {{"level", level}}},
                {"help", {{"text", help.empty() ? fullText : help}}}};
-  if (!help.empty()) {
+  if (!help.empty())
     rule["help"]["markdown"] = help;
+  if (!page.empty())
     rule["helpUri"] = fileUri(page);
-  }
   rule["properties"] = {{"tags", {"multiprocess", "correctness"}}};
   return rule;
 }
