@@ -44,7 +44,9 @@ void noteKill(pid_t target, int sig, int result, trace::KillApi api) {
 // A signal the caller may receive itself could end it before the call returns: such kills are
 // recorded before the call (as if they succeeded).
 bool mayHitSelf(pid_t target) {
-  return target == 0 || target == -1 || target == getpid() || target == -getpgrp();
+  if (target == 0 || target == -1)
+    return true;
+  return target > 0 ? target == getpid() : target == -getpgrp();
 }
 
 } // namespace
