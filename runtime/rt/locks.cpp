@@ -12,6 +12,7 @@ namespace {
 constexpr int kMaxMappings = 32;
 constexpr int kMaxEdges = 256;
 constexpr int kMaxBinarySems = 64;
+constexpr int kMaxPosted = 64;
 
 struct Mapping {
   uint64_t start, end, offset, dev, inode;
@@ -24,7 +25,8 @@ struct LockState {
   uint64_t edges[kMaxEdges]; // hashes of lock-order edges already recorded
   LockId binarySems[kMaxBinarySems];
   int nBinarySems;
-  uint32_t heldHigh; // slots [heldHigh, kMaxHeld) of the held table have never been used
+  uint32_t heldHigh;           // slots [heldHigh, kMaxHeld) of the held table have never been used
+  uint64_t posted[kMaxPosted]; // hashes of semaphores this process image has posted
 };
 LockState gLocks;
 
@@ -219,6 +221,40 @@ void noteSemaphoreCreated(const LockId &id, unsigned value, bool named) {
   if (slot < kMaxBinarySems)
     gLocks.binarySems[slot] = id;
 }
+
+void noteSemaphoreOpened(const LockId &id, const char *name) {
+  if (isBinarySemaphore(id) || !sessionMark("b", name, false))
+    return;
+  int slot = __atomic_fetch_add(&gLocks.nBinarySems, 1, __ATOMIC_ACQ_REL);
+  if (slot < kMaxBinarySems)
+    gLocks.binarySems[slot] = id;
+}
+
+void notePosted(const LockId &id, const void *addr) {
+  uint64_t key = mix(mix(mix(1, id.dev), id.inode), id.offset) | 1;
+  for (int i = 0; i < kMaxPosted; ++i) {
+    uint64_t cur = __atomic_load_n(&gLocks.posted[i], __ATOMIC_ACQUIRE);
+    if (cur == key)
+      return;
+    if (cur != 0)
+      continue;
+    uint64_t expected = 0;
+    if (__atomic_compare_exchange_n(&gLocks.posted[i], &expected, key, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+      record(Event{trace::EvSemPost,
+                   {(int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset,
+                    (int64_t)(uintptr_t)addr, 0, 0},
+                   nullptr,
+                   0},
+             /*wantStack=*/true);
+      return;
+    }
+    if (expected == key)
+      return;
+  }
+}
+
+void locksAfterForkInChild() { memset(gLocks.posted, 0, sizeof(gLocks.posted)); }
 
 bool isBinarySemaphore(const LockId &id) {
   int n = __atomic_load_n(&gLocks.nBinarySems, __ATOMIC_ACQUIRE);

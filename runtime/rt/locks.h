@@ -36,6 +36,14 @@ void noteProducerPost(const LockId &id);
 // Semaphores created with value 1 are used as locks; others count things.
 void noteSemaphoreCreated(const LockId &id, unsigned value, bool named);
 bool isBinarySemaphore(const LockId &id);
+// A named semaphore opened without O_CREAT (in a spawned or exec'd process): binary when the
+// process of the session that created it said so.
+void noteSemaphoreOpened(const LockId &id, const char *name);
+// sem_post that is not the release of a lock this process holds: the first one per semaphore
+// is recorded with its stack (the process is a producer of that semaphore).
+void notePosted(const LockId &id, const void *addr);
+// In the child after fork: the child has posted nothing yet.
+void locksAfterForkInChild();
 
 } // namespace rt
 } // namespace procsan

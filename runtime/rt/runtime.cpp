@@ -1,5 +1,6 @@
 // Process-wide state of the runtime and the per-process event log.
 #include "rt/runtime.h"
+#include "rt/locks.h"
 #include "rt/logfile.h"
 #include "rt/options.h"
 
@@ -470,7 +471,28 @@ void afterForkInChild(pid_t parent) {
   if (!openLog(getpid(), parent))
     return;
   gState.active = true;
+  locksAfterForkInChild();
   recordProcessStart(true);
+}
+
+bool sessionMark(const char *kind, const char *name, bool create) {
+  if (!gState.active || !name)
+    return false;
+  char path[1024];
+  size_t n = copyStr(path, sizeof(path), gState.sessionDir);
+  n += copyStr(path + n, sizeof(path) - n, "/m");
+  n += copyStr(path + n, sizeof(path) - n, kind);
+  path[n++] = '-';
+  // Names may hold '/': keep the file inside the session directory.
+  for (size_t i = 0; name[i] && n + 1 < sizeof(path); ++i)
+    path[n++] = name[i] == '/' ? '_' : name[i];
+  path[n] = 0;
+  if (!create)
+    return access(path, F_OK) == 0;
+  int fd = rawOpen(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    close(fd);
+  return fd >= 0;
 }
 
 } // namespace rt

@@ -54,6 +54,10 @@ bool roomForOptionalEvents();
 // Called in the child right after a fork the runtime saw: opens the child's own log.
 void afterForkInChild(pid_t parent);
 
+// Facts the processes of a session share by name (a semaphore known to be binary): empty files
+// in the session directory. With create, records the fact; otherwise tells whether it exists.
+bool sessionMark(const char *kind, const char *name, bool create);
+
 // The in-place state area of this process's log (held locks), or null when not traced.
 trace::LogState *logState();
 // The calling thread's id, cached (reset in the child after fork).

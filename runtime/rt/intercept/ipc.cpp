@@ -66,8 +66,14 @@ PROCSAN_INTERCEPTOR sem_t *sem_open(const char *name, int oflag, ...) {
   int savedErrno = errno;
   if (r != SEM_FAILED) {
     noteCreate(trace::IpcSem, name, oflag, true);
-    if ((oflag & O_CREAT) && rt::active())
+    if ((oflag & O_CREAT) && rt::active()) {
       rt::noteSemaphoreCreated(rt::identify(r), value, true);
+      // Processes that open it by name later (spawned workers) learn that it is a lock.
+      if (value == 1)
+        rt::sessionMark("b", name, true);
+    } else if (rt::active()) {
+      rt::noteSemaphoreOpened(rt::identify(r), name);
+    }
   }
   errno = savedErrno;
   return r;

@@ -102,6 +102,8 @@ PROCSAN_INTERCEPTOR int sem_post(sem_t *s) {
       rt::noteProducerPost(id);
     if (rt::holds(id))
       rt::noteReleased(id);
+    else
+      rt::notePosted(id, s);
     errno = savedErrno;
   }
   return real(s);
