@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 namespace procsan {
 namespace monitor {
@@ -107,6 +108,267 @@ FindingEvent waitEvent(const ProcessSnapshot &p, const ThreadSnapshot &t, const 
   e.what = "pid " + std::to_string(p.pid) + " thread " + std::to_string(t.tid) + " (" + t.name +
            ") blocked in " + w.what;
   return e;
+}
+
+// Pipes the tree got from outside (procsan's own stdin, stdout, stderr): their other ends are
+// held by processes procsan cannot see.
+std::set<std::string> externalPipes() {
+  std::set<std::string> out;
+  for (int fd = 0; fd <= 2; ++fd) {
+    char buf[256];
+    std::string link = "/proc/self/fd/" + std::to_string(fd);
+    ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
+    if (n > 0) {
+      buf[n] = 0;
+      out.insert(buf);
+    }
+  }
+  return out;
+}
+
+// The lock a thread blocked in futex waits for: its last recorded "about to block", when the
+// futex word is that lock (a stale record of a wait that ended is not).
+const LockBlock *currentLockBlock(const SessionModel &model, int pid, const ThreadSnapshot &t) {
+  const Process *mp = model.find(pid);
+  if (!mp)
+    return nullptr;
+  const LockBlock *last = nullptr;
+  for (const LockBlock &b : mp->lockBlocks)
+    if (b.tid == t.tid)
+      last = &b;
+  if (!last)
+    return nullptr;
+#if defined(__x86_64__)
+  if (t.syscall == SysFutex && last->address != 0 &&
+      (t.args[0] < last->address || t.args[0] >= last->address + 16))
+    return nullptr;
+#endif
+  return last;
+}
+
+std::string pidList(const std::set<int> &pids) {
+  std::string s;
+  size_t i = 0;
+  for (int p : pids) {
+    if (i++)
+      s += i == pids.size() ? " and " : ", ";
+    s += std::to_string(p);
+  }
+  return s;
+}
+
+// One edge set of the wait-for graph: the thread waits for something only these can give.
+struct WaitNode {
+  int pid = 0, tid = 0;
+  const ThreadSnapshot *thread = nullptr;
+  ThreadWait wait;
+  std::set<int> giverPids; // any thread of these processes could end the wait
+  std::set<int> giverTids; // or these threads (the holders of a lock)
+  std::string why;         // ", whose write end only pid 12 holds"
+  const LockBlock *lock = nullptr;
+};
+
+std::vector<WaitNode> waitGraph(const Analysis &an, const SessionModel &model) {
+  std::vector<WaitNode> nodes;
+  std::set<std::string> external = externalPipes();
+  for (const auto &entry : an.tree.processes) {
+    const ProcessSnapshot &p = entry.second;
+    auto wit = an.waits.find(p.pid);
+    if (wit == an.waits.end())
+      continue;
+    const std::vector<ThreadWait> &ws = wit->second;
+    for (size_t i = 0; i < p.threads.size() && i < ws.size(); ++i) {
+      WaitNode n;
+      n.pid = p.pid;
+      n.tid = p.threads[i].tid;
+      n.thread = &p.threads[i];
+      n.wait = ws[i];
+      if (n.wait.fd >= 0)
+        n.wait.what += " on " + describeFd(p, n.wait.fd);
+      switch (n.wait.kind) {
+      case WaitKind::ReadFd:
+      case WaitKind::WriteFd: {
+        const FdSnapshot *f = fdOf(p, n.wait.fd);
+        if (!f || f->target.rfind("pipe:", 0) != 0 || external.count(f->target))
+          continue;
+        bool reading = n.wait.kind == WaitKind::ReadFd;
+        auto &ends = reading ? an.writers : an.readers;
+        auto it = ends.find(f->target);
+        if (it == ends.end() || it->second.empty())
+          continue; // end-of-file or EPIPE: not a wait
+        n.giverPids = it->second;
+        n.why = std::string(", whose ") + (reading ? "write" : "read") + " end " +
+                (n.giverPids.size() == 1 ? "only pid " : "pids ") + pidList(n.giverPids) +
+                (n.giverPids.size() == 1 ? " holds" : " hold");
+        break;
+      }
+      case WaitKind::WaitChild: {
+        long which = (long)(int32_t)p.threads[i].args[0];
+        for (const auto &c : an.tree.processes)
+          if (c.second.ppid == p.pid && (which <= 0 || which == c.first))
+            n.giverPids.insert(c.first);
+        if (n.giverPids.empty())
+          continue;
+        n.why = ", for child " + pidList(n.giverPids) + " to end";
+        break;
+      }
+      case WaitKind::Lock: {
+        n.lock = currentLockBlock(model, p.pid, p.threads[i]);
+        if (!n.lock)
+          continue;
+        std::string name = model.describeLock(n.lock->lock, n.lock->kind);
+        std::string holders;
+        for (const auto &c : an.tree.processes)
+          if (const Process *hp = model.find(c.first))
+            for (const HeldEntry &h : hp->held)
+              if (h.lock == n.lock->lock && h.tid > 0 && n.giverTids.insert(h.tid).second)
+                holders += std::string(holders.empty() ? "" : ", ") + "pid " +
+                           std::to_string(c.first) + " thread " + std::to_string(h.tid);
+        if (!n.giverTids.empty()) {
+          n.wait.what = "a wait for " + name;
+          n.why = ", held by " + holders;
+          break;
+        }
+        // A counting semaphore: only the processes that posted it before are known to give.
+        if (n.lock->kind != trace::LockSem || model.semaphoreInitialValue(n.lock->lock) == 1)
+          continue;
+        for (const auto &c : an.tree.processes)
+          if (const Process *pp = model.find(c.first))
+            for (const SemPost &sp : pp->semPosts)
+              if (sp.sem == n.lock->lock)
+                n.giverPids.insert(c.first);
+        if (n.giverPids.empty())
+          continue;
+        n.wait.what = "a wait for " + name;
+        n.why = std::string(", which ") + (n.giverPids.size() == 1 ? "only pid " : "pids ") +
+                pidList(n.giverPids) + " posted before";
+        break;
+      }
+      default:
+        continue;
+      }
+      nodes.push_back(std::move(n));
+    }
+  }
+  return nodes;
+}
+
+// Threads that can never run again: each waits only for threads of the set (or for processes
+// all of whose threads are in the set). The greatest such set, by elimination.
+std::set<int> stuckForever(const std::vector<WaitNode> &nodes, const TreeSnapshot &tree,
+                           const std::set<int> &candidates) {
+  std::map<int, const WaitNode *> byTid;
+  std::set<int> d;
+  for (const WaitNode &n : nodes)
+    if (candidates.count(n.tid)) {
+      byTid[n.tid] = &n;
+      d.insert(n.tid);
+    }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = d.begin(); it != d.end();) {
+      const WaitNode &n = *byTid[*it];
+      bool canWake = false;
+      for (int t : n.giverTids)
+        canWake |= !d.count(t);
+      for (int p : n.giverPids) {
+        auto pit = tree.processes.find(p);
+        if (pit == tree.processes.end())
+          continue;
+        for (const ThreadSnapshot &th : pit->second.threads)
+          canWake |= !d.count(th.tid);
+      }
+      if (canWake) {
+        it = d.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+  }
+  return d;
+}
+
+// Cycles through the stuck set, each reported once, skipping processes already explained.
+std::vector<Finding> cycleFindings(const std::vector<WaitNode> &nodes, const TreeSnapshot &tree,
+                                   const SessionModel &model, const std::set<int> &stuck,
+                                   const std::set<int> &explained, double seconds) {
+  std::vector<Finding> out;
+  std::map<int, const WaitNode *> byTid;
+  for (const WaitNode &n : nodes)
+    if (stuck.count(n.tid))
+      byTid[n.tid] = &n;
+  auto next = [&](const WaitNode &n) -> int {
+    for (int t : n.giverTids)
+      if (stuck.count(t))
+        return t;
+    // Other processes first: a wait for itself is a cycle only when no one else holds an end.
+    for (int pass = 0; pass < 2; ++pass)
+      for (int p : n.giverPids) {
+        if ((p == n.pid) != (pass == 1))
+          continue;
+        auto pit = tree.processes.find(p);
+        if (pit == tree.processes.end())
+          continue;
+        for (const ThreadSnapshot &th : pit->second.threads)
+          if (stuck.count(th.tid))
+            return th.tid;
+      }
+    return 0;
+  };
+  std::set<int> visited;
+  char secs[32];
+  snprintf(secs, sizeof(secs), "%.1f", seconds);
+  for (const auto &start : byTid) {
+    if (visited.count(start.first))
+      continue;
+    std::vector<int> path;
+    std::map<int, size_t> at;
+    int cur = start.first;
+    while (cur && !at.count(cur) && !visited.count(cur) && byTid.count(cur)) {
+      at[cur] = path.size();
+      path.push_back(cur);
+      cur = next(*byTid[cur]);
+    }
+    for (int t : path)
+      visited.insert(t);
+    if (!cur || !at.count(cur))
+      continue; // ran into a cycle found before
+    std::vector<int> cycle(path.begin() + (long)at[cur], path.end());
+    std::set<int> pids;
+    bool known = false;
+    for (int t : cycle) {
+      pids.insert(byTid[t]->pid);
+      known |= explained.count(byTid[t]->pid) > 0;
+    }
+    if (known)
+      continue;
+    Finding f;
+    f.rule = "mp-deadlock";
+    if (pids.size() == 1)
+      f.message = processName(model, tree.processes.at(*pids.begin())) +
+                  " waits for itself: none of its blocked threads can go on (stuck for " + secs +
+                  " s)";
+    else
+      f.message = "processes " + pidList(pids) +
+                  " wait for each other in a cycle: none of them can go on (stuck for " + secs +
+                  " s)";
+    for (int t : cycle) {
+      const WaitNode &n = *byTid[t];
+      const ProcessSnapshot &p = tree.processes.at(n.pid);
+      f.processes.push_back(n.pid);
+      ThreadWait w = n.wait;
+      w.what += n.why;
+      FindingEvent e = waitEvent(p, *n.thread, w);
+      if (n.lock)
+        e.stack = n.lock->stack;
+      f.events.push_back(std::move(e));
+    }
+    std::sort(f.processes.begin(), f.processes.end());
+    f.processes.erase(std::unique(f.processes.begin(), f.processes.end()), f.processes.end());
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 } // namespace
@@ -323,10 +585,7 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
     for (size_t i = 0; i < p.threads.size() && i < ws.size(); ++i) {
       if (ws[i].kind != WaitKind::Lock)
         continue;
-      const LockBlock *last = nullptr;
-      for (const LockBlock &b : mp->lockBlocks)
-        if (b.tid == p.threads[i].tid)
-          last = &b;
+      const LockBlock *last = currentLockBlock(model, p.pid, p.threads[i]);
       if (!last)
         continue;
       std::vector<const Process *> holders;
@@ -368,6 +627,19 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       f.events.push_back(std::move(death));
       out.push_back(std::move(f));
       explained.insert(p.pid);
+    }
+  }
+
+  // Cycles of waits, whatever else the tree does (others may sleep with a timeout).
+  {
+    std::vector<WaitNode> nodes = waitGraph(an, model);
+    std::set<int> all;
+    for (const WaitNode &n : nodes)
+      all.insert(n.tid);
+    std::set<int> stuck = stuckForever(nodes, tree, all);
+    for (Finding &f : cycleFindings(nodes, tree, model, stuck, explained, idleSeconds)) {
+      explained.insert(f.processes.begin(), f.processes.end());
+      out.push_back(std::move(f));
     }
   }
 
@@ -441,6 +713,33 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
   }
   nameMessageQueueWaits(model, out);
   return out;
+}
+
+} // namespace monitor
+} // namespace procsan
+
+namespace procsan {
+namespace monitor {
+
+std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel &model,
+                                    const std::map<int, double> &stuckFor) {
+  Analysis an(tree);
+  std::vector<WaitNode> nodes = waitGraph(an, model);
+  std::set<int> candidates;
+  double seconds = 0;
+  for (const auto &e : stuckFor) {
+    candidates.insert(e.first);
+    seconds = seconds == 0 ? e.second : std::min(seconds, e.second);
+  }
+  std::set<int> stuck = stuckForever(nodes, tree, candidates);
+  return cycleFindings(nodes, tree, model, stuck, {}, seconds);
+}
+
+std::string findingKey(const Finding &f) {
+  std::string k = f.rule + ":";
+  for (int p : f.processes)
+    k += std::to_string(p) + ",";
+  return k;
 }
 
 } // namespace monitor

@@ -8,6 +8,8 @@
 #include "monitor/procfs.h"
 #include "monitor/report.h"
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace procsan {
@@ -39,6 +41,14 @@ ThreadWait classifyWait(const ThreadSnapshot &t);
 // Findings for a tree idle for idleSeconds; empty when nothing proves it is stuck.
 std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &model,
                                   double idleSeconds);
+
+// Cycles of waits among threads that have not run for a while (stuckFor: tid -> seconds), while
+// other processes of the tree may still run: a cycle is a deadlock whatever the rest does.
+std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel &model,
+                                    const std::map<int, double> &stuckFor);
+
+// "mp-deadlock:12,13": the same cycle found twice is reported once.
+std::string findingKey(const Finding &f);
 
 } // namespace monitor
 } // namespace procsan

@@ -106,10 +106,28 @@ void SessionModel::finish() {
   }
 }
 
+// CPython's multiprocessing names its SemLocks /mp-XXXXXXXX; the value it created one with tells
+// what the program made of it, as far as that goes (the maximum value is never passed down).
+std::string SessionModel::multiprocessingRole(const std::string &name, const LockKey &k) const {
+  if (name.rfind("/mp-", 0) != 0)
+    return "";
+  long v = semaphoreInitialValue(k);
+  if (v == 1)
+    return " (a multiprocessing Lock or RLock)";
+  if (v == 0)
+    return " (a multiprocessing Semaphore(0), or part of a Condition, Event or Barrier)";
+  if (v == 2147483647)
+    return " (the capacity counter of a multiprocessing Queue)";
+  if (v > 1)
+    return " (a multiprocessing Semaphore(" + std::to_string(v) +
+           "), or the capacity counter of a Queue(" + std::to_string(v) + "))";
+  return " (a multiprocessing SemLock)";
+}
+
 std::string SessionModel::describeLock(const LockKey &k, int kind) const {
   auto named = lockNames_.find(k);
   if (named != lockNames_.end())
-    return "the named semaphore '" + named->second + "'";
+    return "the named semaphore '" + named->second + "'" + multiprocessingRole(named->second, k);
   char where[96];
   snprintf(where, sizeof(where), " at offset 0x%llx of shared mapping %llu:%llu",
            (unsigned long long)k.offset, (unsigned long long)(k.dev >> 20),
@@ -117,6 +135,16 @@ std::string SessionModel::describeLock(const LockKey &k, int kind) const {
   return std::string(kind == trace::LockSem ? "the process-shared semaphore"
                                             : "the process-shared mutex") +
          where;
+}
+
+std::string SessionModel::semaphoreName(const LockKey &k) const {
+  auto it = lockNames_.find(k);
+  return it == lockNames_.end() ? std::string() : it->second;
+}
+
+long SessionModel::semaphoreInitialValue(const LockKey &k) const {
+  auto it = semInitial_.find(k);
+  return it == semInitial_.end() ? -1 : it->second;
 }
 
 const ForkRecord *SessionModel::forkOf(int child) const {
@@ -289,8 +317,16 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       b.kind = (int)r.args[0];
       b.tid = (int)r.tid;
       b.timeNs = r.timeNs;
+      b.address = (uint64_t)r.args[4];
       b.stack = stackOf(r);
       p.lockBlocks.push_back(std::move(b));
+    } else if (r.kind == trace::EvSemPost) {
+      SemPost sp;
+      sp.sem = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};
+      sp.tid = (int)r.tid;
+      sp.timeNs = r.timeNs;
+      sp.stack = stackOf(r);
+      p.semPosts.push_back(std::move(sp));
     } else if (r.kind == trace::EvLockOrder) {
       LockOrderEdge e;
       e.first = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};
@@ -301,7 +337,11 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       lockOrder_.push_back(std::move(e));
     } else if (r.kind == trace::EvIpcCreate && r.args[0] == trace::IpcSem) {
       pendingSemName = r.text;
-    } else if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
+    }
+    if (r.kind == trace::EvSemInit)
+      semInitial_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
+          (long)r.args[0];
+    if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
       lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
           pendingSemName;
       pendingSemName.clear();

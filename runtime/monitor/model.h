@@ -91,6 +91,14 @@ struct LockBlock { // a thread about to wait for a lock (the last one per thread
   int tid = 0;
   int kind = 0;
   uint64_t timeNs = 0;
+  uint64_t address = 0; // where the lock is in the process (a futex wait on it points here)
+  Stack stack;
+};
+
+struct SemPost { // the first sem_post of a shared semaphore by a process (it produces for it)
+  LockKey sem;
+  int tid = 0;
+  uint64_t timeNs = 0;
   Stack stack;
 };
 
@@ -159,6 +167,7 @@ struct Process {
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
+  std::vector<SemPost> semPosts;
   std::vector<MqBlock> mqBlocks;
   std::vector<SharedMapping> sharedMappings;
   int threadsLive = 0;          // pthread_create'd threads alive at its end (or now)
@@ -207,6 +216,12 @@ public:
   const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
   // "a process-shared mutex at offset 0x40 of /dev/zero (deleted)", as well as can be said.
   std::string describeLock(const LockKey &k, int kind) const;
+  // The name a semaphore was created with (sem_open), or empty.
+  std::string semaphoreName(const LockKey &k) const;
+  // The value a shared semaphore was created with, or -1 when its creation was not seen.
+  long semaphoreInitialValue(const LockKey &k) const;
+  // " (a multiprocessing Lock or RLock)" for CPython's /mp-* semaphores, or empty.
+  std::string multiprocessingRole(const std::string &name, const LockKey &k) const;
   std::vector<IpcObject> &ipcObjects() { return ipc_; }
   const std::vector<IpcObject> &ipcObjects() const { return ipc_; }
   // The message-queue call thread tid of pid is blocked in, if its last one has not returned.
@@ -233,6 +248,7 @@ private:
   SignalSender senderOf(const Process &p) const;
   std::vector<LockOrderEdge> lockOrder_;
   std::map<LockKey, std::string> lockNames_; // named semaphores by identity
+  std::map<LockKey, long> semInitial_;       // initial values of shared semaphores
   struct IpcEvent {
     uint64_t timeNs;
     bool create;

@@ -137,6 +137,12 @@ TreeSnapshot readTree(int root, int adopter) {
         continue;
       p.cpuTicks += tticks;
       parseSyscallLine(readSmallFile(base + "/syscall"), t);
+      std::string status = readSmallFile(base + "/status");
+      for (const char *key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
+        size_t at = status.find(key);
+        if (at != std::string::npos)
+          t.switches += strtoull(status.c_str() + at + strlen(key), nullptr, 10);
+      }
       p.threads.push_back(t);
     }
     tree.processes[pid] = std::move(p);

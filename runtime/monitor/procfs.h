@@ -17,8 +17,9 @@ struct ThreadSnapshot {
   char state = '?';  // R, S, D, Z, T, ...
   long syscall = -2; // -1: running in user space; -2: unknown
   uint64_t args[6] = {0, 0, 0, 0, 0, 0};
-  uint64_t pc = 0;  // user-space pc at the system call
-  std::string name; // comm
+  uint64_t pc = 0;       // user-space pc at the system call
+  std::string name;      // comm
+  uint64_t switches = 0; // context switches so far: unchanged while the thread never ran
 };
 
 struct FdSnapshot {

@@ -19,6 +19,6 @@ int main(void) {
   write(down[1], "y", 1);
   return 0;
 }
-// CHECK: procsan: error: every process of the tree has been blocked for {{[0-9.]+}} s in a wait with no timeout: nothing left can wake them [mp-deadlock]
-// CHECK-DAG: blocked in read on pipe:[{{[0-9]+}}] (fd 3)
-// CHECK-DAG: blocked in read on pipe:[{{[0-9]+}}] (fd 5)
+// CHECK: procsan: error: processes [[P:[0-9]+]] and [[C:[0-9]+]] wait for each other in a cycle: none of them can go on (stuck for {{[0-9.]+}} s) [mp-deadlock]
+// CHECK-DAG: pid [[P]] thread [[P]] ({{.*}}) blocked in read on pipe:[{{[0-9]+}}] (fd 3), whose write end pids [[P]] and [[C]] hold
+// CHECK-DAG: pid [[C]] thread [[C]] ({{.*}}) blocked in read on pipe:[{{[0-9]+}}] (fd 5), whose write end pids [[P]] and [[C]] hold

@@ -8,8 +8,9 @@
 #include "monitor/forkbomb.h"
 #include "monitor/hang.h"
 #include "monitor/model.h"
-#include "monitor/procfs.h"
 #include "monitor/timeline.h"
+#include "monitor/procfs.h"
+#include "monitor/threadstack.h"
 #include "trace/reader.h"
 
 #include <cerrno>
@@ -21,6 +22,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
+#include <map>
 #include <poll.h>
 #include <set>
 #include <sys/prctl.h>
@@ -306,6 +308,33 @@ struct HangWatch {
     }
     return now - idleSince;
   }
+
+  // Threads that have not run at all (same system call, same arguments, no context switch)
+  // for timeout seconds, with how long: candidates for a deadlock among some of the tree.
+  std::map<int, std::pair<std::string, double>> threadSince;
+  std::string lastStuck;
+  std::set<std::string> reported; // findings already printed
+
+  std::map<int, double> stuckThreads(const monitor::TreeSnapshot &tree, double now,
+                                     double timeout) {
+    std::map<int, std::pair<std::string, double>> next;
+    std::map<int, double> stuck;
+    for (const auto &e : tree.processes)
+      for (const monitor::ThreadSnapshot &t : e.second.threads) {
+        if (t.syscall < 0 || t.state != 'S')
+          continue;
+        std::string sig = std::to_string(t.syscall) + ":" + std::to_string(t.switches);
+        for (uint64_t a : t.args)
+          sig += ":" + std::to_string(a);
+        auto it = threadSince.find(t.tid);
+        double since = it != threadSince.end() && it->second.first == sig ? it->second.second : now;
+        next[t.tid] = {sig, since};
+        if (now - since >= timeout)
+          stuck[t.tid] = now - since;
+      }
+    threadSince = std::move(next);
+    return stuck;
+  }
 };
 
 } // namespace
@@ -458,17 +487,55 @@ int runCommand(const std::vector<std::string> &args) {
       double now = monotonicSeconds();
       monitor::TreeSnapshot tree = monitor::readTree(root, getpid());
       double idle = watch.sample(tree, now);
-      if (idle >= o.hangTimeout && !watch.diagnosed) {
-        watch.diagnosed = true;
+      std::map<int, double> stuck = watch.stuckThreads(tree, now, o.hangTimeout);
+      std::string stuckKey;
+      for (const auto &e : stuck)
+        stuckKey += std::to_string(e.first) + ",";
+      // Part of the tree may be deadlocked while the rest still runs: look for cycles among
+      // the threads that have not run for --hang-timeout, once per new set of them.
+      bool partial = idle < o.hangTimeout && !stuck.empty() && stuckKey != watch.lastStuck;
+      if ((idle >= o.hangTimeout && !watch.diagnosed) || partial) {
+        watch.lastStuck = stuckKey;
+        if (!partial)
+          watch.diagnosed = true;
         monitor::readFds(tree);
         monitor::SessionModel live;
         loadModel(live, session, orphansReaped, killedByMonitor, false);
         live.finish();
         std::vector<monitor::Finding> found;
-        for (monitor::Finding &f : monitor::diagnoseHang(tree, live, idle))
-          if (o.rules.empty() || o.rules.count(f.rule))
-            found.push_back(std::move(f));
+        bool repeated = false; // a finding printed before, by the search among stuck threads
+        for (monitor::Finding &f : partial ? monitor::diagnoseCycles(tree, live, stuck)
+                                           : monitor::diagnoseHang(tree, live, idle)) {
+          if (!o.rules.empty() && !o.rules.count(f.rule))
+            continue;
+          if (!watch.reported.insert(monitor::findingKey(f)).second) {
+            repeated = true;
+            continue;
+          }
+          found.push_back(std::move(f));
+        }
+        if (found.empty() && repeated && o.onHang == "kill") {
+          std::fprintf(stderr, "procsan run: the tree is stuck; killing it\n");
+          for (const auto &e : tree.processes) {
+            killedByMonitor.push_back(e.first);
+            kill(e.first, SIGKILL);
+          }
+          hangKilled = true;
+        }
         if (!found.empty()) {
+          // Threads blocked outside the interceptors: their stacks, taken now with ptrace.
+          std::vector<std::pair<int, int>> ended;
+          monitor::addBlockedStacks(found, tree, ended);
+          for (const auto &e : ended) {
+            auto it = tree.processes.find(e.first);
+            if (e.first == root) {
+              rootDone = true;
+              rootStatus = e.second;
+              rootDoneAt = monotonicSeconds();
+            } else if (it != tree.processes.end() && it->second.ppid == getpid()) {
+              orphansReaped.push_back(e);
+            }
+          }
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
           std::fputs(monitor::renderText(found, isatty(STDERR_FILENO), false).c_str(), stderr);
