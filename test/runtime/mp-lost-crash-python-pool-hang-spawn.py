@@ -1,0 +1,29 @@
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 --cleanup -- %python %s spawn 2> %t.spawn
+# RUN: FileCheck %s < %t.spawn
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 --cleanup -- %python %s forkserver 2> %t.fs
+# RUN: FileCheck %s < %t.fs
+# RUN: %procsan run --hang-timeout=2 -- %python %s forkserver survive 2>&1 | FileCheck --check-prefix=SURVIVE %s
+# A Pool worker killed while it holds a task, with the spawn and forkserver start methods (with
+# forkserver the workers are children of the fork server, not of the program).
+import multiprocessing as mp
+import os
+import signal
+import sys
+
+
+def square(x):
+    if x == 3 and len(sys.argv) < 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * x
+
+
+if __name__ == "__main__":
+    mp.set_start_method(sys.argv[1])
+    with mp.Pool(2) as pool:
+        print(pool.map(square, range(8)))
+
+# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] ({{.*}}python{{.*}}multiprocessing{{.*}}) was killed by SIGKILL: it is waiting for work the dead process would have done [mp-lost-crash]
+# CHECK-NEXT: process [[DEAD]] killed by SIGKILL
+# CHECK: procsan run: the tree is stuck; killing it
+# SURVIVE-NOT: procsan: error
+# SURVIVE: [0, 1, 4, 9, 16, 25, 36, 49]
