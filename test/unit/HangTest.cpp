@@ -122,4 +122,32 @@ TEST(Hang, EveryoneBlockedForeverIsADeadlock) {
   EXPECT_EQ(f[0].events.size(), 2u);
 }
 
+TEST(Hang, CycleAmongSomeWhileAnotherRuns) {
+  TreeSnapshot tree; // 11 and 12 read each other's pipes; their parent 10 computes
+  ThreadSnapshot busy = blocked(10, 0, {});
+  busy.state = 'R';
+  busy.syscall = -1;
+  tree.processes[10] = proc(10, 1, {busy}, {});
+  tree.processes[11] =
+      proc(11, 10, {blocked(11, 0, {3})}, {{3, "pipe:[1]", 0}, {6, "pipe:[2]", 1}});
+  tree.processes[12] =
+      proc(12, 10, {blocked(12, 0, {5})}, {{5, "pipe:[2]", 0}, {4, "pipe:[1]", 1}});
+  SessionModel model;
+  auto f = diagnoseCycles(tree, model, {{11, 3.0}, {12, 3.0}});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].rule, "mp-deadlock");
+  EXPECT_EQ(f[0].processes, (std::vector<int>{11, 12}));
+  // The same two, but the busy parent still holds a write end of 11's pipe: no cycle.
+  tree.processes[10].fds.push_back({7, "pipe:[1]", 1});
+  EXPECT_TRUE(diagnoseCycles(tree, model, {{11, 3.0}, {12, 3.0}}).empty());
+}
+
+TEST(Hang, OnlyLongStuckThreadsFormCycles) {
+  TreeSnapshot tree;
+  tree.processes[11] = proc(11, 1, {blocked(11, 0, {3})}, {{3, "pipe:[1]", 0}, {6, "pipe:[2]", 1}});
+  tree.processes[12] = proc(12, 1, {blocked(12, 0, {5})}, {{5, "pipe:[2]", 0}, {4, "pipe:[1]", 1}});
+  SessionModel model;
+  EXPECT_TRUE(diagnoseCycles(tree, model, {{11, 3.0}}).empty()); // 12 ran lately
+}
+
 } // namespace
