@@ -139,8 +139,8 @@ const LockBlock *currentLockBlock(const SessionModel &model, int pid, const Thre
   if (!last)
     return nullptr;
 #if defined(__x86_64__)
-  if (t.syscall == SysFutex && last->address != 0 &&
-      (t.args[0] < last->address || t.args[0] >= last->address + 16))
+  if (t.syscall != SysFutex ||
+      (last->address != 0 && (t.args[0] < last->address || t.args[0] >= last->address + 16)))
     return nullptr;
 #endif
   return last;
