@@ -16,6 +16,8 @@ namespace analyzer {
 class ForkRegion;
 class ForkSiteModel;
 class FunctionSummaries;
+class ProgramSummaries;
+class ProgramView;
 class LockRegions;
 class PostForkModel;
 class SharedMemoryModel;
@@ -41,6 +43,11 @@ public:
   LockRegions &lockRegions();
   PostForkModel &postFork();
 
+  // The facts of the other TUs of the program (procsan check with several files): null table
+  // for one TU alone. Set before the first model is built.
+  void useProgram(const ProgramSummaries *table);
+  ProgramView &program();
+
   Finding &addFinding(llvm::StringRef ruleId, clang::SourceLocation loc, llvm::StringRef message);
   std::vector<Finding> &findings() { return all; }
 
@@ -55,6 +62,7 @@ private:
   std::unique_ptr<LockRegions> lockRegionModel;
   std::unique_ptr<PostForkModel> postForkModel;
   std::vector<Finding> all;
+  std::unique_ptr<ProgramView> programView;
 };
 
 } // namespace analyzer

@@ -125,6 +125,7 @@ public:
     if (ci.getDiagnostics().hasErrorOccurred())
       return; // the driver reports the file as not analyzed
     AnalysisContext actx(ast);
+    actx.useProgram(config.program);
     std::vector<std::unique_ptr<Check>> checks;
     ast_matchers::MatchFinder finder;
     for (const CheckInfo &info : allChecks()) {
@@ -137,7 +138,10 @@ public:
     finder.matchAST(ast);
     for (auto &check : checks)
       check->checkTranslationUnit(actx);
+    result.questions = std::make_shared<ProgramQuestions>(actx.program().questions());
     emit(ast, actx.findings());
+    if (config.exportSummary)
+      result.summary = std::make_shared<TUSummary>(summarizeTranslationUnit(actx, result.file));
   }
 
 private:
@@ -162,10 +166,12 @@ private:
       if (suppressions.suppressed(f.loc, f.ruleId))
         continue;
       SourceLocation at = sm.getExpansionLoc(f.loc);
-      if (!sm.isInMainFile(at) && config.headerFindings &&
-          !config.headerFindings->firstTime(f.ruleId + "|" + f.message + "|" +
-                                            at.printToString(sm)))
-        continue;
+      if (!sm.isInMainFile(at) && config.headerFindings) {
+        std::string key = f.ruleId + "|" + f.message + "|" + at.printToString(sm);
+        if (!config.headerFindings->firstTime(key))
+          continue;
+        result.headerKeys.push_back(key);
+      }
       ++result.findings;
       bool asError =
           !config.warningsAsErrors.empty() && checkEnabled(config.warningsAsErrors, f.ruleId);

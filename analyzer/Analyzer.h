@@ -4,6 +4,7 @@
 #define PROCSAN_ANALYZER_ANALYZER_H
 
 #include "Check.h"
+#include "model/ProgramSummaries.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 
@@ -35,6 +36,10 @@ struct AnalyzerConfig {
   bool color = false;
   std::string resourceDir; // clang's builtin headers; empty: leave the command's own
   std::shared_ptr<ReportedOnce> headerFindings;
+  // Several TUs of one program: the merged summaries of the others (null in the first pass),
+  // and whether to export this TU's summary.
+  const ProgramSummaries *program = nullptr;
+  bool exportSummary = false;
 };
 
 // A finding resolved to file positions, for the JSON, SARIF and fixes writers.
@@ -73,6 +78,9 @@ struct FileResult {
   std::vector<ReportedFinding> reported;
   bool inputError = false;
   std::string errorMessage;
+  std::shared_ptr<TUSummary> summary;          // with exportSummary
+  std::shared_ptr<ProgramQuestions> questions; // what the TU asked the program's table
+  std::vector<std::string> headerKeys;         // header findings this TU reported first
 };
 
 FileResult analyzeFile(const clang::tooling::CompilationDatabase &db, llvm::StringRef file,

@@ -5,6 +5,7 @@
 #include "model/ForkSites.h"
 #include "model/LockRegions.h"
 #include "model/PostFork.h"
+#include "model/ProgramSummaries.h"
 #include "model/SharedMemory.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
@@ -43,7 +44,7 @@ const UseIndex &AnalysisContext::uses() {
 
 const ForkSiteModel &AnalysisContext::forkSites() {
   if (!forkModel)
-    forkModel = std::make_unique<ForkSiteModel>(astContext, uses());
+    forkModel = std::make_unique<ForkSiteModel>(astContext, uses(), &program());
   return *forkModel;
 }
 
@@ -54,8 +55,10 @@ const WaitModel &AnalysisContext::waits() {
 }
 
 FunctionSummaries &AnalysisContext::summaries() {
-  if (!functionSummaries)
+  if (!functionSummaries) {
     functionSummaries = std::make_unique<FunctionSummaries>(astContext);
+    functionSummaries->setProgram(&program());
+  }
   return *functionSummaries;
 }
 
@@ -87,6 +90,16 @@ PostForkModel &AnalysisContext::postFork() {
     postForkModel = std::make_unique<PostForkModel>(astContext, forkRegions(), uses(), waits(),
                                                     sharedMemory(), summaries());
   return *postForkModel;
+}
+
+void AnalysisContext::useProgram(const ProgramSummaries *table) {
+  programView = std::make_unique<ProgramView>(table);
+}
+
+ProgramView &AnalysisContext::program() {
+  if (!programView)
+    programView = std::make_unique<ProgramView>();
+  return *programView;
 }
 
 Finding &AnalysisContext::addFinding(llvm::StringRef ruleId, clang::SourceLocation loc,

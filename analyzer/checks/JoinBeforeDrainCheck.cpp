@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "model/ForkRegions.h"
 #include "model/Pipes.h"
+#include "model/ProgramSummaries.h"
 #include "model/WaitCalls.h"
 
 #include "clang/Basic/SourceManager.h"
@@ -18,7 +19,8 @@ constexpr int64_t kPipeBuffer = 4096; // POSIX guarantees PIPE_BUF; Linux holds 
 
 // A write the child may repeat, or one larger than a pipe is sure to hold.
 bool mayOverfill(ASTContext &ctx, const PipeEndUse &w) {
-  if (w.inLoop)
+  // dup2(fds[1], 1): whatever the child (or the program it execs) prints goes into the pipe.
+  if (w.inLoop || w.kind == PipeEndUse::Dup)
     return true;
   const auto *call = dyn_cast<CallExpr>(w.at);
   if (!call || call->getNumArgs() < 3)
@@ -33,7 +35,7 @@ bool mayOverfill(ASTContext &ctx, const PipeEndUse &w) {
 
 void JoinBeforeDrainCheck::checkTranslationUnit(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
-  std::vector<PipeSite> pipes = findPipes(ctx.ast(), ctx.uses());
+  std::vector<PipeSite> pipes = findPipes(ctx.ast(), ctx.uses(), &ctx.program());
   if (pipes.empty())
     return;
   const WaitModel &waits = ctx.waits();
@@ -48,8 +50,8 @@ void JoinBeforeDrainCheck::checkTranslationUnit(AnalysisContext &ctx) {
       const Expr *firstParentRead = nullptr;
       for (const PipeEndUse &u : pipe.uses) {
         uint8_t o = region.outcomesAt(u.at);
-        if (u.kind == PipeEndUse::Write && u.end == 1 && isChildOnly(o) &&
-            mayOverfill(ctx.ast(), u))
+        if ((u.kind == PipeEndUse::Write || u.kind == PipeEndUse::Dup) && u.end == 1 &&
+            isChildOnly(o) && mayOverfill(ctx.ast(), u))
           childWrite = &u;
         if (u.kind == PipeEndUse::Read && u.end == 0 && (o & OutParent) && !(o & OutChild) &&
             (!firstParentRead ||
@@ -70,14 +72,16 @@ void JoinBeforeDrainCheck::checkTranslationUnit(AnalysisContext &ctx) {
         if (!forThisChild ||
             !sm.isBeforeInTranslationUnit(w.call->getBeginLoc(), firstParentRead->getBeginLoc()))
           continue;
-        Finding &f =
-            diag(w.call->getBeginLoc(),
-                 "the parent waits for the child before reading '" + pipe.fds->getNameAsString() +
-                     "[0]', which the child fills: once the pipe is full the child "
-                     "blocks in write and neither can go on; read to end-of-file "
-                     "first, then wait");
-        f.notes.push_back(
-            {childWrite->at->getBeginLoc(), "the child may write more than the pipe holds here"});
+        Finding &f = diag(w.call->getBeginLoc(),
+                          "the parent waits for the child before reading '" + pipe.name +
+                              "[0]', which the child fills: once the pipe is full the child "
+                              "blocks in write and neither can go on; read to end-of-file "
+                              "first, then wait");
+        f.notes.push_back({childWrite->at->getBeginLoc(),
+                           childWrite->kind == PipeEndUse::Dup
+                               ? "the child sends its output into the pipe here: it may be "
+                                 "more than the pipe holds"
+                               : "the child may write more than the pipe holds here"});
         f.notes.push_back({firstParentRead->getBeginLoc(), "the parent reads only here"});
       }
     }

@@ -1,6 +1,7 @@
 #include "checks/LeakedIpcNameCheck.h"
 
 #include "AnalysisContext.h"
+#include "model/ProgramSummaries.h"
 #include "model/UseIndex.h"
 
 #include "clang/AST/Expr.h"
@@ -57,6 +58,7 @@ void LeakedIpcNameCheck::checkTranslationUnit(AnalysisContext &ctx) {
   std::vector<Create> creates;
   std::vector<std::pair<int, NameKey>> unlinks;
   bool unknownUnlink[3] = {false, false, false};
+  TUSummary localNames; // the unlinked names as text, matched by constant prefix
   for (const CallExpr *call : ctx.uses().allCalls()) {
     const FunctionDecl *fd = call->getDirectCallee();
     if (!fd || !fd->getIdentifier() || call->getNumArgs() < 1)
@@ -71,6 +73,10 @@ void LeakedIpcNameCheck::checkTranslationUnit(AnalysisContext &ctx) {
         unlinks.push_back({family, key});
       else
         unknownUnlink[family] = true;
+      IpcNameText text;
+      text.family = family;
+      if (ipcNameText(ctx.ast(), ctx.uses(), call->getArg(0), text))
+        localNames.unlinked.push_back(text);
       continue;
     }
     Expr::EvalResult flags;
@@ -83,6 +89,8 @@ void LeakedIpcNameCheck::checkTranslationUnit(AnalysisContext &ctx) {
   }
   static const char *const kinds[] = {"shared memory object", "named semaphore", "message queue"};
   static const char *const unlinkName[] = {"shm_unlink", "sem_unlink", "mq_unlink"};
+  ProgramSummaries local;
+  local.add(localNames);
   for (const Create &c : creates) {
     // Precision first: a name the model cannot read, or an unlink it cannot match, may be it.
     if (!c.key.known() || unknownUnlink[c.family])
@@ -98,6 +106,20 @@ void LeakedIpcNameCheck::checkTranslationUnit(AnalysisContext &ctx) {
         unlinked = true;
     }
     if (unlinked)
+      continue;
+    // An unlink in another file of the program (an atexit handler, a destructor, a cleanup
+    // tool built from the same database): names built at run time match by their constant
+    // prefix; a name the model cannot read matches any unlink of the family.
+    IpcNameText text;
+    text.family = c.family;
+    bool readable = ipcNameText(ctx.ast(), ctx.uses(), c.call->getArg(0), text);
+    if (readable && local.mayUnlink(text))
+      continue;
+    if (!readable) {
+      text.text.clear();
+      text.prefix = true;
+    }
+    if (ctx.program().mayUnlinkElsewhere(text))
       continue;
     std::string name = c.key.literal.empty() ? "'" + c.key.storage->getNameAsString() + "'"
                                              : "\"" + c.key.literal + "\"";

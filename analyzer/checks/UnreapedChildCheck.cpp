@@ -2,6 +2,7 @@
 
 #include "AnalysisContext.h"
 #include "model/ForkRegions.h"
+#include "model/ProgramSummaries.h"
 #include "model/Summaries.h"
 #include "model/WaitCalls.h"
 
@@ -46,6 +47,9 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
     for (const ValueDecl *d : site.storages)
       waited |= waits.waitsFor(d);
     if (waited)
+      continue;
+    // Another file of the program reaps any child (asked only now: the answer matters here).
+    if (!ctx.program().reapsElsewhere().empty())
       continue;
     std::string callee = site.callee->getNameAsString() + "()";
     Finding &f = diag(site.call->getBeginLoc(),

@@ -4,6 +4,7 @@
 #include "model/AsyncSignalSafety.h"
 #include "model/CallChains.h"
 #include "model/ForkRegions.h"
+#include "model/ProgramSummaries.h"
 #include "model/UseIndex.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -18,44 +19,6 @@ namespace procsan {
 namespace analyzer {
 
 namespace {
-
-// Calls that start a thread: the TU is multithreaded (in `auto` mode) when it makes one.
-bool startsThread(const Expr *e) {
-  if (const auto *call = dyn_cast<CallExpr>(e)) {
-    const FunctionDecl *fd = call->getDirectCallee();
-    if (!fd || !fd->getIdentifier())
-      return false;
-    StringRef name = fd->getName();
-    if (name == "pthread_create" || name == "thrd_create")
-      return true;
-    return name == "async" && fd->isInStdNamespace();
-  }
-  if (const auto *ctor = dyn_cast<CXXConstructExpr>(e)) {
-    const CXXRecordDecl *rd = ctor->getConstructor()->getParent();
-    return rd->isInStdNamespace() && rd->getIdentifier() &&
-           (rd->getName() == "thread" || rd->getName() == "jthread") && ctor->getNumArgs() > 0 &&
-           !ctor->getConstructor()->isCopyOrMoveConstructor();
-  }
-  return false;
-}
-
-// Thread starts in the program's own code (library internals that wrap pthread_create are not
-// calls the program makes).
-class ThreadStarts : public RecursiveASTVisitor<ThreadStarts> {
-public:
-  explicit ThreadStarts(const SourceManager &sm) : sm(sm) {}
-  bool VisitCallExpr(CallExpr *e) { return note(e); }
-  bool VisitCXXConstructExpr(CXXConstructExpr *e) { return note(e); }
-  std::vector<const Expr *> found;
-
-private:
-  bool note(const Expr *e) {
-    if (startsThread(e) && !sm.isInSystemHeader(sm.getExpansionLoc(e->getBeginLoc())))
-      found.push_back(e);
-    return true;
-  }
-  const SourceManager &sm;
-};
 
 // What is unsafe about one expression, or empty when it is fine (or unknown: user code that the
 // caller follows separately).
@@ -104,13 +67,8 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     return;
   const SourceManager &sm = ctx.sourceManager();
   std::vector<const Expr *> threadStarts;
-  if (mode == Mode::Auto) {
-    ThreadStarts finder(sm);
-    finder.TraverseDecl(ctx.ast().getTranslationUnitDecl());
-    threadStarts = finder.found;
-    if (threadStarts.empty())
-      return;
-  }
+  if (mode == Mode::Auto)
+    threadStarts = ctx.program().threadStarts(ctx.ast());
   std::set<const Expr *> reported;
   for (const ForkRegion &region : ctx.forkRegions()) {
     if (!isReportable(region, sm) || !region.hasChildOnlyCode())
@@ -119,6 +77,7 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     // Threads started only after this fork, on a path that never comes back to it, do not
     // exist in the child.
     const Expr *threadNote = nullptr;
+    std::string threadsElsewhere;
     if (mode == Mode::Auto) {
       for (const Expr *t : threadStarts) {
         bool afterOnly = region.outcomesAt(t) != 0 && !region.forkReachedAgain();
@@ -127,9 +86,12 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
           break;
         }
       }
-      if (!threadNote)
+      // A file that starts threads only after the fork stays single-threaded; one that starts
+      // none may be part of a program whose other files do (asked at the first finding).
+      if (!threadNote && !threadStarts.empty())
         continue;
     }
+    bool askOtherFiles = mode == Mode::Auto && !threadNote;
     SourceLocation firstExec;
     std::vector<const Stmt *> childStmts = region.childOnlyStatements();
     for (const Stmt *s : childStmts)
@@ -164,6 +126,12 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       }
       if (!chain.found())
         continue;
+      if (askOtherFiles) {
+        askOtherFiles = false;
+        threadsElsewhere = ctx.program().threadsElsewhere();
+        if (threadsElsewhere.empty())
+          break;
+      }
       reported.insert(e);
       std::string message = chain.path.size() == 1
                                 ? chain.what
@@ -177,6 +145,10 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       addChildPathNotes(f, region);
       if (threadNote)
         f.notes.push_back({threadNote->getBeginLoc(), "the process starts threads here"});
+      else if (!threadsElsewhere.empty())
+        f.notes.push_back(
+            {site.call->getBeginLoc(),
+             "the program starts threads in another file (" + threadsElsewhere + ")"});
     }
   }
 }

@@ -1,4 +1,5 @@
 #include "model/ForkSites.h"
+#include "model/ProgramSummaries.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -75,7 +76,8 @@ bool consumesPidWithoutTesting(const FunctionDecl *fd) {
       .Default(false);
 }
 
-ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
+ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView *program)
+    : ctx(ctx), uses(uses) {
   // Direct forks first, then calls of wrappers, until no new wrapper appears.
   struct Pending {
     const CallExpr *call;
@@ -83,9 +85,16 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), 
     bool childHandled;
   };
   std::vector<Pending> pending;
-  for (const CallExpr *call : uses.allCalls())
-    if (isForkFunction(call->getDirectCallee()))
+  const SourceManager &sm = ctx.getSourceManager();
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *callee = call->getDirectCallee();
+    bool diverts = false;
+    if (isForkFunction(callee))
       pending.push_back({call, nullptr, false});
+    else if (program && callee->getReturnType()->isIntegerType() &&
+             program->isForkWrapper(callee, sm, diverts))
+      pending.push_back({call, nullptr, diverts}); // a wrapper defined in another TU
+  }
   llvm::DenseSet<const CallExpr *> done;
   for (unsigned round = 0; !pending.empty() && round < 8; ++round) {
     std::vector<Pending> next;
@@ -104,6 +113,8 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), 
           wrappers.insert(site.enclosing->getCanonicalDecl()).second) {
         const CallExpr *root = p.wrappedFork ? p.wrappedFork : p.call;
         bool handled = p.childHandled || site.testsChild();
+        if (handled)
+          divertingWrappers.insert(site.enclosing->getCanonicalDecl());
         for (const CallExpr *c : uses.callsTo(site.enclosing))
           next.push_back({c, root, handled});
       }
@@ -115,6 +126,10 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), 
 
 bool ForkSiteModel::isForkWrapper(const FunctionDecl *fd) const {
   return fd && wrappers.count(fd->getCanonicalDecl());
+}
+
+bool ForkSiteModel::wrapperDivertsChild(const FunctionDecl *fd) const {
+  return fd && divertingWrappers.count(fd->getCanonicalDecl());
 }
 
 const ForkSite *ForkSiteModel::siteFor(const CallExpr *call) const {

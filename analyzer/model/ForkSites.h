@@ -55,13 +55,18 @@ struct ForkSite {
   bool testsError() const;
 };
 
+class ProgramView;
+
 class ForkSiteModel {
 public:
-  ForkSiteModel(clang::ASTContext &ctx, const UseIndex &uses);
+  // With a program view, calls of fork wrappers defined in other TUs are fork sites too.
+  ForkSiteModel(clang::ASTContext &ctx, const UseIndex &uses, ProgramView *program = nullptr);
 
   const std::vector<ForkSite> &sites() const { return all; }
   // Functions whose return value is the result of a fork (directly or through other wrappers).
   bool isForkWrapper(const clang::FunctionDecl *fd) const;
+  // A wrapper that sends the child elsewhere itself (returns only in the parent or on error).
+  bool wrapperDivertsChild(const clang::FunctionDecl *fd) const;
   const ForkSite *siteFor(const clang::CallExpr *call) const;
 
   // fork() or vfork() of the C library (not a user function that happens to share the name).
@@ -78,6 +83,7 @@ private:
   const UseIndex &uses;
   std::vector<ForkSite> all;
   llvm::DenseSet<const clang::FunctionDecl *> wrappers;
+  llvm::DenseSet<const clang::FunctionDecl *> divertingWrappers;
 };
 
 // Library functions that take a pid without telling child from parent (they act on it, print it).

@@ -1,4 +1,5 @@
 #include "model/Summaries.h"
+#include "model/ProgramSummaries.h"
 
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/BitVector.h"
@@ -61,7 +62,7 @@ bool FunctionSummaries::neverReturns(const FunctionDecl *fd) {
     return true;
   const FunctionDecl *def = nullptr;
   if (!fd->hasBody(def) || !def)
-    return false;
+    return program && program->neverReturns(fd, ctx.getSourceManager());
   auto it = noReturn.find(def);
   if (it != noReturn.end())
     return it->second == State::NeverReturns; // Computing: assume it returns (recursion)

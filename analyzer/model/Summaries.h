@@ -14,9 +14,14 @@
 namespace procsan {
 namespace analyzer {
 
+class ProgramView;
+
 class FunctionSummaries {
 public:
   explicit FunctionSummaries(clang::ASTContext &ctx) : ctx(ctx) {}
+
+  // Functions defined in other TUs are looked up in the program's table (see ProgramSummaries).
+  void setProgram(ProgramView *view) { program = view; }
 
   // The CFG of a function's body (every subexpression is an element), or null without a body.
   const clang::CFG *cfgFor(const clang::FunctionDecl *fd);
@@ -25,7 +30,7 @@ public:
 
   // No path of the function returns to its caller: every path ends in a noreturn call (_exit,
   // abort, exec* then _exit, a [[noreturn]] function, a function that itself never returns) or
-  // loops forever.
+  // loops forever. Without a body here: what the program's table says.
   bool neverReturns(const clang::FunctionDecl *fd);
 
   // A call that ends the path: to a noreturn function, or to one that never returns.
@@ -38,6 +43,7 @@ public:
 
 private:
   clang::ASTContext &ctx;
+  ProgramView *program = nullptr;
   llvm::DenseMap<const clang::Decl *, std::unique_ptr<clang::CFG>> cfgs;
   enum class State { Computing, Returns, NeverReturns };
   llvm::DenseMap<const clang::FunctionDecl *, State> noReturn;

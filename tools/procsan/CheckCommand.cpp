@@ -47,6 +47,8 @@ struct CheckArgs {
   std::string exportFixes;
   std::map<std::string, std::string> options;
   int color = -1; // -1 auto
+  bool crossTu = true;
+  bool crossTuStats = false;
 };
 
 void checkUsage(FILE *to) {
@@ -64,6 +66,9 @@ void checkUsage(FILE *to) {
           "  --explain=RULE         print a rule's documentation and exit\n"
           "  --files-regex=REGEX    with -p: only the files matching REGEX\n"
           "  --list-checks          list the enabled checks and exit\n"
+          "  --no-cross-tu          analyze each file alone, without the summaries of the\n"
+          "                         functions the other files define\n"
+          "  --cross-tu-stats       say how many files were analyzed again with them\n"
           "  --color, --no-color    force colored output on or off\n");
 }
 
@@ -136,6 +141,10 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.exportFixes = v;
     } else if (s == "--quiet") {
       a.quiet = true;
+    } else if (s == "--no-cross-tu") {
+      a.crossTu = false;
+    } else if (s == "--cross-tu-stats") {
+      a.crossTuStats = true;
     } else if (s == "--list-checks") {
       a.listChecks = true;
     } else if (s == "--color") {
@@ -359,17 +368,31 @@ int checkCommand(const std::vector<std::string> &args) {
                    a.files[nextToPrint].c_str());
     std::fflush(stderr);
   };
+  // Several files make one program: a first pass exports each file's summaries and records
+  // what each file asked about the others; the files whose answers differ under the merged
+  // table are analyzed again with it. Nothing is printed before the table is complete, so the
+  // output depends neither on -j nor on which file finished first.
+  bool crossTu = a.crossTu && a.files.size() > 1;
+  analyzer::ProgramSummaries table;
+  const analyzer::ProgramSummaries *passTable = nullptr;
+  std::vector<size_t> todo(a.files.size());
+  for (size_t i = 0; i < todo.size(); ++i)
+    todo[i] = i;
+  size_t completed = 0;
   auto worker = [&]() {
     for (;;) {
-      size_t i = nextFile.fetch_add(1);
-      if (i >= a.files.size())
+      size_t k = nextFile.fetch_add(1);
+      if (k >= todo.size())
         return;
+      size_t i = todo[k];
       analyzer::AnalyzerConfig config;
       std::string configError;
       configs.forFile(a.files[i], config, configError);
       config.color = color;
       config.resourceDir = resourceDir;
       config.headerFindings = headerFindings;
+      config.program = passTable;
+      config.exportSummary = crossTu && !passTable;
       analyzer::FileResult r = analyzer::analyzeFile(*db, a.files[i], config);
       if (!configError.empty() && !r.inputError) {
         r.inputError = true;
@@ -379,16 +402,57 @@ int checkCommand(const std::vector<std::string> &args) {
       }
       std::lock_guard<std::mutex> lock(mu);
       results[i] = std::move(r);
+      if (crossTu) {
+        ++completed;
+        if (progress)
+          std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", completed, a.files.size(),
+                       a.files[i].c_str());
+        continue;
+      }
       ready[i] = true;
       flushReady();
     }
   };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t)
-    threads.emplace_back(worker);
-  worker();
-  for (std::thread &t : threads)
-    t.join();
+  auto runPass = [&]() {
+    nextFile = 0;
+    unsigned n = std::min<unsigned>(jobs, (unsigned)std::max<size_t>(1, todo.size()));
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < n; ++t)
+      threads.emplace_back(worker);
+    worker();
+    for (std::thread &t : threads)
+      t.join();
+  };
+  runPass();
+  if (crossTu) {
+    for (const analyzer::FileResult &r : results)
+      if (r.summary)
+        table.add(*r.summary);
+    table.finish();
+    std::vector<size_t> again;
+    auto reported = std::make_shared<analyzer::ReportedOnce>();
+    for (size_t i = 0; i < results.size(); ++i) {
+      const analyzer::FileResult &r = results[i];
+      if (!r.inputError && r.questions && r.questions->answersDiffer(&table))
+        again.push_back(i);
+      else
+        for (const std::string &key : r.headerKeys)
+          reported->firstTime(key);
+    }
+    if (a.crossTuStats)
+      std::fprintf(stderr,
+                   "procsan check: %zu functions summarized; %zu of %zu files analyzed again "
+                   "with the summaries of the others\n",
+                   table.size(), again.size(), a.files.size());
+    todo = std::move(again);
+    passTable = &table;
+    headerFindings = reported;
+    completed = a.files.size() - todo.size();
+    runPass();
+    for (size_t i = 0; i < results.size(); ++i)
+      ready[i] = true;
+    flushReady();
+  }
 
   if (!writeReports(a, results))
     inputErrors = true;

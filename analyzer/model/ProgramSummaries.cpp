@@ -1,0 +1,495 @@
+#include "model/ProgramSummaries.h"
+
+#include "AnalysisContext.h"
+#include "model/ForkSites.h"
+#include "model/Pipes.h"
+#include "model/Summaries.h"
+#include "model/UseIndex.h"
+#include "model/WaitCalls.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <set>
+
+using namespace clang;
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+void keepSmallest(std::string &into, const std::string &candidate) {
+  if (!candidate.empty() && (into.empty() || candidate < into))
+    into = candidate;
+}
+
+std::string placeOf(const SourceManager &sm, SourceLocation loc) {
+  SourceLocation e = sm.getExpansionLoc(loc);
+  PresumedLoc p = sm.getPresumedLoc(e);
+  if (p.isInvalid())
+    return "another file";
+  return (llvm::sys::path::filename(p.getFilename()) + ":" + llvm::Twine(p.getLine())).str();
+}
+
+bool prefixOf(llvm::StringRef a, llvm::StringRef b) { return b.starts_with(a); }
+
+} // namespace
+
+void FunctionSummary::merge(const FunctionSummary &o) {
+  facts |= o.facts;
+  reapsParam |= o.reapsParam;
+  closesParam |= o.closesParam;
+  drainsParam |= o.drainsParam;
+  keepsParam |= o.keepsParam;
+  fdParams |= o.fdParams;
+  for (const std::string &k : o.returnsResultOf)
+    if (std::find(returnsResultOf.begin(), returnsResultOf.end(), k) == returnsResultOf.end())
+      returnsResultOf.push_back(k);
+  std::sort(returnsResultOf.begin(), returnsResultOf.end());
+  keepSmallest(name, o.name);
+  keepSmallest(where, o.where);
+}
+
+void ProgramSummaries::add(const TUSummary &tu) {
+  for (const auto &kv : tu.functions)
+    functions[kv.first].merge(kv.second);
+  keepSmallest(reaps, tu.reapsWhere);
+  keepSmallest(threads, tu.threadsWhere);
+  for (const IpcNameText &n : tu.unlinked)
+    unlinked.push_back(n);
+  std::sort(unlinked.begin(), unlinked.end());
+  unlinked.erase(std::unique(unlinked.begin(), unlinked.end()), unlinked.end());
+  for (int i = 0; i < 3; ++i)
+    unlinksUnknown[i] |= tu.unlinksUnknown[i];
+}
+
+void ProgramSummaries::finish() {
+  // A function returning the result of a wrapper is one: iterate to the fixpoint (each round
+  // marks at least one more function, so this ends).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto &kv : functions) {
+      FunctionSummary &f = kv.second;
+      for (const std::string &callee : f.returnsResultOf) {
+        auto it = functions.find(callee);
+        if (it == functions.end() || !(it->second.facts & FactForkWrapper))
+          continue;
+        uint32_t add = FactForkWrapper | (it->second.facts & FactWrapperDivertsChild);
+        if ((f.facts | add) != f.facts) {
+          f.facts |= add;
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+const FunctionSummary *ProgramSummaries::function(llvm::StringRef usr) const {
+  auto it = functions.find(usr.str());
+  return it == functions.end() ? nullptr : &it->second;
+}
+
+bool ProgramSummaries::mayUnlink(const IpcNameText &created) const {
+  if (created.family < 0 || created.family > 2)
+    return false;
+  if (unlinksUnknown[created.family])
+    return true;
+  for (const IpcNameText &u : unlinked) {
+    if (u.family != created.family)
+      continue;
+    if (!created.prefix && !u.prefix && u.text == created.text)
+      return true;
+    if (u.prefix && prefixOf(u.text, created.text))
+      return true;
+    if (created.prefix && prefixOf(created.text, u.text))
+      return true;
+  }
+  return false;
+}
+
+// Questions are strings: a kind letter, then the function's USR or the name asked about.
+std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q) {
+  if (!t)
+    return {};
+  llvm::StringRef rest = llvm::StringRef(q).drop_front(2);
+  switch (q[0]) {
+  case 'W': {
+    const FunctionSummary *f = t->function(rest);
+    if (!f || !(f->facts & FactForkWrapper))
+      return {};
+    return f->facts & FactWrapperDivertsChild ? "diverts" : "wrapper";
+  }
+  case 'N': {
+    const FunctionSummary *f = t->function(rest);
+    return f && (f->facts & FactNeverReturns) ? "noreturn" : "";
+  }
+  case 'F': {
+    auto [index, usr] = rest.split(':');
+    unsigned i = 0;
+    const FunctionSummary *f = t->function(usr);
+    if (index.getAsInteger(10, i) || i >= 32 || !f || !(f->fdParams & (1u << i)))
+      return {};
+    unsigned effect = FdKnown;
+    if (f->closesParam & (1u << i))
+      effect |= FdCloses;
+    if (f->drainsParam & (1u << i))
+      effect |= FdDrains;
+    if (f->keepsParam & (1u << i))
+      effect |= FdKeeps;
+    return std::to_string(effect);
+  }
+  case 'R':
+    return t->reapsWhere();
+  case 'T':
+    return t->threadsWhere();
+  case 'U': {
+    IpcNameText n;
+    n.family = rest.front() - '0';
+    n.prefix = rest.drop_front().front() == 'p';
+    n.text = rest.drop_front(3).str();
+    return t->mayUnlink(n) ? "unlinked" : "";
+  }
+  default:
+    return {};
+  }
+}
+
+std::string ProgramView::ask(const std::string &question) {
+  auto it = log.asked.find(question);
+  if (it != log.asked.end())
+    return it->second;
+  std::string a = answer(table, question);
+  log.asked.emplace(question, a);
+  return a;
+}
+
+bool ProgramQuestions::answersDiffer(const ProgramSummaries *other) const {
+  for (const auto &kv : asked)
+    if (ProgramView::answer(other, kv.first) != kv.second)
+      return true;
+  return false;
+}
+
+std::string ProgramView::externalKey(const FunctionDecl *fd, const SourceManager &sm) {
+  if (!fd || !fd->getIdentifier() || fd->hasBody() || !fd->isExternallyVisible() ||
+      fd->isTemplateInstantiation() || fd->getBuiltinID())
+    return {};
+  SourceLocation loc = fd->getCanonicalDecl()->getLocation();
+  if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
+    return {};
+  llvm::SmallString<128> usr;
+  if (index::generateUSRForDecl(fd, usr))
+    return {};
+  return std::string(usr);
+}
+
+bool ProgramView::isForkWrapper(const FunctionDecl *fd, const SourceManager &sm,
+                                bool &divertsChild) {
+  divertsChild = false;
+  std::string key = externalKey(fd, sm);
+  if (key.empty())
+    return false;
+  std::string a = ask("W:" + key);
+  divertsChild = a == "diverts";
+  return !a.empty();
+}
+
+bool ProgramView::neverReturns(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  return !key.empty() && !ask("N:" + key).empty();
+}
+
+unsigned ProgramView::fdParamEffect(const FunctionDecl *fd, unsigned i, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  if (key.empty() || i >= 32)
+    return 0;
+  std::string a = ask("F:" + std::to_string(i) + ":" + key);
+  unsigned v = 0;
+  if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
+    return 0;
+  return v;
+}
+
+std::string ProgramView::reapsElsewhere() { return ask("R:"); }
+std::string ProgramView::threadsElsewhere() { return ask("T:"); }
+
+bool ProgramView::mayUnlinkElsewhere(const IpcNameText &created) {
+  return !ask("U:" + std::to_string(created.family) + (created.prefix ? "p:" : "l:") + created.text)
+              .empty();
+}
+
+const std::vector<const Expr *> &ProgramView::threadStarts(ASTContext &ctx) {
+  if (!threadStartsCache)
+    threadStartsCache = std::make_unique<std::vector<const Expr *>>(findThreadStarts(ctx));
+  return *threadStartsCache;
+}
+
+namespace {
+
+// Calls that start a thread.
+bool startsThread(const Expr *e) {
+  if (const auto *call = dyn_cast<CallExpr>(e)) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd || !fd->getIdentifier())
+      return false;
+    StringRef name = fd->getName();
+    if (name == "pthread_create" || name == "thrd_create")
+      return true;
+    return name == "async" && fd->isInStdNamespace();
+  }
+  if (const auto *ctor = dyn_cast<CXXConstructExpr>(e)) {
+    const CXXRecordDecl *rd = ctor->getConstructor()->getParent();
+    return rd->isInStdNamespace() && rd->getIdentifier() &&
+           (rd->getName() == "thread" || rd->getName() == "jthread") && ctor->getNumArgs() > 0 &&
+           !ctor->getConstructor()->isCopyOrMoveConstructor();
+  }
+  return false;
+}
+
+// Thread starts in the program's own code (library internals that wrap pthread_create are not
+// calls the program makes).
+class ThreadStarts : public RecursiveASTVisitor<ThreadStarts> {
+public:
+  explicit ThreadStarts(const SourceManager &sm) : sm(sm) {}
+  bool VisitCallExpr(CallExpr *e) { return note(e); }
+  bool VisitCXXConstructExpr(CXXConstructExpr *e) { return note(e); }
+  std::vector<const Expr *> found;
+
+private:
+  bool note(const Expr *e) {
+    if (startsThread(e) && !sm.isInSystemHeader(sm.getExpansionLoc(e->getBeginLoc())))
+      found.push_back(e);
+    return true;
+  }
+  const SourceManager &sm;
+};
+
+// Function definitions with external linkage, found through the declaration contexts only (no
+// statement is visited).
+void collectDefinitions(const DeclContext *dc, const SourceManager &sm,
+                        std::vector<const FunctionDecl *> &out) {
+  for (const Decl *d : dc->decls()) {
+    if (const auto *fd = dyn_cast<FunctionDecl>(d)) {
+      if (fd->doesThisDeclarationHaveABody() && fd->isExternallyVisible() &&
+          !fd->isDependentContext() && fd->getIdentifier() &&
+          !sm.isInSystemHeader(sm.getExpansionLoc(fd->getLocation())))
+        out.push_back(fd);
+      continue;
+    }
+    if (isa<NamespaceDecl>(d) || isa<LinkageSpecDecl>(d) || isa<ExportDecl>(d))
+      collectDefinitions(cast<DeclContext>(d), sm, out);
+    else if (const auto *rd = dyn_cast<CXXRecordDecl>(d);
+             rd && rd->isThisDeclarationADefinition() && !rd->isDependentContext())
+      collectDefinitions(rd, sm, out);
+  }
+}
+
+bool isFdType(QualType t) {
+  t = t.getCanonicalType();
+  return t->isIntegerType() && !t->isBooleanType() && !t->isAnyCharacterType();
+}
+
+int ipcFamily(StringRef name, bool &isUnlink) {
+  isUnlink = name.ends_with("_unlink");
+  StringRef base = isUnlink ? name.drop_back(7) : name.ends_with("_open") ? name.drop_back(5) : "";
+  if (base == "shm")
+    return 0;
+  if (base == "sem")
+    return 1;
+  if (base == "mq")
+    return 2;
+  return -1;
+}
+
+} // namespace
+
+std::vector<const Expr *> findThreadStarts(ASTContext &ctx) {
+  ThreadStarts finder(ctx.getSourceManager());
+  finder.TraverseDecl(ctx.getTranslationUnitDecl());
+  return finder.found;
+}
+
+bool ipcNameText(ASTContext &ctx, const UseIndex &uses, const Expr *arg, IpcNameText &out) {
+  const Expr *e = arg->IgnoreParenImpCasts();
+  if (const auto *lit = dyn_cast<StringLiteral>(e)) {
+    out.text = lit->getString().str();
+    out.prefix = false;
+    return true;
+  }
+  const auto *vd = dyn_cast_or_null<VarDecl>(storageOf(e));
+  if (!vd || !isa<DeclRefExpr>(e))
+    return false;
+  if (const Expr *init = vd->getInit())
+    if (const auto *lit = dyn_cast<StringLiteral>(init->IgnoreParenImpCasts())) {
+      out.text = lit->getString().str();
+      out.prefix = false;
+      return true;
+    }
+  // snprintf(buf, n, "/name-%d", ...) / sprintf(buf, "/name-%d", ...): the format's constant
+  // start. Two formats that disagree leave the name unknown.
+  bool found = false;
+  for (const Expr *ref : uses.referencesTo(vd)) {
+    ValueUse use = classifyUse(ctx, ref);
+    if (use.kind != ValueUse::Argument || use.argIndex != 0)
+      continue;
+    const FunctionDecl *fd = use.call->getDirectCallee();
+    if (!fd || !fd->getIdentifier())
+      continue;
+    StringRef n = fd->getName();
+    unsigned formatIndex = n == "sprintf" ? 1 : n == "snprintf" ? 2 : 0;
+    if (!formatIndex || use.call->getNumArgs() <= formatIndex)
+      continue;
+    const auto *fmt = dyn_cast<StringLiteral>(use.call->getArg(formatIndex)->IgnoreParenImpCasts());
+    if (!fmt)
+      return false;
+    StringRef text = fmt->getString();
+    size_t percent = text.find('%');
+    IpcNameText t;
+    t.family = out.family;
+    t.prefix = percent != StringRef::npos;
+    t.text = text.substr(0, percent).str();
+    if (t.prefix && t.text.empty())
+      return false;
+    if (found && !(t == out))
+      return false;
+    out = t;
+    found = true;
+  }
+  return found;
+}
+
+TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
+  TUSummary tu;
+  tu.file = file.str();
+  ASTContext &ast = ctx.ast();
+  const SourceManager &sm = ast.getSourceManager();
+  const UseIndex &uses = ctx.uses();
+  const ForkSiteModel &forks = ctx.forkSites();
+  const WaitModel &waits = ctx.waits();
+  FunctionSummaries &summaries = ctx.summaries();
+  ProgramView &view = ctx.program();
+
+  std::vector<const FunctionDecl *> defs;
+  collectDefinitions(ast.getTranslationUnitDecl(), sm, defs);
+  if (!defs.empty()) {
+    llvm::DenseMap<const FunctionDecl *, FunctionSummary> facts;
+    auto entry = [&](const FunctionDecl *fd) -> FunctionSummary * {
+      if (!fd)
+        return nullptr;
+      const FunctionDecl *def = nullptr;
+      if (!fd->hasBody(def) || !def)
+        return nullptr;
+      return &facts[def];
+    };
+    // Functions that may never return: they call a noreturn function, or one of these.
+    std::set<const FunctionDecl *> noReturnCandidates;
+    std::vector<std::pair<const FunctionDecl *, const FunctionDecl *>> localCalls; // callee, in
+    for (const CallExpr *call : uses.allCalls()) {
+      const FunctionDecl *callee = call->getDirectCallee();
+      if (callee->isNoReturn() || callee->hasBody()) {
+        const FunctionDecl *in = enclosingFunction(ast, call);
+        if (in && callee->isNoReturn())
+          noReturnCandidates.insert(in->getCanonicalDecl());
+        else if (in)
+          localCalls.push_back({callee->getCanonicalDecl(), in->getCanonicalDecl()});
+        continue;
+      }
+      // `return wrapper();` or `pid = wrapper(); ... return pid;` with the wrapper elsewhere.
+      if (!callee->getReturnType()->isIntegerType())
+        continue;
+      std::string key = ProgramView::externalKey(callee, sm);
+      if (key.empty())
+        continue;
+      ValueUse use = classifyUse(ast, call);
+      bool returned = use.kind == ValueUse::Returned;
+      if (use.kind == ValueUse::StoredTo && use.target)
+        for (const Expr *ref : uses.referencesTo(use.target))
+          returned |= classifyUse(ast, ref).kind == ValueUse::Returned;
+      if (returned)
+        if (FunctionSummary *s = entry(enclosingFunction(ast, call)))
+          s->returnsResultOf.push_back(key);
+    }
+    for (bool grew = !noReturnCandidates.empty(); grew;) {
+      grew = false;
+      for (const auto &[callee, in] : localCalls)
+        if (noReturnCandidates.count(callee) && noReturnCandidates.insert(in).second)
+          grew = true;
+    }
+    for (const WaitCall &w : waits.calls()) {
+      const auto *param = w.pid ? dyn_cast_or_null<ParmVarDecl>(storageOf(w.pid)) : nullptr;
+      if (param && w.enclosing && param->getDeclContext() == w.enclosing &&
+          param->getFunctionScopeIndex() < 32)
+        if (FunctionSummary *s = entry(w.enclosing))
+          s->reapsParam |= 1u << param->getFunctionScopeIndex();
+    }
+    for (const FunctionDecl *fd : defs) {
+      FunctionSummary s = facts.lookup(fd);
+      if (forks.isForkWrapper(fd))
+        s.facts |= FactForkWrapper | (forks.wrapperDivertsChild(fd) ? FactWrapperDivertsChild : 0);
+      if (noReturnCandidates.count(fd->getCanonicalDecl()) && summaries.neverReturns(fd))
+        s.facts |= FactNeverReturns;
+      for (unsigned i = 0; i < fd->getNumParams() && i < 32; ++i) {
+        const ParmVarDecl *p = fd->getParamDecl(i);
+        if (!p->getIdentifier() || !isFdType(p->getType()))
+          continue;
+        unsigned effect = fdParamEffect(ast, uses, &view, fd, i);
+        s.fdParams |= 1u << i;
+        if (effect & ProgramView::FdCloses)
+          s.closesParam |= 1u << i;
+        if (effect & ProgramView::FdDrains)
+          s.drainsParam |= 1u << i;
+        if (effect & ProgramView::FdKeeps)
+          s.keepsParam |= 1u << i;
+      }
+      if (!s.facts && !s.fdParams && !s.reapsParam && s.returnsResultOf.empty())
+        continue;
+      llvm::SmallString<128> usr;
+      if (index::generateUSRForDecl(fd, usr))
+        continue;
+      s.name = fd->getQualifiedNameAsString();
+      s.where = placeOf(sm, fd->getLocation());
+      std::sort(s.returnsResultOf.begin(), s.returnsResultOf.end());
+      tu.functions[std::string(usr)].merge(s);
+    }
+  }
+
+  if (waits.reapsElsewhere()) {
+    tu.reapsWhere = placeOf(sm, sm.getLocForStartOfFile(sm.getMainFileID()));
+    for (const WaitCall &w : waits.calls())
+      if (w.anyChild) {
+        tu.reapsWhere = placeOf(sm, w.call->getBeginLoc());
+        break;
+      }
+  }
+  const std::vector<const Expr *> &threads = view.threadStarts(ast);
+  if (!threads.empty())
+    tu.threadsWhere = placeOf(sm, threads.front()->getBeginLoc());
+
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd->getIdentifier() || call->getNumArgs() < 1)
+      continue;
+    bool isUnlink = false;
+    int family = ipcFamily(fd->getName(), isUnlink);
+    if (family < 0 || !isUnlink || !sm.isInSystemHeader(fd->getCanonicalDecl()->getLocation()))
+      continue;
+    IpcNameText n;
+    n.family = family;
+    if (ipcNameText(ast, uses, call->getArg(0), n))
+      tu.unlinked.push_back(n);
+    else
+      tu.unlinksUnknown[family] = true;
+  }
+  std::sort(tu.unlinked.begin(), tu.unlinked.end());
+  return tu;
+}
+
+} // namespace analyzer
+} // namespace procsan

@@ -1,0 +1,156 @@
+// Function summaries across the translation units of a compile database. Each TU exports the
+// facts other TUs need about its functions with external linkage (keyed by USR) and a few
+// whole-program facts (it reaps any child, starts threads, unlinks IPC names); the driver merges
+// them into one table. Models ask the table through a ProgramView, which also records every
+// question and its answer: after a first pass with an empty table, only the TUs that would get a
+// different answer from the merged table are analyzed again (DESIGN §5's time budget). The merge
+// is a union, so the result depends neither on -j nor on the order of the files.
+#ifndef PROCSAN_ANALYZER_MODEL_PROGRAMSUMMARIES_H
+#define PROCSAN_ANALYZER_MODEL_PROGRAMSUMMARIES_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace procsan {
+namespace analyzer {
+
+class AnalysisContext;
+
+enum FunctionFact : uint32_t {
+  FactForkWrapper = 1,         // returns the result of a fork (directly or through wrappers)
+  FactWrapperDivertsChild = 2, // ... after sending the child elsewhere itself
+  FactNeverReturns = 4,        // no path returns to the caller
+};
+
+// Facts about one function with external linkage. Parameter facts are bit masks (bit i:
+// parameter i).
+struct FunctionSummary {
+  uint32_t facts = 0;
+  uint32_t reapsParam = 0;  // waits for the pid in the parameter
+  uint32_t closesParam = 0; // closes the fd in the parameter
+  uint32_t drainsParam = 0; // reads the fd in the parameter in a loop (until end-of-file)
+  uint32_t keepsParam = 0;  // passes the fd on or stores it: anything may happen to it
+  uint32_t fdParams = 0;    // integer parameters the summary speaks about
+  // Functions defined elsewhere whose result this one returns: it is a fork wrapper when one of
+  // them is (resolved by the merge).
+  std::vector<std::string> returnsResultOf;
+  std::string name;  // for messages
+  std::string where; // "file:line" of a definition (the smallest, for determinism)
+
+  void merge(const FunctionSummary &other);
+};
+
+// A named IPC object's name as far as the source tells it.
+struct IpcNameText {
+  int family = 0; // 0 shm, 1 sem, 2 mq
+  std::string text;
+  bool prefix = false; // `text` is only the constant start of a name built at run time
+  bool operator<(const IpcNameText &o) const {
+    return std::tie(family, text, prefix) < std::tie(o.family, o.text, o.prefix);
+  }
+  bool operator==(const IpcNameText &o) const {
+    return family == o.family && text == o.text && prefix == o.prefix;
+  }
+};
+
+// What one TU exports.
+struct TUSummary {
+  std::string file;
+  std::map<std::string, FunctionSummary> functions; // by USR
+  std::string reapsWhere;   // non-empty: the TU reaps any child (or lets the kernel); where
+  std::string threadsWhere; // non-empty: the TU starts threads; where
+  std::vector<IpcNameText> unlinked;
+  bool unlinksUnknown[3] = {false, false, false}; // an unlink whose name the model cannot read
+};
+
+// The merged table.
+class ProgramSummaries {
+public:
+  void add(const TUSummary &tu);
+  // Resolves wrappers of wrappers defined in other TUs; call once after the last add().
+  void finish();
+
+  const FunctionSummary *function(llvm::StringRef usr) const;
+  const std::string &reapsWhere() const { return reaps; }
+  const std::string &threadsWhere() const { return threads; }
+  // An unlink somewhere in the program may remove an object created with this name.
+  bool mayUnlink(const IpcNameText &created) const;
+  size_t size() const { return functions.size(); }
+
+private:
+  std::map<std::string, FunctionSummary> functions;
+  std::string reaps, threads;
+  std::vector<IpcNameText> unlinked;
+  bool unlinksUnknown[3] = {false, false, false};
+};
+
+// The questions one TU asked the table, with the answers it got.
+struct ProgramQuestions {
+  std::map<std::string, std::string> asked;
+  // Whether any question gets a different answer from `other`: the TU's results may change.
+  bool answersDiffer(const ProgramSummaries *other) const;
+};
+
+// One TU's window on the table: answers (empty answers without a table) and remembers what it
+// was asked, so the driver can tell whether the TU's results could change with another table.
+class ProgramView {
+public:
+  explicit ProgramView(const ProgramSummaries *table = nullptr) : table(table) {}
+
+  // The key of a function defined in another TU: externally visible, no body here, declared in
+  // the program's own code. Empty for anything else.
+  static std::string externalKey(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+
+  // Each question names the function by its declaration; non-external ones get the empty answer.
+  bool isForkWrapper(const clang::FunctionDecl *fd, const clang::SourceManager &sm,
+                     bool &divertsChild);
+  bool neverReturns(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // What the function does with the fd in parameter i, as FdEffect bits (0: not known, the
+  // function is not defined in the program).
+  enum FdEffect : unsigned { FdCloses = 1, FdDrains = 2, FdKeeps = 4, FdKnown = 8 };
+  unsigned fdParamEffect(const clang::FunctionDecl *fd, unsigned i, const clang::SourceManager &sm);
+  // Where another TU reaps any child / starts threads ("" when none does).
+  std::string reapsElsewhere();
+  std::string threadsElsewhere();
+  bool mayUnlinkElsewhere(const IpcNameText &created);
+
+  const ProgramQuestions &questions() const { return log; }
+
+  // This TU's own thread starts (found once, shared by the checks and the export).
+  const std::vector<const clang::Expr *> &threadStarts(clang::ASTContext &ctx);
+
+private:
+  std::string ask(const std::string &question);
+  friend struct ProgramQuestions;
+  static std::string answer(const ProgramSummaries *t, const std::string &question);
+  const ProgramSummaries *table;
+  ProgramQuestions log;
+  std::unique_ptr<std::vector<const clang::Expr *>> threadStartsCache;
+};
+
+// The summary this TU exports (uses the context's models).
+TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file);
+
+// Calls and constructions in the program's own code that start a thread.
+std::vector<const clang::Expr *> findThreadStarts(clang::ASTContext &ctx);
+
+// The name given to shm_open/sem_open/mq_open/*_unlink: a literal, a variable initialised with
+// one, or a buffer formatted by sprintf/snprintf with a literal format (its constant prefix).
+// False when unknown.
+class UseIndex;
+bool ipcNameText(clang::ASTContext &ctx, const UseIndex &uses, const clang::Expr *arg,
+                 IpcNameText &out);
+
+} // namespace analyzer
+} // namespace procsan
+
+#endif
