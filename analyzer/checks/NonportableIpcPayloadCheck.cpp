@@ -2,6 +2,7 @@
 
 #include "AnalysisContext.h"
 #include "model/ForkRegions.h"
+#include "model/PostFork.h"
 #include "model/SharedMemory.h"
 
 #include "clang/AST/DeclCXX.h"
@@ -127,6 +128,44 @@ void fdSources(const Expr *fd, const SharedMemoryModel &values,
       out.push_back(call);
 }
 
+// A pointer known to point into this process's private memory: the heap, a variable.
+bool pointsToPrivateMemory(const Expr *e, const SharedMemoryModel &shm, const SourceManager &sm,
+                           unsigned depth = 0) {
+  if (!e || depth > 3)
+    return false;
+  e = e->IgnoreParenCasts();
+  if (shm.pointerOrigin(e))
+    return false;
+  if (const auto *ne = dyn_cast<CXXNewExpr>(e))
+    return ne->getNumPlacementArgs() == 0;
+  if (const auto *call = dyn_cast<CallExpr>(e)) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!isLibrary(fd, sm))
+      return false;
+    return llvm::StringSwitch<bool>(fd->getName())
+        .Cases("malloc", "calloc", "realloc", "reallocarray", "strdup", "strndup", true)
+        .Cases("aligned_alloc", "memalign", "valloc", "asprintf", true)
+        .Default(false);
+  }
+  if (const auto *uo = dyn_cast<UnaryOperator>(e); uo && uo->getOpcode() == UO_AddrOf) {
+    const Expr *sub = uo->getSubExpr()->IgnoreParenImpCasts();
+    if (shm.lvalueOrigin(sub))
+      return false;
+    const auto *ref = dyn_cast<DeclRefExpr>(sub);
+    return ref && isa<VarDecl>(ref->getDecl());
+  }
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
+    llvm::ArrayRef<const Expr *> vals = shm.valuesOf(ref->getDecl());
+    if (vals.empty() || !isa<VarDecl>(ref->getDecl()))
+      return false;
+    for (const Expr *v : vals)
+      if (!pointsToPrivateMemory(v, shm, sm, depth + 1))
+        return false;
+    return true;
+  }
+  return false;
+}
+
 class Stores : public RecursiveASTVisitor<Stores> {
 public:
   explicit Stores(const SourceManager &sm) : sm(sm) {}
@@ -190,6 +229,9 @@ void NonportableIpcPayloadCheck::checkTranslationUnit(AnalysisContext &ctx) {
     if ((name == "memcpy" || name == "memmove") && call->getNumArgs() == 3) {
       const SharedOrigin *o = shm.pointerOrigin(call->getArg(0));
       QualType t = payloadType(call->getArg(1));
+      // Before a fork the copy's pointers stay valid in the children (see stores below).
+      if (o && !o->attachedByName && !ctx.postFork().whereRuns(call).outcomes)
+        continue;
       if (o && !t.isNull())
         if (auto why = nonportable(t, true, pp)) {
           Finding &f = diag(call->getBeginLoc(), "copying " + *why +
@@ -209,16 +251,23 @@ void NonportableIpcPayloadCheck::checkTranslationUnit(AnalysisContext &ctx) {
     std::optional<std::string> why = nonportable(t, true, pp);
     if (!why)
       continue;
+    std::vector<const CallExpr *> sources;
+    fdSources(call->getArg(0), shm, sources);
+    bool regularFile = !send.alwaysCrosses && !sources.empty();
+    for (const CallExpr *src : sources) {
+      const FunctionDecl *sfd = src->getDirectCallee();
+      if (!isLibrary(sfd, sm) || !(sfd->getName().starts_with("open") || sfd->getName() == "creat"))
+        regularFile = false;
+    }
+    if (regularFile)
+      continue; // a file this process opened: a dump, not a channel to another process
     bool crosses = send.alwaysCrosses || multiprocess;
     if (!crosses) {
-      std::vector<const CallExpr *> sources;
-      fdSources(call->getArg(0), shm, sources);
       for (const CallExpr *src : sources)
         if (const FunctionDecl *sfd = src->getDirectCallee())
-          if (isLibrary(sfd, sm) &&
-              (sfd->getName() == "socket" || sfd->getName() == "accept" ||
-               sfd->getName() == "accept4" || sfd->getName().starts_with("open") ||
-               sfd->getName() == "mq_open" || sfd->getName() == "msgget"))
+          if (isLibrary(sfd, sm) && (sfd->getName() == "socket" || sfd->getName() == "accept" ||
+                                     sfd->getName() == "accept4" || sfd->getName() == "mq_open" ||
+                                     sfd->getName() == "msgget"))
             crosses = true;
     }
     if (!crosses)
@@ -235,6 +284,7 @@ void NonportableIpcPayloadCheck::checkTranslationUnit(AnalysisContext &ctx) {
 
   if (shm.empty())
     return;
+  PostForkModel &post = ctx.postFork();
   Stores stores(sm);
   stores.TraverseDecl(ctx.ast().getTranslationUnitDecl());
   for (const Stores::Assign &a : stores.assigns) {
@@ -248,10 +298,14 @@ void NonportableIpcPayloadCheck::checkTranslationUnit(AnalysisContext &ctx) {
           rhs->isNullPointerConstant(ctx.ast(), Expr::NPC_ValueDependentIsNotNull) ||
           isa<StringLiteral>(rhs))
         continue;
-      // A pointer into anonymous shared memory is valid in every forked process.
-      if (const SharedOrigin *target = shm.pointerOrigin(a.rhs))
-        if (target->anonymous)
+      // Forked processes inherit the address space: a pointer stored before the fork, or into
+      // a mapping they all inherited, still means something there. After the fork, a pointer
+      // to the storing process's heap or variables does not; other programs attached by name
+      // see nothing at any of these addresses.
+      if (!o->attachedByName) {
+        if (!post.whereRuns(a.at).outcomes || !pointsToPrivateMemory(a.rhs, shm, sm))
           continue;
+      }
     } else if (!isa<CXXOperatorCallExpr>(a.at)) {
       continue;
     }

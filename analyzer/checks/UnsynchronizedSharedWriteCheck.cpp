@@ -199,7 +199,8 @@ void UnsynchronizedSharedWriteCheck::checkTranslationUnit(AnalysisContext &ctx) 
   for (const Access &a : collector.accesses)
     if (a.where.outcomes & OutChild) {
       auto [it, inserted] = childRegion.try_emplace(a.key, a.where.region);
-      if (!inserted && it->second != a.where.region)
+      if (!inserted && it->second != a.where.region &&
+          post.mayOverlap(*it->second, *a.where.region))
         manyRegions.insert(a.key);
     }
 

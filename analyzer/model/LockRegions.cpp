@@ -193,10 +193,27 @@ int LockRegions::callEffect(const FunctionDecl *fd, const Expr *call) {
   return summaryEffect(fd);
 }
 
+// A function defined in another file: its name is the only evidence (fio_sem_down,
+// lock_stats, pool_release). Reading it as a lock keeps checks quiet, the safe direction.
+int externalNameEffect(const FunctionDecl *fd) {
+  if (!fd->getIdentifier())
+    return 0;
+  std::string name = fd->getName().lower();
+  StringRef n(name);
+  if (n.contains("unlock") || n.contains("release") || n.ends_with("_up") || n.ends_with("_post") ||
+      n.ends_with("_leave"))
+    return -1;
+  if (n.contains("lock") || n.contains("acquire") || n.ends_with("_down") || n.ends_with("_enter"))
+    return 1;
+  return 0;
+}
+
 int LockRegions::summaryEffect(const FunctionDecl *fd) {
   const FunctionDecl *def = nullptr;
-  if (!fd->hasBody(def) || !def || isLibrary(def, ctx.getSourceManager()))
+  if (isLibrary(fd, ctx.getSourceManager()))
     return 0;
+  if (!fd->hasBody(def) || !def)
+    return externalNameEffect(fd);
   auto it = effects.find(def);
   if (it != effects.end())
     return it->second == int(State::Computing) ? 0 : it->second;

@@ -29,6 +29,10 @@ std::vector<const Stmt *> enclosingLoops(ASTContext &ctx, const Stmt *s) {
   std::vector<const Stmt *> loops;
   DynTypedNodeList parents = ctx.getParents(*s);
   for (unsigned depth = 0; !parents.empty() && depth < 256; ++depth) {
+    if (const auto *d = parents[0].get<VarDecl>()) { // pid_t pid = fork();
+      parents = ctx.getParents(*d);
+      continue;
+    }
     const Stmt *p = parents[0].get<Stmt>();
     if (!p)
       break;
@@ -83,15 +87,18 @@ PostForkModel::PostForkModel(ASTContext &ctx, const std::vector<ForkRegion> &reg
   for (const ForkRegion &region : regions) {
     if (!isReportable(region, sm))
       continue;
-    if (region.forkReachedAgain())
+    if (!region.valid())
+      continue;
+    if (region.forkReachedAgain() && childAliveBefore(region, region.site().call))
       many.insert(&region);
     if (const FunctionDecl *fn = region.site().enclosing) {
       llvm::ArrayRef<const CallExpr *> callers = uses.callsTo(fn);
-      if (callers.size() > 1)
-        many.insert(&region);
+      bool again = callers.size() > 1;
       for (const CallExpr *c : callers)
         if (!enclosingLoops(ctx, c).empty())
-          many.insert(&region);
+          again = true;
+      if (again && childAliveAtReturn(region))
+        many.insert(&region);
     }
     for (const Stmt *s : region.childOnlyStatements())
       if (const auto *call = dyn_cast<CallExpr>(s))
@@ -100,7 +107,8 @@ PostForkModel::PostForkModel(ASTContext &ctx, const std::vector<ForkRegion> &reg
     for (const Stmt *s : region.parentOnlyStatements())
       if (const auto *call = dyn_cast<CallExpr>(s))
         if (const FunctionDecl *fd = call->getDirectCallee())
-          reach(fd, AfterFork{&region, OutParent, {call}}, 1);
+          if (!afterReaping(region, call)) // the child is gone: nobody shares anything
+            reach(fd, AfterFork{&region, OutParent, {call}}, 1);
   }
 }
 
@@ -148,14 +156,75 @@ AfterFork PostForkModel::whereRuns(const Stmt *s) {
   return {};
 }
 
-bool PostForkModel::afterReaping(const ForkRegion &region, const Stmt *s) {
-  if (!region.valid())
-    return false;
-  const FunctionDecl *fn = region.site().enclosing;
+llvm::DenseSet<const Stmt *> PostForkModel::blockingWaits(const ForkRegion &region) {
   llvm::DenseSet<const Stmt *> blocking;
+  const FunctionDecl *fn = region.site().enclosing;
   for (const WaitCall &w : waits.calls())
     if (!w.noHang && w.enclosing == fn && (region.outcomesAt(w.call) & OutParent))
       blocking.insert(w.call);
+  return blocking;
+}
+
+bool PostForkModel::childAliveBefore(const ForkRegion &region, const Stmt *s) {
+  if (!region.valid())
+    return true;
+  auto &flow = alive[&region];
+  if (!flow) {
+    const Stmt *fork = region.site().call;
+    flow = std::make_unique<ByteFlow>(
+        *region.graph(), ByteFlow::Max, 0,
+        [fork, blocking = blockingWaits(region)](const CFGElement &e, uint8_t v) -> uint8_t {
+          if (auto st = e.getAs<CFGStmt>()) {
+            if (st->getStmt() == fork)
+              return 1;
+            if (blocking.count(st->getStmt()))
+              return 0;
+          }
+          return v;
+        });
+  }
+  std::optional<uint8_t> v = flow->before(s);
+  return !v || *v;
+}
+
+bool PostForkModel::childAliveAtReturn(const ForkRegion &region) {
+  if (!region.valid())
+    return true;
+  // Returns the parent takes (the error path has no child; the child's own paths end in _exit).
+  struct Returns : RecursiveASTVisitor<Returns> {
+    std::vector<const ReturnStmt *> found;
+    bool VisitReturnStmt(ReturnStmt *r) {
+      found.push_back(r);
+      return true;
+    }
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  } returns;
+  const Stmt *body = region.site().enclosing->getBody();
+  returns.TraverseStmt(const_cast<Stmt *>(body));
+  for (const ReturnStmt *r : returns.found)
+    if ((region.outcomesAt(r) & OutParent) && childAliveBefore(region, r))
+      return true;
+  // Falling off the end: the last statement of the body.
+  if (const auto *cs = dyn_cast_or_null<CompoundStmt>(body))
+    if (!cs->body_empty() && !isa<ReturnStmt>(cs->body_back()))
+      if ((region.outcomesAt(cs->body_back()) & OutParent) &&
+          childAliveBefore(region, cs->body_back()))
+        return true;
+  return false;
+}
+
+bool PostForkModel::mayOverlap(const ForkRegion &a, const ForkRegion &b) {
+  if (&a == &b)
+    return manyChildren(a);
+  if (a.site().enclosing == b.site().enclosing)
+    return childAliveBefore(a, b.site().call) || childAliveBefore(b, a.site().call);
+  return childAliveAtReturn(a) || childAliveAtReturn(b);
+}
+
+bool PostForkModel::afterReaping(const ForkRegion &region, const Stmt *s) {
+  if (!region.valid())
+    return false;
+  llvm::DenseSet<const Stmt *> blocking = blockingWaits(region);
   if (blocking.empty())
     return false;
   auto &flow = waited[&region];

@@ -39,15 +39,22 @@ public:
   // s, in the fork's function, runs in the parent after a blocking wait for children on every
   // path, or after a loop of such waits.
   bool afterReaping(const ForkRegion &region, const clang::Stmt *s);
-  // This fork may leave more than one child alive at once (a fork in a loop, or in a function
-  // called in a loop or from several places).
+  // This fork may leave more than one child alive at once: it forks again (a loop) or its
+  // function is called again (in a loop, from several places) before the child was reaped.
   bool manyChildren(const ForkRegion &region) const { return many.count(&region); }
+  // The children of two forks may be alive at the same time.
+  bool mayOverlap(const ForkRegion &a, const ForkRegion &b);
   // v tells forked children apart (see above).
   bool isForkIdentity(const clang::ValueDecl *v);
   // Every variable an expression reads is a fork identity (and it reads one).
   bool onlyForkIdentities(const clang::Expr *e);
 
 private:
+  // A child of this fork may still be alive (not yet waited for) just before s, in the parent.
+  bool childAliveBefore(const ForkRegion &region, const clang::Stmt *s);
+  // The parent may return from the forking function with the child not waited for.
+  bool childAliveAtReturn(const ForkRegion &region);
+  llvm::DenseSet<const clang::Stmt *> blockingWaits(const ForkRegion &region);
   void reach(const clang::FunctionDecl *fd, const AfterFork &from, unsigned depth);
   bool isForkIdentity(const clang::ValueDecl *v, unsigned depth);
   bool onlyForkIdentities(const clang::Expr *e, unsigned depth);
@@ -60,6 +67,7 @@ private:
   FunctionSummaries &summaries;
   llvm::DenseMap<const clang::FunctionDecl *, AfterFork> reached;
   llvm::DenseMap<const ForkRegion *, std::unique_ptr<ByteFlow>> waited;
+  llvm::DenseMap<const ForkRegion *, std::unique_ptr<ByteFlow>> alive;
   llvm::DenseMap<const clang::ValueDecl *, int> identity; // 0 computing, 1 yes, 2 no
   llvm::DenseSet<const ForkRegion *> many;
 };

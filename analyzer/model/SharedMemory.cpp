@@ -14,14 +14,6 @@ using namespace clang;
 namespace procsan {
 namespace analyzer {
 
-const Decl *flowKey(const Decl *d) {
-  if (!d)
-    return nullptr;
-  if (isa<FunctionDecl>(d) || (isa<VarDecl>(d) && !isa<ParmVarDecl>(d)))
-    return d->getCanonicalDecl();
-  return d;
-}
-
 namespace {
 
 bool holdsPointer(const Decl *d) {
@@ -68,108 +60,21 @@ std::string SharedOrigin::describe() const {
   return anonymous ? "mmap(MAP_SHARED|MAP_ANONYMOUS)" : "mmap(MAP_SHARED)";
 }
 
-class SharedEdgeCollector : public RecursiveASTVisitor<SharedEdgeCollector> {
-public:
-  SharedEdgeCollector(SharedMemoryModel &model) : model(model), sm(model.ctx.getSourceManager()) {}
-  bool shouldVisitTemplateInstantiations() const { return true; }
-
-  bool TraverseDecl(Decl *d) {
-    if (d && !isa<TranslationUnitDecl>(d) && d->getLocation().isValid() &&
-        sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation())))
-      return true; // the library's own code holds none of the program's shared memory
-    bool isFunction = d && isa<FunctionDecl>(d);
-    if (isFunction)
-      functions.push_back(cast<FunctionDecl>(d));
-    bool result = RecursiveASTVisitor::TraverseDecl(d);
-    if (isFunction)
-      functions.pop_back();
-    return result;
-  }
-  bool TraverseLambdaExpr(LambdaExpr *e) {
-    functions.push_back(e->getCallOperator());
-    bool result = RecursiveASTVisitor::TraverseLambdaExpr(e);
-    functions.pop_back();
-    return result;
-  }
-
-  bool VisitVarDecl(VarDecl *vd) {
-    if (const Expr *init = vd->getInit())
-      add(vd, init);
-    return true;
-  }
-  bool VisitBinaryOperator(BinaryOperator *bo) {
-    if (bo->getOpcode() != BO_Assign)
-      return true;
-    const Expr *lhs = bo->getLHS()->IgnoreParenImpCasts();
-    if (const auto *ref = dyn_cast<DeclRefExpr>(lhs))
-      add(ref->getDecl(), bo->getRHS());
-    else if (const auto *me = dyn_cast<MemberExpr>(lhs))
-      add(me->getMemberDecl(), bo->getRHS());
-    return true;
-  }
-  bool VisitCallExpr(CallExpr *call) {
-    StringRef name;
-    if (isMappedRegionAddress(call)) {
-      candidates.push_back(call);
-    } else if (isLibraryCall(call, sm, name)) {
-      if (name == "mmap" || name == "mmap64" || name == "shmat")
-        candidates.push_back(call);
-      return true;
-    }
-    if (const FunctionDecl *fd = call->getDirectCallee())
-      passArguments(fd, call->arguments());
-    return true;
-  }
-  bool VisitCXXConstructExpr(CXXConstructExpr *e) {
-    passArguments(e->getConstructor(), e->arguments());
-    return true;
-  }
-  bool VisitCXXConstructorDecl(CXXConstructorDecl *cd) {
-    for (const CXXCtorInitializer *init : cd->inits())
-      if (init->isMemberInitializer() && init->getInit())
-        add(init->getMember(), init->getInit());
-    return true;
-  }
-  bool VisitReturnStmt(ReturnStmt *rs) {
-    if (!functions.empty() && rs->getRetValue())
-      add(functions.back(), rs->getRetValue());
-    return true;
-  }
-
-  std::vector<const CallExpr *> candidates;
-
-private:
-  void add(const Decl *d, const Expr *value) {
-    if (d)
-      model.values[flowKey(d)].push_back(value);
-  }
-  template <typename Args> void passArguments(const FunctionDecl *fd, Args args) {
-    const FunctionDecl *def = nullptr;
-    if (!fd || !fd->hasBody(def) || !def)
-      return;
-    unsigned i = 0;
-    for (const Expr *arg : args) {
-      if (i >= def->getNumParams())
-        break;
-      add(def->getParamDecl(i++), arg);
-    }
-  }
-
-  SharedMemoryModel &model;
-  const SourceManager &sm;
-  std::vector<const FunctionDecl *> functions;
-};
-
 SharedMemoryModel::SharedMemoryModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
-  SharedEdgeCollector collector(*this);
-  collector.TraverseDecl(ctx.getTranslationUnitDecl());
-  for (const CallExpr *call : collector.candidates)
-    addRoot(call);
+  const SourceManager &sm = ctx.getSourceManager();
+  for (const CallExpr *call : uses.allCalls()) {
+    StringRef name;
+    if (sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
+      continue; // the library's own code holds none of the program's shared memory
+    if (isMappedRegionAddress(call) ||
+        (isLibraryCall(call, sm, name) && (name == "mmap" || name == "mmap64" || name == "shmat")))
+      addRoot(call);
+  }
   if (origins.empty())
     return;
   for (unsigned round = 0; round < 8; ++round) {
     bool changed = false;
-    for (const auto &entry : values) {
+    for (const auto &entry : uses.storedValues()) {
       if (shared.count(entry.first) || !holdsPointer(entry.first))
         continue;
       bool reference = false;
@@ -223,10 +128,12 @@ void SharedMemoryModel::addRoot(const Expr *e) {
 bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
   std::vector<const Expr *> sources;
   const Expr *e = fd->IgnoreParenImpCasts();
-  if (const auto *ref = dyn_cast<DeclRefExpr>(e))
-    sources = values.lookup(flowKey(ref->getDecl()));
-  else
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
+    llvm::ArrayRef<const Expr *> stored = uses.valuesOf(ref->getDecl());
+    sources.assign(stored.begin(), stored.end());
+  } else {
     sources.push_back(e);
+  }
   const SourceManager &sm = ctx.getSourceManager();
   for (const Expr *s : sources) {
     const auto *call = dyn_cast<CallExpr>(s->IgnoreParenCasts());
@@ -254,15 +161,8 @@ bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
   return false;
 }
 
-llvm::ArrayRef<const Expr *> SharedMemoryModel::valuesOf(const Decl *d) const {
-  auto it = values.find(flowKey(d));
-  if (it == values.end())
-    return {};
-  return it->second;
-}
-
 const SharedOrigin *SharedMemoryModel::declOrigin(const Decl *d) const {
-  return shared.lookup(flowKey(d));
+  return shared.lookup(valueKey(d));
 }
 
 const SharedOrigin *SharedMemoryModel::pointerOrigin(const Expr *e) const {

@@ -42,7 +42,9 @@ public:
   // For a variable, parameter, field or function (its return value) that holds shared pointers.
   const SharedOrigin *declOrigin(const clang::Decl *d) const;
   // The values the program stores in a variable, parameter, field or returns from a function.
-  llvm::ArrayRef<const clang::Expr *> valuesOf(const clang::Decl *d) const;
+  llvm::ArrayRef<const clang::Expr *> valuesOf(const clang::Decl *d) const {
+    return uses.valuesOf(d);
+  }
   bool empty() const { return origins.empty(); }
   // Every variable, parameter, field and function known to hold or return shared pointers.
   const llvm::DenseMap<const clang::Decl *, const SharedOrigin *> &sharedDecls() const {
@@ -56,17 +58,12 @@ private:
   void addRoot(const clang::Expr *call);
   bool fdAttachedByName(const clang::Expr *fd, bool sysv) const;
 
-  friend class SharedEdgeCollector;
   clang::ASTContext &ctx;
   const UseIndex &uses;
   std::deque<SharedOrigin> origins;
   llvm::DenseMap<const clang::Expr *, const SharedOrigin *> roots;
   llvm::DenseMap<const clang::Decl *, const SharedOrigin *> shared;
-  llvm::DenseMap<const clang::Decl *, std::vector<const clang::Expr *>> values;
 };
-
-// The canonical key for a declaration in valuesOf/declOrigin (a function's first declaration).
-const clang::Decl *flowKey(const clang::Decl *d);
 
 } // namespace analyzer
 } // namespace procsan

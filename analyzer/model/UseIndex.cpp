@@ -5,6 +5,7 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
@@ -29,13 +30,94 @@ public:
     if (const FunctionDecl *fd = e->getDirectCallee()) {
       index.callsByCallee[fd->getCanonicalDecl()].push_back(e);
       index.calls.push_back(e);
+      passArguments(fd, e->arguments());
     }
     return true;
   }
 
+  // Where values are stored, for valuesOf.
+  bool TraverseDecl(Decl *d) {
+    auto *fd = dyn_cast_or_null<FunctionDecl>(d);
+    if (fd)
+      functions.push_back(fd);
+    bool result = RecursiveASTVisitor::TraverseDecl(d);
+    if (fd)
+      functions.pop_back();
+    return result;
+  }
+  bool TraverseLambdaExpr(LambdaExpr *e) {
+    functions.push_back(e->getCallOperator());
+    bool result = RecursiveASTVisitor::TraverseLambdaExpr(e);
+    functions.pop_back();
+    return result;
+  }
+  bool VisitVarDecl(VarDecl *vd) {
+    if (const Expr *init = vd->getInit())
+      store(vd, init);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *bo) {
+    if (bo->getOpcode() != BO_Assign)
+      return true;
+    const Expr *lhs = bo->getLHS()->IgnoreParenImpCasts();
+    if (const auto *ref = dyn_cast<DeclRefExpr>(lhs))
+      store(ref->getDecl(), bo->getRHS());
+    else if (const auto *me = dyn_cast<MemberExpr>(lhs))
+      store(me->getMemberDecl(), bo->getRHS());
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *e) {
+    passArguments(e->getConstructor(), e->arguments());
+    return true;
+  }
+  bool VisitCXXConstructorDecl(CXXConstructorDecl *cd) {
+    for (const CXXCtorInitializer *init : cd->inits())
+      if (init->isMemberInitializer() && init->getInit() && init->isWritten())
+        store(init->getMember(), init->getInit());
+    return true;
+  }
+  bool VisitReturnStmt(ReturnStmt *rs) {
+    if (!functions.empty() && rs->getRetValue())
+      store(functions.back(), rs->getRetValue());
+    return true;
+  }
+
 private:
+  void store(const Decl *d, const Expr *value) {
+    // The library's own stores matter to no model; skipping them keeps C++ TUs cheap.
+    if (d && !index.ctx.getSourceManager().isInSystemHeader(value->getBeginLoc()))
+      index.values[valueKey(d)].push_back(value);
+  }
+  template <typename Args> void passArguments(const FunctionDecl *fd, Args args) {
+    const FunctionDecl *def = nullptr;
+    if (!fd || !fd->hasBody(def) || !def)
+      return;
+    unsigned i = 0;
+    for (const Expr *arg : args) {
+      if (i >= def->getNumParams())
+        break;
+      store(def->getParamDecl(i++), arg);
+    }
+  }
+
   UseIndex &index;
+  std::vector<const FunctionDecl *> functions;
 };
+
+const Decl *valueKey(const Decl *d) {
+  if (!d)
+    return nullptr;
+  if (isa<FunctionDecl>(d) || (isa<VarDecl>(d) && !isa<ParmVarDecl>(d)))
+    return d->getCanonicalDecl();
+  return d;
+}
+
+llvm::ArrayRef<const Expr *> UseIndex::valuesOf(const Decl *d) const {
+  auto it = values.find(valueKey(d));
+  if (it == values.end())
+    return {};
+  return it->second;
+}
 
 UseIndex::UseIndex(ASTContext &ctx) : ctx(ctx) {
   UseIndexBuilder builder(*this);

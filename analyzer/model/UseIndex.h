@@ -23,6 +23,14 @@ public:
   llvm::ArrayRef<const clang::CallExpr *> callsTo(const clang::FunctionDecl *fd) const;
   // Every call with a direct callee, in source order.
   llvm::ArrayRef<const clang::CallExpr *> allCalls() const { return calls; }
+  // The values the program stores into a variable, parameter (the arguments of direct calls and
+  // constructions), field (assignments, member initializers), or returns from a function; keyed
+  // by valueKey. Flow-insensitive: every store anywhere in the translation unit.
+  llvm::ArrayRef<const clang::Expr *> valuesOf(const clang::Decl *d) const;
+  const llvm::DenseMap<const clang::Decl *, llvm::SmallVector<const clang::Expr *, 2>> &
+  storedValues() const {
+    return values;
+  }
 
   clang::ASTContext &ast() const { return ctx; }
 
@@ -33,7 +41,11 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, llvm::SmallVector<const clang::CallExpr *, 4>>
       callsByCallee;
   std::vector<const clang::CallExpr *> calls;
+  llvm::DenseMap<const clang::Decl *, llvm::SmallVector<const clang::Expr *, 2>> values;
 };
+
+// The key of a declaration in valuesOf: a function's or global's first declaration, else itself.
+const clang::Decl *valueKey(const clang::Decl *d);
 
 // What happens to the value of an expression: the first place it flows into, looking through
 // parentheses, casts and assignments' values.

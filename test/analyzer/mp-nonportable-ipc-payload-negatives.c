@@ -1,7 +1,9 @@
 // RUN: %procsan check --checks='-*,mp-nonportable-ipc-payload' %s -- 2>&1 | FileCheck %s --allow-empty
 // Portable payloads: plain structs, byte buffers, offsets, pointers into the shared region
 // itself, and pointers passed between threads of one process.
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,5 +49,28 @@ struct arena *make_arena(void) {
   a->nodes[0].next = 1;
   a->head = NULL;
   return a;
+}
+// Pointers stored before the fork stay valid in the forked children (they inherit the address
+// space); a struct written to a regular file is a dump, not a message.
+struct job {
+  const char *name;
+  struct result *out;
+};
+
+void run_jobs(const char *name, int dump) {
+  struct job *j = mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  struct result *r = malloc(sizeof *r);
+  j->name = name;
+  j->out = r;
+  for (int i = 0; i < 2; i++)
+    if (fork() == 0) {
+      struct job copy = *j;
+      (void)copy;
+      _exit(0);
+    }
+  int fd = open("jobs.dump", O_CREAT | O_WRONLY, 0600);
+  write(fd, j, sizeof *j);
+  while (wait(NULL) > 0) {
+  }
 }
 // CHECK-NOT: warning:

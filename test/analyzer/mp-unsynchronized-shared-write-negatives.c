@@ -109,4 +109,54 @@ void child_maps(void) {
       _exit(0);
     }
 }
+// Lock wrappers defined in another file: judged by their names.
+struct pool_lock;
+void pool_lock_acquire(struct pool_lock *);
+void pool_lock_release(struct pool_lock *);
+struct pool {
+  struct pool_lock *lock;
+  long used;
+};
+
+void use_pool(void) {
+  struct pool *p = mmap(NULL, sizeof *p, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    pool_lock_acquire(p->lock);
+    p->used++;
+    pool_lock_release(p->lock);
+    _exit(0);
+  }
+  pool_lock_acquire(p->lock);
+  p->used++;
+  pool_lock_release(p->lock);
+  waitpid(pid, NULL, 0);
+}
+
+// Children forked one at a time, each reaped before the next: never two at once.
+void one_at_a_time(void) {
+  long *counter = mmap(NULL, sizeof *counter, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  for (int i = 0; i < 10; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      (*counter)++;
+      _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+  }
+}
+
+// The child's own slot, with the pid kept in a variable.
+void own_slots(void) {
+  long *slots = mmap(NULL, 8 * sizeof *slots, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  for (int i = 0; i < 8; i++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      slots[i] = i;
+      _exit(0);
+    }
+  }
+  while (wait(NULL) > 0) {
+  }
+}
 // CHECK-NOT: warning:
