@@ -2,7 +2,7 @@
 // RUN: %cc %s -o %t
 // RUN: %procsan run --rules=mp-lost-crash -- %t abort 2>&1 | FileCheck --check-prefix=ABORT %s
 // RUN: %procsan run --rules=mp-lost-crash -- %t raise 2>&1 | FileCheck --check-prefix=RAISE %s
-// RUN: %procsan run --rules=mp-lost-crash -- %t checked 2>&1 | FileCheck --check-prefix=CHECKED %s
+// RUN: not %procsan run --rules=mp-lost-crash -- %t checked 2>&1 | FileCheck --check-prefix=CHECKED %s
 // A worker ends itself with abort() (a failed assertion) or raise(SIGTERM); the parent reaps it
 // without looking and exits 0. The report says which call raised the signal, with its stack.
 // A parent that tests the status and fails has noticed: no report.

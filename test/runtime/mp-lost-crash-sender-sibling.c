@@ -15,11 +15,16 @@
 static void stop_stale_worker(pid_t stale) { kill(stale, SIGKILL); }
 
 int main(int argc, char **argv) {
+  int ready[2];
+  pipe(ready);
   pid_t victim = fork();
   if (victim == 0) {
+    write(ready[1], "r", 1); // running (and traced) before anyone can kill it
     for (;;)
       pause();
   }
+  char c;
+  read(ready[0], &c, 1);
   pid_t killer = fork();
   if (killer == 0) {
     stop_stale_worker(victim);
@@ -39,7 +44,7 @@ int main(int argc, char **argv) {
 // CHECK-NEXT: process [[VICTIM]] ({{.*}}) killed by SIGKILL sent by process [[KILLER]] ({{.*}}) with kill()
 // CHECK-NEXT: pid [[KILLER]] sent SIGKILL with kill() here
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}} in stop_stale_worker {{.*}}mp-lost-crash-sender-sibling.c:15
-// CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-sender-sibling.c:25
+// CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-sender-sibling.c:30
 // JSON: "signal": "SIGKILL",
 // JSON-NEXT: "sender": {
 // JSON-NEXT: "call": "kill()",

@@ -14,6 +14,6 @@ int main(void) {
   return 3;
 }
 // CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) killed by SIGABRT{{.*}} and nobody in the program reaped it [mp-lost-crash]
-// CHECK: SIGABRT sent by pid {{[0-9]+}} (itself)
+// CHECK: SIGABRT raised by abort() (itself)
 // CHECK: in abort
 // CHECK: its parent, pid {{[0-9]+}}, never waited for it; procsan reaped it after the parent was gone
