@@ -212,16 +212,35 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
   }
 }
 
+// Semaphores some process posted without holding them: handed from process to process (a
+// multiprocessing Lock released by another process, a signal), so a holder's table entry for
+// one is no evidence that it is still held, nor of an order between locks.
+std::set<LockKey> handedOff(const SessionModel &model) {
+  std::set<LockKey> keys;
+  for (const auto &entry : model.processes())
+    for (const SemPost &post : entry.second.semPosts)
+      keys.insert(post.sem);
+  return keys;
+}
+
 void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) {
+  std::set<LockKey> handed = handedOff(model);
   for (const auto &entry : model.processes()) {
     const Process &p = entry.second;
     if (!p.exit.known || p.killedByMonitor || p.held.empty())
+      continue;
+    std::vector<const HeldEntry *> held;
+    for (const HeldEntry &h : p.held)
+      if (!handed.count(h.lock))
+        held.push_back(&h);
+    if (held.empty())
       continue;
     Finding f;
     f.rule = "mp-lock-held-at-exit";
     f.processes = {p.pid};
     std::string what;
-    for (const HeldEntry &h : p.held) {
+    for (const HeldEntry *hp : held) {
+      const HeldEntry &h = *hp;
       if (!what.empty())
         what += ", ";
       what +=
@@ -244,11 +263,14 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
 
 void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &out) {
   const std::vector<LockOrderEdge> &edges = model.lockOrder();
+  std::set<LockKey> handed = handedOff(model);
   std::set<std::pair<LockKey, LockKey>> reported;
   for (size_t i = 0; i < edges.size(); ++i) {
     for (size_t j = 0; j < edges.size(); ++j) {
       const LockOrderEdge &a = edges[i], &b = edges[j];
       if (!(a.first == b.second && a.second == b.first))
+        continue;
+      if (handed.count(a.first) || handed.count(a.second))
         continue;
       std::pair<LockKey, LockKey> key = a.first < a.second ? std::make_pair(a.first, a.second)
                                                            : std::make_pair(a.second, a.first);
