@@ -117,6 +117,10 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
     // Ended but reaped by nobody: the kernel discarded it (SIGCHLD ignored, SA_NOCLDWAIT).
     if (!zombie && !orphan)
       continue;
+    // A parent killed by a signal had no chance to wait for the children it left running
+    // (a supervisor killed on purpose, a resource tracker that outlives its user by design).
+    if (orphan && parent->exit.signaled)
+      continue;
     Finding f;
     f.rule = "mp-unreaped-child";
     f.severity = "warning";
