@@ -266,12 +266,7 @@ void NonPsharedSyncCheck::checkTranslationUnit(AnalysisContext &ctx) {
       reportStd(ne->getBeginLoc(), ne->getAllocatedType(), o);
   }
   // T *p = static_cast<T *>(mmap(...)): the memory is used as a T.
-  std::vector<std::pair<const Decl *, const SharedOrigin *>> decls(shm.sharedDecls().begin(),
-                                                                   shm.sharedDecls().end());
-  llvm::sort(decls, [&](const auto &a, const auto &b) {
-    return sm.isBeforeInTranslationUnit(a.first->getLocation(), b.first->getLocation());
-  });
-  for (const auto &entry : decls) {
+  for (const auto &entry : shm.sharedDeclsInOrder()) {
     const auto *vd = dyn_cast<DeclaratorDecl>(entry.first);
     if (!vd || isa<ParmVarDecl>(vd) || !vd->getType()->isPointerType() ||
         sm.isInSystemHeader(sm.getExpansionLoc(vd->getLocation())))

@@ -334,12 +334,7 @@ void NonportableIpcPayloadCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const CXXNewExpr *ne : stores.placements)
     if (const SharedOrigin *o = shm.pointerOrigin(ne->getPlacementArg(0)))
       reportObject(ne->getBeginLoc(), ne->getAllocatedType(), o);
-  std::vector<std::pair<const Decl *, const SharedOrigin *>> decls(shm.sharedDecls().begin(),
-                                                                   shm.sharedDecls().end());
-  llvm::sort(decls, [&](const auto &a, const auto &b) {
-    return sm.isBeforeInTranslationUnit(a.first->getLocation(), b.first->getLocation());
-  });
-  for (const auto &entry : decls) {
+  for (const auto &entry : shm.sharedDeclsInOrder()) {
     const auto *vd = dyn_cast<DeclaratorDecl>(entry.first);
     if (vd && !isa<ParmVarDecl>(vd) && vd->getType()->isPointerType() &&
         inProgram(vd->getLocation()))

@@ -161,6 +161,16 @@ bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
   return false;
 }
 
+std::vector<std::pair<const Decl *, const SharedOrigin *>>
+SharedMemoryModel::sharedDeclsInOrder() const {
+  std::vector<std::pair<const Decl *, const SharedOrigin *>> decls(shared.begin(), shared.end());
+  const SourceManager &sm = ctx.getSourceManager();
+  llvm::sort(decls, [&](const auto &a, const auto &b) {
+    return sm.isBeforeInTranslationUnit(a.first->getLocation(), b.first->getLocation());
+  });
+  return decls;
+}
+
 const SharedOrigin *SharedMemoryModel::declOrigin(const Decl *d) const {
   return shared.lookup(valueKey(d));
 }

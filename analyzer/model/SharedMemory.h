@@ -50,6 +50,8 @@ public:
   const llvm::DenseMap<const clang::Decl *, const SharedOrigin *> &sharedDecls() const {
     return shared;
   }
+  // The same, in source order (for reports that must not depend on hashing).
+  std::vector<std::pair<const clang::Decl *, const SharedOrigin *>> sharedDeclsInOrder() const;
 
 private:
   const SharedOrigin *pointerOrigin(const clang::Expr *e, unsigned depth) const;

@@ -1,4 +1,5 @@
 #include "monitor/detectors.h"
+#include "monitor/hang.h"
 
 #include <algorithm>
 #include <climits>
@@ -24,6 +25,16 @@ const std::vector<Detector> &allDetectors() {
        detectLockOrderInversion},
   };
   return detectors;
+}
+
+bool isRuntimeRule(const std::string &rule) {
+  for (const Detector &d : allDetectors())
+    if (rule == d.rule)
+      return true;
+  for (const char *h : hangRules())
+    if (rule == h)
+      return true;
+  return rule == "mp-fork-bomb";
 }
 
 namespace {

@@ -19,6 +19,8 @@ struct Detector {
 
 // Every post-mortem detector, in report order.
 const std::vector<Detector> &allDetectors();
+// A rule id the runtime can report: a detector's, a hang diagnosis', or mp-fork-bomb.
+bool isRuntimeRule(const std::string &rule);
 
 // mp-lost-crash: a process died abnormally and nobody in the program noticed.
 void detectLostCrash(const SessionModel &model, std::vector<Finding> &out);

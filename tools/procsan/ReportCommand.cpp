@@ -130,12 +130,7 @@ int reportCommand(const std::vector<std::string> &args) {
     return 2;
   }
   for (const std::string &r : o.rules) {
-    bool known = false;
-    for (const monitor::Detector &d : monitor::allDetectors())
-      known |= r == d.rule;
-    for (const char *h : monitor::hangRules())
-      known |= r == h;
-    if (!known) {
+    if (!monitor::isRuntimeRule(r)) {
       std::fprintf(stderr, "procsan report: error: unknown rule '%s' in --rules\n", r.c_str());
       return 2;
     }

@@ -1,16 +1,16 @@
 // procsan run: starts PROGRAM with the runtime preloaded in its whole tree, stays the tree's
 // subreaper, passes signals and the exit status through, and reports what the detectors find.
 #include "Commands.h"
-#include "Traceable.h"
 #include "RunReport.h"
 #include "SessionDir.h"
+#include "Traceable.h"
 #include "monitor/detectors.h"
 #include "monitor/forkbomb.h"
 #include "monitor/hang.h"
 #include "monitor/model.h"
-#include "monitor/timeline.h"
 #include "monitor/procfs.h"
 #include "monitor/threadstack.h"
+#include "monitor/timeline.h"
 #include "trace/reader.h"
 
 #include <cerrno>
@@ -348,13 +348,7 @@ int runCommand(const std::vector<std::string> &args) {
     return 2;
   }
   for (const std::string &r : o.rules) {
-    bool known = false;
-    for (const monitor::Detector &d : monitor::allDetectors())
-      known |= r == d.rule;
-    for (const char *h : monitor::hangRules())
-      known |= r == h;
-    known |= r == "mp-fork-bomb";
-    if (!known) {
+    if (!monitor::isRuntimeRule(r)) {
       std::fprintf(stderr, "procsan run: error: unknown rule '%s' in --rules\n", r.c_str());
       return 2;
     }
