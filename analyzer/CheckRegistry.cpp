@@ -5,15 +5,15 @@
 #include "checks/ForkInLoopCheck.h"
 #include "checks/JoinBeforeDrainCheck.h"
 #include "checks/LeakedIpcNameCheck.h"
+#include "checks/LostChildWriteCheck.h"
+#include "checks/NonPsharedSyncCheck.h"
+#include "checks/NonportableIpcPayloadCheck.h"
 #include "checks/PipeEndNotClosedCheck.h"
 #include "checks/UncheckedChildStatusCheck.h"
 #include "checks/UncheckedForkCheck.h"
 #include "checks/UnreapedChildCheck.h"
 #include "checks/UnsafeCallAfterForkCheck.h"
 #include "checks/UnsynchronizedSharedWriteCheck.h"
-#include "checks/NonPsharedSyncCheck.h"
-#include "checks/NonportableIpcPayloadCheck.h"
-#include "checks/LostChildWriteCheck.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/GlobPattern.h"
@@ -30,13 +30,20 @@ template <typename T> CheckInfo entry() {
 
 const std::vector<CheckInfo> &allChecks() {
   static const std::vector<CheckInfo> checks = {
-      entry<UncheckedForkCheck>(),        entry<ChildFallthroughCheck>(),
-      entry<ForkInLoopCheck>(),           entry<ExitInChildCheck>(),
-      entry<UnsafeCallAfterForkCheck>(),  entry<UnreapedChildCheck>(),
-      entry<UncheckedChildStatusCheck>(), entry<PipeEndNotClosedCheck>(),
-      entry<JoinBeforeDrainCheck>(),      entry<LeakedIpcNameCheck>(),
-      entry<UnsynchronizedSharedWriteCheck>(), entry<NonPsharedSyncCheck>(),
-      entry<NonportableIpcPayloadCheck>(),     entry<LostChildWriteCheck>(),
+      entry<UncheckedForkCheck>(),
+      entry<ChildFallthroughCheck>(),
+      entry<ForkInLoopCheck>(),
+      entry<ExitInChildCheck>(),
+      entry<UnsafeCallAfterForkCheck>(),
+      entry<UnreapedChildCheck>(),
+      entry<UncheckedChildStatusCheck>(),
+      entry<PipeEndNotClosedCheck>(),
+      entry<JoinBeforeDrainCheck>(),
+      entry<LeakedIpcNameCheck>(),
+      entry<UnsynchronizedSharedWriteCheck>(),
+      entry<NonPsharedSyncCheck>(),
+      entry<NonportableIpcPayloadCheck>(),
+      entry<LostChildWriteCheck>(),
   };
   return checks;
 }

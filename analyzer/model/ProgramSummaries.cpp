@@ -431,8 +431,11 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
     }
     for (const FunctionDecl *fd : defs) {
       FunctionSummary s = facts.lookup(fd);
-      if (forks.isForkWrapper(fd))
-        s.facts |= FactForkWrapper | (forks.wrapperDivertsChild(fd) ? FactWrapperDivertsChild : 0);
+      if (forks.isForkWrapper(fd)) {
+        s.facts |= FactForkWrapper;
+        if (forks.wrapperDivertsChild(fd))
+          s.facts |= FactWrapperDivertsChild;
+      }
       if (noReturnCandidates.count(fd->getCanonicalDecl()) && summaries.neverReturns(fd))
         s.facts |= FactNeverReturns;
       for (unsigned i = 0; i < fd->getNumParams() && i < 32; ++i) {

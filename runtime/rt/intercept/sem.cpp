@@ -63,11 +63,17 @@ PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
   return r;
 }
 
+// glibc declares the timeout nonnull, but a program may still pass NULL (a separate function,
+// so the compiler does not fold the test away).
+__attribute__((noinline)) static bool validTimeout(const struct timespec *t) {
+  return t && t->tv_nsec >= 0 && t->tv_nsec < 1000000000;
+}
+
 PROCSAN_INTERCEPTOR int sem_timedwait(sem_t *s, const struct timespec *t) {
   PROCSAN_REAL("sem_timedwait", int (*)(sem_t *, const struct timespec *));
   // glibc fails a bad time with EINVAL even when the semaphore is free: the trywait below must
   // not turn that into a success.
-  if (!isShared(s) || !rt::active() || !t || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)
+  if (!isShared(s) || !rt::active() || !validTimeout(t))
     return real(s, t);
   int savedErrno = errno;
   rt::LockId id = rt::identify(s);
