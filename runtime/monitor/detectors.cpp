@@ -366,7 +366,9 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
   bool programSucceeded = root.known && !root.signaled && root.code == 0;
   for (const auto &entry : model.processes()) {
     const Process &p = entry.second;
-    if (p.pid == model.rootPid() || !p.exit.abnormal())
+    // procsan ended the hung tree: a death in that moment (SIGPIPE once the reader was killed
+    // first) is the kill's doing.
+    if (p.pid == model.rootPid() || !p.exit.abnormal() || p.killedByMonitor)
       continue;
     // A signal another process of the tree sent on purpose (terminate(), kill()) is no crash.
     if (p.exit.signaled && model.signalSentByTree(p.pid, p.exit.signal))
