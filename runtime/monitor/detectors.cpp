@@ -245,9 +245,14 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
     if (!p.exit.known || p.killedByMonitor || p.held.empty())
       continue;
     std::vector<const HeldEntry *> held;
-    for (const HeldEntry &h : p.held)
-      if (!handed.count(h.lock))
+    for (const HeldEntry &h : p.held) {
+      // An RLock taken again by its holder is one lock held, not several.
+      bool again = std::any_of(held.begin(), held.end(), [&](const HeldEntry *o) {
+        return o->lock == h.lock && o->tid == h.tid;
+      });
+      if (!handed.count(h.lock) && !again)
         held.push_back(&h);
+    }
     if (held.empty())
       continue;
     Finding f;
