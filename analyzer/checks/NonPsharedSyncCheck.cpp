@@ -1,6 +1,7 @@
 #include "checks/NonPsharedSyncCheck.h"
 
 #include "AnalysisContext.h"
+#include "model/AsyncSignalSafety.h"
 #include "model/SharedMemory.h"
 #include "model/UseIndex.h"
 
@@ -34,9 +35,9 @@ const Family families[] = {
      "barrier"},
 };
 
+// The C library's own function (not a program function of the same name).
 bool isLibrary(const FunctionDecl *fd, const SourceManager &sm) {
-  return fd && fd->getIdentifier() &&
-         sm.isInSystemHeader(sm.getExpansionLoc(fd->getCanonicalDecl()->getLocation()));
+  return isLibraryFunction(fd, sm) && fd->getIdentifier();
 }
 
 // The variable an attribute argument names: &attr, or a pointer parameter/variable.

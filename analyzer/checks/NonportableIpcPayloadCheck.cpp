@@ -1,6 +1,7 @@
 #include "checks/NonportableIpcPayloadCheck.h"
 
 #include "AnalysisContext.h"
+#include "model/AsyncSignalSafety.h"
 #include "model/ForkRegions.h"
 #include "model/PostFork.h"
 #include "model/SharedMemory.h"
@@ -21,9 +22,9 @@ namespace analyzer {
 
 namespace {
 
+// The C library's own function (not a program function of the same name).
 bool isLibrary(const FunctionDecl *fd, const SourceManager &sm) {
-  return fd && fd->getIdentifier() &&
-         sm.isInSystemHeader(sm.getExpansionLoc(fd->getCanonicalDecl()->getLocation()));
+  return isLibraryFunction(fd, sm) && fd->getIdentifier();
 }
 
 bool isStdSync(const CXXRecordDecl *rd) {
