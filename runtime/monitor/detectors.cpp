@@ -132,6 +132,10 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
     // (a supervisor killed on purpose, a resource tracker that outlives its user by design).
     if (orphan && parent->exit.signaled)
       continue;
+    // A helper that ends when its parent does (CPython's resource tracker and fork server): it
+    // was blocked reading a pipe the parent could still write to when the parent exited.
+    if (orphan && p.waitedForParentExit)
+      continue;
     Finding f;
     f.rule = "mp-unreaped-child";
     f.severity = "warning";
@@ -238,6 +242,58 @@ std::set<LockKey> handedOff(const SessionModel &model) {
   return keys;
 }
 
+// True when a process ended before (or when) `before`: its reaper saw it dead, or it was in its
+// exit path by then.
+bool goneBy(const Process &q, uint64_t before) {
+  if (q.reapedNs != 0 && q.reapedNs <= before)
+    return true;
+  return q.exit.known && (q.ranExitHandlers || q.calledUnderscoreExit) && q.endNs != 0 &&
+         q.endNs <= before;
+}
+
+// True when some process other than the holder may still take the lock after the holder ended:
+// one that used it, or one that inherited it by fork from its creator after the creation, not yet
+// gone when the holder ended. A semaphore whose creation was not seen (a mutex anywhere in memory
+// the whole tree may share) or whose name was never unlinked (anyone may open it) always has
+// such a process.
+bool othersMayTake(const SessionModel &model, const Process &holder, const LockKey &lock) {
+  std::pair<int, uint64_t> creator = model.semaphoreCreator(lock);
+  if (creator.first == 0)
+    return true;
+  std::string name = model.semaphoreName(lock);
+  if (!name.empty()) {
+    bool unlinked =
+        std::any_of(model.ipcObjects().begin(), model.ipcObjects().end(), [&](const IpcObject &o) {
+          return o.kind == trace::IpcSem && o.name == name && o.unlinked;
+        });
+    if (!unlinked)
+      return true;
+  }
+  std::set<int> sharers = model.lockUsers(lock);
+  std::vector<int> work{creator.first};
+  for (size_t i = 0; i < work.size() && i < 100000; ++i) {
+    const Process *p = model.find(work[i]);
+    if (!p)
+      continue;
+    for (const ForkRecord &fr : p->forks) {
+      if (p->pid == creator.first && fr.timeNs < creator.second)
+        continue; // forked before the lock existed
+      const Process *child = model.find(fr.child);
+      // An exec'd child lost the parent's memory; it can only use the lock by name (a user).
+      if (!child || !child->startedByFork || child->execed())
+        continue;
+      if (sharers.insert(child->pid).second)
+        work.push_back(child->pid);
+    }
+  }
+  for (int pid : sharers) {
+    const Process *q = model.find(pid);
+    if (pid != holder.pid && q && !goneBy(*q, holder.endNs))
+      return true;
+  }
+  return false;
+}
+
 void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) {
   std::set<LockKey> handed = handedOff(model);
   for (const auto &entry : model.processes()) {
@@ -250,7 +306,9 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
       bool again = std::any_of(held.begin(), held.end(), [&](const HeldEntry *o) {
         return o->lock == h.lock && o->tid == h.tid;
       });
-      if (!handed.count(h.lock) && !again)
+      // The last process that could take it (Pool.terminate() takes the task queue's lock and
+      // keeps it while the workers die) leaves nobody to wait for it.
+      if (!handed.count(h.lock) && !again && othersMayTake(model, p, h.lock))
         held.push_back(&h);
     }
     if (held.empty())

@@ -147,6 +147,36 @@ long SessionModel::semaphoreInitialValue(const LockKey &k) const {
   return it == semInitial_.end() ? -1 : it->second;
 }
 
+std::pair<int, uint64_t> SessionModel::semaphoreCreator(const LockKey &k) const {
+  auto it = semCreators_.find(k);
+  return it == semCreators_.end() ? std::pair<int, uint64_t>{0, 0} : it->second;
+}
+
+std::set<int> SessionModel::lockUsers(const LockKey &k) const {
+  std::set<int> users;
+  if (int creator = semaphoreCreator(k).first)
+    users.insert(creator);
+  std::string name = semaphoreName(k);
+  for (const auto &open : semOpens_)
+    if (!name.empty() && open.first == name)
+      users.insert(open.second);
+  for (const LockOrderEdge &e : lockOrder_)
+    if (e.first == k || e.second == k)
+      users.insert(e.pid);
+  for (const auto &entry : processes_) {
+    const Process &p = entry.second;
+    bool uses = std::any_of(p.held.begin(), p.held.end(),
+                            [&](const HeldEntry &h) { return h.lock == k; }) ||
+                std::any_of(p.lockBlocks.begin(), p.lockBlocks.end(),
+                            [&](const LockBlock &b) { return b.lock == k; }) ||
+                std::any_of(p.semPosts.begin(), p.semPosts.end(),
+                            [&](const SemPost &s) { return s.sem == k; });
+    if (uses)
+      users.insert(p.pid);
+  }
+  return users;
+}
+
 const ForkRecord *SessionModel::forkOf(int child) const {
   const Process *c = find(child);
   if (!c)
@@ -202,6 +232,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     case trace::EvProcessStart:
       if (r.args[2] == 1 && r.text.empty()) {
         p.inheritsImage = true; // filled from the parent in finish()
+        p.startedByFork = true;
         break;
       }
       p.exe = r.text;
@@ -221,6 +252,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       Process &child = get((int)r.args[0]);
       child.exit = ExitInfo::fromWaitStatus((int)r.args[1]);
       child.reapedBy = log.pid;
+      child.reapedNs = r.timeNs;
       if (child.ppid == 0)
         child.ppid = log.pid;
       break;
@@ -237,6 +269,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         p.ranExitHandlers = true;
       else
         p.calledUnderscoreExit = true;
+      break;
+    case trace::EvChildWaitsForExit:
+      if (r.args[0] > 0)
+        get((int)r.args[0]).waitedForParentExit = true;
       break;
     case trace::EvSetsid:
       if (r.args[0] >= 0)
@@ -337,10 +373,15 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       lockOrder_.push_back(std::move(e));
     } else if (r.kind == trace::EvIpcCreate && r.args[0] == trace::IpcSem) {
       pendingSemName = r.text;
+      semOpens_.emplace_back(r.text, log.pid);
     }
-    if (r.kind == trace::EvSemInit)
-      semInitial_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
-          (long)r.args[0];
+    if (r.kind == trace::EvSemInit) {
+      LockKey k{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]};
+      semInitial_[k] = (long)r.args[0];
+      auto created = semCreators_.find(k);
+      if (created == semCreators_.end() || r.timeNs < created->second.second)
+        semCreators_[k] = {log.pid, r.timeNs};
+    }
     if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
       lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
           pendingSemName;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -163,6 +164,7 @@ struct Process {
   uint64_t startNs = 0, endNs = 0;
   ExitInfo exit;
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
+  uint64_t reapedNs = 0; // when a traced reaper's wait returned it (a bound on its death)
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
@@ -175,11 +177,13 @@ struct Process {
   SignalSender killedBy;        // filled in finish() for a death by signal
   bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
-  bool startedSession = false;  // setsid(): a daemon detaching on purpose
-  bool stillRunning = false;    // alive when procsan stopped watching the tree
-  bool killedByMonitor = false; // procsan ended it (--on-hang=kill)
+  bool startedSession = false;      // setsid(): a daemon detaching on purpose
+  bool stillRunning = false;        // alive when procsan stopped watching the tree
+  bool killedByMonitor = false;     // procsan ended it (--on-hang=kill)
+  bool waitedForParentExit = false; // blocked reading a pipe its parent held when it exited
   bool execed() const { return execChain.size() > 1; }
   bool inheritsImage = false; // started by fork: its first image and argv are the parent's
+  bool startedByFork = false; // the same, kept after finish() fills the inherited image in
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
@@ -220,6 +224,12 @@ public:
   std::string semaphoreName(const LockKey &k) const;
   // The value a shared semaphore was created with, or -1 when its creation was not seen.
   long semaphoreInitialValue(const LockKey &k) const;
+  // The process that created a shared semaphore (sem_init or sem_open with O_CREAT) and when,
+  // or {0, 0} when its creation was not seen.
+  std::pair<int, uint64_t> semaphoreCreator(const LockKey &k) const;
+  // Every process with direct evidence of using the lock: it created or opened it by name,
+  // blocked on it, posted it, held it at its end, or took it in a recorded lock order.
+  std::set<int> lockUsers(const LockKey &k) const;
   // " (a multiprocessing Lock or RLock)" for CPython's /mp-* semaphores, or empty.
   std::string multiprocessingRole(const std::string &name, const LockKey &k) const;
   std::vector<IpcObject> &ipcObjects() { return ipc_; }
@@ -247,8 +257,10 @@ private:
   std::vector<IpcObject> ipc_;
   SignalSender senderOf(const Process &p) const;
   std::vector<LockOrderEdge> lockOrder_;
-  std::map<LockKey, std::string> lockNames_; // named semaphores by identity
-  std::map<LockKey, long> semInitial_;       // initial values of shared semaphores
+  std::map<LockKey, std::string> lockNames_;                // named semaphores by identity
+  std::map<LockKey, long> semInitial_;                      // initial values of shared semaphores
+  std::map<LockKey, std::pair<int, uint64_t>> semCreators_; // first creation seen: pid, time
+  std::vector<std::pair<std::string, int>> semOpens_;       // sem_open by name: name, pid
   struct IpcEvent {
     uint64_t timeNs;
     bool create;

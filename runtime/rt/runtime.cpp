@@ -1,5 +1,7 @@
 // Process-wide state of the runtime and the per-process event log.
 #include "rt/runtime.h"
+
+#include "rt/lifeline.h"
 #include "rt/locks.h"
 #include "rt/logfile.h"
 #include "rt/options.h"
@@ -504,6 +506,7 @@ __attribute__((constructor)) static void procsanRuntimeInit() { procsan::rt::ens
 // Runs during exit() processing (also after a return from main), never after _exit: tells the
 // monitor that this image ran its exit handlers and flushed its stdio buffers.
 __attribute__((destructor)) static void procsanRuntimeFini() {
+  procsan::rt::noteChildrenWaitingForExit();
   procsan::rt::record(procsan::rt::Event{
       procsan::trace::EvExit, {0, procsan::trace::ExitAtexit, 0, 0, 0, 0}, nullptr, 0});
 }

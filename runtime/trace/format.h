@@ -49,7 +49,10 @@ enum EventKind : uint16_t {
   EvSysvShmRmid = 22, // shmctl(IPC_RMID): a0=shmid a1=result
   EvMqBlock = 23,     // a message queue call would block: a0=MqOp a1=mqd; text=queue; frames
   EvMqWake = 24,      // the blocking call returned: a0=MqOp a1=mqd a2=0 or errno
-  // 25-47: reserved for the interposers being added next to the ones above.
+  // 25-46: reserved for the interposers being added next to the ones above.
+  EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
+                            // a pipe or FIFO (inode a1) this process can write to: a helper
+                            // that ends when this process ends (its "lifeline")
   EvSemPost = 48, // first sem_post of a shared semaphore by this process image, not as a lock
                   // release (a producer): a0=dev a1=inode a2=offset a3=address; frames
   // 49-59: reserved for more interposers. 60-62: lock events for the timeline (--trace).

@@ -1,4 +1,5 @@
 // exit, _exit, _Exit: when and how a process image ended (its status comes from the reaper).
+#include "rt/lifeline.h"
 #include "rt/options.h"
 #include "rt/runtime.h"
 
@@ -10,6 +11,7 @@ using namespace procsan;
 namespace {
 
 void noteExit(int code, trace::ExitApi api) {
+  rt::noteChildrenWaitingForExit();
   rt::record(rt::Event{trace::EvExit, {code, api, 0, 0, 0, 0}, nullptr, 0});
 }
 
