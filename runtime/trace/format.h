@@ -42,6 +42,8 @@ enum EventKind : uint16_t {
                       // a3..a5=B; frames=stack at B
   EvSemInit = 16,     // a0=initial value a1=dev a2=inode a3=offset a4=1 if created by name
   EvSharedMap = 17,   // mmap(MAP_SHARED): a0=address a1=length a2=flags a3=dev a4=inode a5=offset
+                      // (as /proc/self/maps has them, like lock identities, also for anonymous
+                      // memory); text=path of a file mapping; frames
   EvSharedUnmap = 18, // munmap over a recorded shared mapping: a0=address a1=length
   EvSysvShmGet = 19,  // a0=shmid a1=key a2=size a3=shmflg a4=1 if this call created it; frames
   EvSysvShmAt = 20,   // a0=shmid a1=address (or -1)
@@ -55,7 +57,9 @@ enum EventKind : uint16_t {
                             // that ends when this process ends (its "lifeline")
   EvSemPost = 48, // first sem_post of a shared semaphore by this process image, not as a lock
                   // release (a producer): a0=dev a1=inode a2=offset a3=address; frames
-  // 49-59: reserved for more interposers. 60-62: lock events for the timeline (--trace).
+  EvPipe = 49, // pipe()/pipe2() made a pipe: a0=read fd a1=write fd a2=inode (as /proc/PID/fd
+               // shows "pipe:[inode]") a3=flags
+  // 50-59: reserved for more interposers. 60-62: lock events for the timeline (--trace).
   EvLockWake = 60,    // a wait recorded by EvLockBlock returned: a0=LockKind a1=dev a2=inode
                       // a3=offset a4=0 when it got the lock, else the error
   EvLockAcquire = 61, // only in sessions with lock tracing on (`procsan run --trace`): a
