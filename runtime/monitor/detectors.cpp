@@ -242,6 +242,27 @@ std::set<LockKey> handedOff(const SessionModel &model) {
   return keys;
 }
 
+// Where the memory that holds a lock was mapped (mmap with MAP_SHARED), with the stack: the
+// creation of a mutex or unnamed semaphore is not recorded, its memory's is.
+void addMappingEvent(const SessionModel &model, const LockKey &k, Finding &f) {
+  std::pair<const Process *, const SharedMapping *> m = model.mappingOf(k);
+  if (!m.second)
+    return;
+  for (const FindingEvent &e : f.events)
+    if (e.pid == m.first->pid && e.tid == m.second->tid && e.stack.frames.size() &&
+        e.stack.frames.size() == m.second->stack.frames.size() &&
+        e.stack.frames.front().pc == m.second->stack.frames.front().pc)
+      return; // the same mapping, already shown for another lock
+  FindingEvent e;
+  e.pid = m.first->pid;
+  e.tid = m.second->tid;
+  e.what = "the shared memory " +
+           (m.second->path.empty() ? std::string() : "(" + m.second->path + ") ") +
+           "that holds it was mapped by pid " + std::to_string(m.first->pid);
+  e.stack = m.second->stack;
+  f.events.push_back(std::move(e));
+}
+
 // True when a process ended before (or when) `before`: its reaper saw it dead, or it was in its
 // exit path by then.
 bool goneBy(const Process &q, uint64_t before) {
@@ -335,6 +356,8 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
       death.stack = s->stack;
     }
     f.events.push_back(std::move(death));
+    for (const HeldEntry *hp : held)
+      addMappingEvent(model, hp->lock, f);
     out.push_back(std::move(f));
   }
 }
@@ -374,6 +397,8 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       e2.stack = b.stack;
       f.events.push_back(std::move(e1));
       f.events.push_back(std::move(e2));
+      addMappingEvent(model, a.first, f);
+      addMappingEvent(model, a.second, f);
       out.push_back(std::move(f));
     }
   }

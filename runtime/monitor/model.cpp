@@ -129,12 +129,31 @@ std::string SessionModel::describeLock(const LockKey &k, int kind) const {
   if (named != lockNames_.end())
     return "the named semaphore '" + named->second + "'" + multiprocessingRole(named->second, k);
   char where[96];
+  std::pair<const Process *, const SharedMapping *> m = mappingOf(k);
+  std::string what =
+      kind == trace::LockSem ? "the process-shared semaphore" : "the process-shared mutex";
+  snprintf(where, sizeof(where), " at offset 0x%llx of ", (unsigned long long)k.offset);
+  if (m.second && !m.second->path.empty())
+    return what + where + m.second->path;
+  if (m.second)
+    return what + where + "the anonymous shared memory mapped by pid " +
+           std::to_string(m.first->pid);
   snprintf(where, sizeof(where), " at offset 0x%llx of shared mapping %llu:%llu",
            (unsigned long long)k.offset, (unsigned long long)(k.dev >> 20),
            (unsigned long long)k.inode);
-  return std::string(kind == trace::LockSem ? "the process-shared semaphore"
-                                            : "the process-shared mutex") +
-         where;
+  return what + where;
+}
+
+std::pair<const Process *, const SharedMapping *> SessionModel::mappingOf(const LockKey &k) const {
+  std::pair<const Process *, const SharedMapping *> best{nullptr, nullptr};
+  if (k.dev == 0 && k.inode == 0)
+    return best; // an address nobody could identify
+  for (const auto &entry : processes_)
+    for (const SharedMapping &m : entry.second.sharedMappings)
+      if (m.dev == k.dev && m.inode == k.inode && k.offset >= m.offset &&
+          k.offset < m.offset + m.length && (!best.second || m.timeNs < best.second->timeNs))
+        best = {&entry.second, &m};
+  return best;
 }
 
 std::string SessionModel::semaphoreName(const LockKey &k) const {
@@ -430,7 +449,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       m.inode = (uint64_t)r.args[4];
       m.offset = (uint64_t)r.args[5];
       m.timeNs = r.timeNs;
-      p.sharedMappings.push_back(m);
+      m.path = r.text;
+      m.tid = (int)r.tid;
+      m.stack = stackOf(r);
+      p.sharedMappings.push_back(std::move(m));
       break;
     }
     case trace::EvSharedUnmap: {

@@ -142,6 +142,9 @@ struct SharedMapping { // mmap(MAP_SHARED) of a process
   int flags = 0;
   uint64_t timeNs = 0;
   bool unmapped = false;
+  std::string path; // the file mapped (/dev/shm/NAME for shm_open), empty for anonymous memory
+  int tid = 0;
+  Stack stack;
 };
 
 struct MqBlock { // a thread about to block in mq_send/mq_receive (last one per thread current)
@@ -220,6 +223,9 @@ public:
   const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
   // "a process-shared mutex at offset 0x40 of /dev/zero (deleted)", as well as can be said.
   std::string describeLock(const LockKey &k, int kind) const;
+  // The first recorded mmap(MAP_SHARED) that holds the lock's memory, and the process that made
+  // it; {nullptr, nullptr} when none was recorded (memory mapped before tracing, SysV shm).
+  std::pair<const Process *, const SharedMapping *> mappingOf(const LockKey &k) const;
   // The name a semaphore was created with (sem_open), or empty.
   std::string semaphoreName(const LockKey &k) const;
   // The value a shared semaphore was created with, or -1 when its creation was not seen.

@@ -70,12 +70,39 @@ LockId identify(const void *addr) {
   forEachMapping(findMapping, &l);
   if (!l.ok)
     return LockId{0, 0, a};
+  // A slot emptied by forgetMappings first: claimed by moving its end from 0 to 1 (which no
+  // address matches), filled, then opened by storing the real end.
+  for (int i = 0; i < n && i < kMaxMappings; ++i) {
+    Mapping &m = gLocks.maps[i];
+    uint64_t expected = 0;
+    if (__atomic_load_n(&m.end, __ATOMIC_ACQUIRE) != 0 ||
+        !__atomic_compare_exchange_n(&m.end, &expected, 1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+      continue;
+    m.start = l.found.start;
+    m.offset = l.found.offset;
+    m.dev = l.found.dev;
+    m.inode = l.found.inode;
+    __atomic_store_n(&m.end, l.found.end, __ATOMIC_RELEASE);
+    return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
+  }
   int slot = __atomic_fetch_add(&gLocks.nMaps, 1, __ATOMIC_ACQ_REL);
   if (slot < kMaxMappings)
     gLocks.maps[slot] = l.found;
   else
     __atomic_store_n(&gLocks.nMaps, kMaxMappings, __ATOMIC_RELEASE);
   return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
+}
+
+void forgetMappings(uintptr_t start, size_t length) {
+  int n = __atomic_load_n(&gLocks.nMaps, __ATOMIC_ACQUIRE);
+  for (int i = 0; i < n && i < kMaxMappings; ++i) {
+    Mapping &m = gLocks.maps[i];
+    uint64_t end = __atomic_load_n(&m.end, __ATOMIC_ACQUIRE);
+    if (end <= 1 || end <= start || m.start >= start + length)
+      continue;
+    __atomic_store_n(&m.end, (uint64_t)0, __ATOMIC_RELEASE); // no address matches it any more
+  }
 }
 
 bool holds(const LockId &id) {

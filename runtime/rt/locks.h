@@ -6,6 +6,7 @@
 
 #include "trace/format.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace procsan {
@@ -20,6 +21,8 @@ struct LockId {
 
 // Identity of the object at addr, from the mapping that holds it (cached per mapping).
 LockId identify(const void *addr);
+// [start, start+length) was unmapped or is mapped anew: cached identities there are stale.
+void forgetMappings(uintptr_t start, size_t length);
 
 // The calling thread took / released a process-shared lock. Cheap: plain stores into the held
 // table; a lock-order edge seen for the first time is recorded with its stack.

@@ -24,6 +24,8 @@ int main(void) {
   pthread_mutex_unlock(m);
   return 0;
 }
-// CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) is blocked waiting for the process-shared mutex at offset 0x0 of shared mapping {{[0-9]+:[0-9]+}}, held by process [[CHILD:[0-9]+]] ({{.*}}), which exited with status 0 without releasing it (stuck for {{[0-9.]+}} s) [mp-dead-owner]
+// CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) is blocked waiting for the process-shared mutex at offset 0x0 of the anonymous shared memory mapped by pid [[PARENT:[0-9]+]], held by process [[CHILD:[0-9]+]] ({{.*}}), which exited with status 0 without releasing it (stuck for {{[0-9.]+}} s) [mp-dead-owner]
 // CHECK: procsan run: the tree is stuck; killing it
-// CHECK: procsan: error: process [[CHILD]] ({{.*}}) exited with status 0 while holding the process-shared mutex at offset 0x0 of shared mapping {{.*}} [mp-lock-held-at-exit]
+// CHECK: procsan: error: process [[CHILD]] ({{.*}}) exited with status 0 while holding the process-shared mutex at offset 0x0 of the anonymous shared memory mapped by pid [[PARENT]] {{.*}} [mp-lock-held-at-exit]
+// CHECK: the shared memory that holds it was mapped by pid [[PARENT]]
+// CHECK-NEXT: #0 {{.*}} in main {{.*}}mp-dead-owner.c:11

@@ -2,9 +2,12 @@
 // every process until someone removes it with shmctl(IPC_RMID), so its creation carries the
 // stack (mp-leaked-ipc). Private mappings (every malloc arena, every loaded library) take a fast
 // path that records nothing.
+#include "rt/locks.h"
 #include "rt/runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -64,21 +67,39 @@ void *sysMmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
 }
 
 void noteMap(void *r, size_t len, int flags, int fd, off_t off) {
-  if (r == MAP_FAILED || !(flags & MAP_SHARED) || !rt::active())
+  if (r == MAP_FAILED)
+    return;
+  rt::forgetMappings((uintptr_t)r, len); // MAP_FIXED over, or reuse of, an address seen before
+  if (!(flags & MAP_SHARED) || !rt::active())
     return;
   int savedErrno = errno;
-  uint64_t dev = 0, inode = 0;
-  struct stat st;
-  if (!(flags & MAP_ANONYMOUS) && fd >= 0 && syscall(SYS_fstat, fd, &st) == 0) {
-    dev = st.st_dev;
-    inode = st.st_ino;
+  (void)off;
+  // The identity locks in this mapping will have (device and inode as /proc/self/maps shows
+  // them, also for anonymous shared memory), the file's path, and the stack: the mapping's
+  // creation is what names a mutex in it in a report.
+  rt::LockId id = rt::identify(r);
+  char path[256];
+  path[0] = 0;
+  if (!(flags & MAP_ANONYMOUS) && fd >= 0) {
+    char link[32] = "/proc/self/fd/";
+    char digits[12];
+    int nd = 0;
+    for (unsigned v = (unsigned)fd; nd == 0 || v > 0; v /= 10)
+      digits[nd++] = (char)('0' + v % 10);
+    size_t at = strlen(link);
+    while (nd > 0)
+      link[at++] = digits[--nd];
+    link[at] = 0;
+    long n = syscall(SYS_readlinkat, AT_FDCWD, link, path, sizeof(path) - 1);
+    path[n > 0 ? n : 0] = 0;
   }
   track((uintptr_t)r, len);
-  rt::record(rt::Event{
-      trace::EvSharedMap,
-      {(int64_t)(uintptr_t)r, (int64_t)len, flags, (int64_t)dev, (int64_t)inode, (int64_t)off},
-      nullptr,
-      0});
+  rt::record(rt::Event{trace::EvSharedMap,
+                       {(int64_t)(uintptr_t)r, (int64_t)len, flags, (int64_t)id.dev,
+                        (int64_t)id.inode, (int64_t)id.offset},
+                       path[0] ? path : nullptr,
+                       0},
+             /*wantStack=*/true);
   errno = savedErrno;
 }
 
@@ -98,6 +119,8 @@ PROCSAN_INTERCEPTOR void *mmap64(void *addr, size_t len, int prot, int flags, in
 
 PROCSAN_INTERCEPTOR int munmap(void *addr, size_t len) {
   int r = (int)syscall(SYS_munmap, addr, len);
+  if (r == 0)
+    rt::forgetMappings((uintptr_t)addr, len);
   if (r == 0 && __atomic_load_n(&gTrackedCount, __ATOMIC_RELAXED) > 0 &&
       untrack((uintptr_t)addr, len)) {
     int savedErrno = errno;
