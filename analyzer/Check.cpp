@@ -75,7 +75,7 @@ const std::vector<ForkRegion> &AnalysisContext::forkRegions() {
 
 const SharedMemoryModel &AnalysisContext::sharedMemory() {
   if (!sharedMemoryModel)
-    sharedMemoryModel = std::make_unique<SharedMemoryModel>(astContext, uses());
+    sharedMemoryModel = std::make_unique<SharedMemoryModel>(astContext, uses(), &program());
   return *sharedMemoryModel;
 }
 

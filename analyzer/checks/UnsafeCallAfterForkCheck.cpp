@@ -48,6 +48,34 @@ std::string unsafeWhat(const Expr *e, const SourceManager &sm) {
   return "'" + name + "' is not async-signal-safe";
 }
 
+// The process cannot have started a thread yet at this fork: the fork is in main(), or in a
+// function only main() calls before anything that may start a thread (any file of the
+// program), and nothing that may start one can run before it in that function.
+bool singleThreadedAtFork(AnalysisContext &ctx, const ForkRegion &region) {
+  const FunctionDecl *in = region.site().enclosing;
+  const SourceManager &sm = ctx.sourceManager();
+  if (!in)
+    return false;
+  ProgramView &view = ctx.program();
+  if (!view.hasLocalOrder()) {
+    TUSummary own;
+    summarizeThreadOrder(ctx, own);
+    auto local = std::make_unique<ProgramSummaries>();
+    local->add(own);
+    local->finish();
+    view.setLocalOrder(std::move(local));
+  }
+  if (!in->isMain() && !view.earlyOnly(in, sm))
+    return false;
+  std::vector<const FunctionDecl *> before;
+  if (!callsThatMayPrecede(ctx, in, region.site().call, before))
+    return false;
+  for (const FunctionDecl *fd : before)
+    if (!fd || view.startsThreads(fd, sm))
+      return false;
+  return true;
+}
+
 } // namespace
 
 UnsafeCallAfterForkCheck::UnsafeCallAfterForkCheck(const CheckOptions &options)
@@ -79,6 +107,8 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     const Expr *threadNote = nullptr;
     std::string threadsElsewhere;
     if (mode == Mode::Auto) {
+      if (singleThreadedAtFork(ctx, region))
+        continue;
       for (const Expr *t : threadStarts) {
         bool afterOnly = region.outcomesAt(t) != 0 && !region.forkReachedAgain();
         if (!afterOnly) {

@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "model/ForkSites.h"
 #include "model/Pipes.h"
+#include "model/SharedMemory.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
 #include "model/WaitCalls.h"
@@ -68,26 +69,74 @@ void ProgramSummaries::add(const TUSummary &tu) {
   unlinked.erase(std::unique(unlinked.begin(), unlinked.end()), unlinked.end());
   for (int i = 0; i < 3; ++i)
     unlinksUnknown[i] |= tu.unlinksUnknown[i];
+  for (const auto &kv : tu.calls)
+    calls[kv.first].insert(calls[kv.first].end(), kv.second.begin(), kv.second.end());
+  for (const auto &kv : tu.mainEarly)
+    mainEarly[kv.first].insert(mainEarly[kv.first].end(), kv.second.begin(), kv.second.end());
+  startsDirectly.insert(tu.startsThreadsDirectly.begin(), tu.startsThreadsDirectly.end());
+  addressTaken.insert(tu.addressTaken.begin(), tu.addressTaken.end());
+  threadsAtStart |= tu.threadsAtStart;
 }
 
 void ProgramSummaries::finish() {
   // A function returning the result of a wrapper is one: iterate to the fixpoint (each round
-  // marks at least one more function, so this ends).
+  // marks at least one more function, so this ends). The same for shared memory.
   for (bool changed = true; changed;) {
     changed = false;
     for (auto &kv : functions) {
       FunctionSummary &f = kv.second;
       for (const std::string &callee : f.returnsResultOf) {
         auto it = functions.find(callee);
-        if (it == functions.end() || !(it->second.facts & FactForkWrapper))
+        if (it == functions.end())
           continue;
-        uint32_t add = FactForkWrapper | (it->second.facts & FactWrapperDivertsChild);
+        uint32_t add = 0;
+        if (it->second.facts & FactForkWrapper)
+          add |= FactForkWrapper | (it->second.facts & FactWrapperDivertsChild);
+        add |= it->second.facts &
+               (FactReturnsShared | FactReturnsSharedAnonymous | FactReturnsSharedAttached);
         if ((f.facts | add) != f.facts) {
           f.facts |= add;
           changed = true;
         }
       }
     }
+  }
+
+  // Thread order: a function starts threads when it or a function it calls does.
+  std::map<std::string, std::vector<const std::string *>> callers;
+  std::set<std::string> calledOtherThanByMain;
+  const std::string mainKey = "main";
+  for (const auto &kv : calls)
+    for (const std::string &callee : kv.second) {
+      callers[callee].push_back(&kv.first);
+      if (kv.first != mainKey)
+        calledOtherThanByMain.insert(callee);
+    }
+  starts = startsDirectly;
+  std::vector<std::string> work(starts.begin(), starts.end());
+  while (!work.empty()) {
+    std::string k = std::move(work.back());
+    work.pop_back();
+    for (const std::string *caller : callers[k])
+      if (starts.insert(*caller).second)
+        work.push_back(*caller);
+  }
+  // Calls from initializers are recorded under the empty key.
+  if (starts.count(""))
+    threadsAtStart = true;
+  early.clear();
+  if (threadsAtStart)
+    return;
+  for (const auto &kv : mainEarly) {
+    if (calledOtherThanByMain.count(kv.first))
+      continue;
+    if (addressTaken.count(kv.first))
+      continue;
+    bool threadBefore = false;
+    for (const std::string &before : kv.second)
+      threadBefore |= before.empty() || starts.count(before);
+    if (!threadBefore)
+      early.insert(kv.first);
   }
 }
 
@@ -145,6 +194,17 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
       effect |= FdKeeps;
     return std::to_string(effect);
   }
+  case 'M': {
+    const FunctionSummary *f = t->function(rest);
+    return f && (f->facts & FactReturnsShared)
+               ? std::to_string(f->facts & (FactReturnsShared | FactReturnsSharedAnonymous |
+                                            FactReturnsSharedAttached))
+               : "";
+  }
+  case 'S':
+    return t->startsThreads(rest) ? "threads" : "";
+  case 'E':
+    return t->earlyOnly(rest) ? "early" : "";
   case 'R':
     return t->reapsWhere();
   case 'T':
@@ -165,7 +225,10 @@ std::string ProgramView::ask(const std::string &question) {
   auto it = log.asked.find(question);
   if (it != log.asked.end())
     return it->second;
-  std::string a = answer(table, question);
+  const ProgramSummaries *t = table;
+  if (!t && (question[0] == 'S' || question[0] == 'E'))
+    t = localOrder.get();
+  std::string a = answer(t, question);
   log.asked.emplace(question, a);
   return a;
 }
@@ -212,6 +275,39 @@ unsigned ProgramView::fdParamEffect(const FunctionDecl *fd, unsigned i, const So
     return 0;
   std::string a = ask("F:" + std::to_string(i) + ":" + key);
   unsigned v = 0;
+  if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
+    return 0;
+  return v;
+}
+
+std::string ProgramView::functionKey(const FunctionDecl *fd, const SourceManager &sm) {
+  if (!fd || !fd->getIdentifier() || fd->getBuiltinID())
+    return {};
+  SourceLocation loc = fd->getCanonicalDecl()->getLocation();
+  if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
+    return {};
+  llvm::SmallString<128> usr;
+  if (index::generateUSRForDecl(fd, usr))
+    return {};
+  return std::string(usr);
+}
+
+bool ProgramView::startsThreads(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = functionKey(fd, sm);
+  return !key.empty() && !ask("S:" + key).empty();
+}
+
+bool ProgramView::earlyOnly(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = functionKey(fd, sm);
+  return !key.empty() && !ask("E:" + key).empty();
+}
+
+uint32_t ProgramView::returnsShared(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  if (key.empty())
+    return 0;
+  unsigned v = 0;
+  std::string a = ask("M:" + key);
   if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
     return 0;
   return v;
@@ -401,8 +497,9 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
           localCalls.push_back({callee->getCanonicalDecl(), in->getCanonicalDecl()});
         continue;
       }
-      // `return wrapper();` or `pid = wrapper(); ... return pid;` with the wrapper elsewhere.
-      if (!callee->getReturnType()->isIntegerType())
+      // `return wrapper();` or `pid = wrapper(); ... return pid;` with the wrapper elsewhere
+      // (a fork wrapper, or a function returning shared memory).
+      if (!callee->getReturnType()->isIntegerType() && !callee->getReturnType()->isPointerType())
         continue;
       std::string key = ProgramView::externalKey(callee, sm);
       if (key.empty())
@@ -438,6 +535,14 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
       }
       if (noReturnCandidates.count(fd->getCanonicalDecl()) && summaries.neverReturns(fd))
         s.facts |= FactNeverReturns;
+      if (fd->getReturnType()->isPointerType())
+        if (const SharedOrigin *o = ctx.sharedMemory().declOrigin(fd)) {
+          s.facts |= FactReturnsShared;
+          if (o->anonymous)
+            s.facts |= FactReturnsSharedAnonymous;
+          if (o->attachedByName)
+            s.facts |= FactReturnsSharedAttached;
+        }
       for (unsigned i = 0; i < fd->getNumParams() && i < 32; ++i) {
         const ParmVarDecl *p = fd->getParamDecl(i);
         if (!p->getIdentifier() || !isFdType(p->getType()))
@@ -491,7 +596,155 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
       tu.unlinksUnknown[family] = true;
   }
   std::sort(tu.unlinked.begin(), tu.unlinked.end());
+  summarizeThreadOrder(ctx, tu);
   return tu;
+}
+
+namespace {
+
+bool isMainFunction(const FunctionDecl *fd) { return fd && fd->isMain(); }
+
+void addUnique(std::vector<std::string> &v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+} // namespace
+
+bool callsThatMayPrecede(AnalysisContext &ctx, const FunctionDecl *fd, const Stmt *target,
+                         std::vector<const FunctionDecl *> &out) {
+  const CFG *cfg = ctx.summaries().cfgFor(fd);
+  if (!cfg)
+    return false;
+  const CFGBlock *at = nullptr;
+  unsigned index = 0;
+  for (const CFGBlock *b : *cfg) {
+    unsigned i = 0;
+    for (const CFGElement &el : *b) {
+      if (auto cs = el.getAs<CFGStmt>(); cs && cs->getStmt() == target) {
+        at = b;
+        index = i;
+        break;
+      }
+      ++i;
+    }
+    if (at)
+      break;
+  }
+  if (!at)
+    return false;
+  const SourceManager &sm = ctx.sourceManager();
+  const std::vector<const Expr *> &threads = ctx.program().threadStarts(ctx.ast());
+  auto note = [&](const CFGElement &el) {
+    auto cs = el.getAs<CFGStmt>();
+    if (!cs)
+      return;
+    const auto *e = dyn_cast<Expr>(cs->getStmt());
+    if (!e)
+      return;
+    if (std::find(threads.begin(), threads.end(), e) != threads.end()) {
+      out.push_back(nullptr);
+      return;
+    }
+    if (const auto *call = dyn_cast<CallExpr>(e))
+      if (const FunctionDecl *callee = call->getDirectCallee())
+        if (!ProgramView::functionKey(callee, sm).empty())
+          out.push_back(callee);
+  };
+  std::vector<bool> seen(cfg->getNumBlockIDs(), false);
+  std::vector<const CFGBlock *> work;
+  for (const CFGBlock *p : at->preds())
+    if (p && !seen[p->getBlockID()]) {
+      seen[p->getBlockID()] = true;
+      work.push_back(p);
+    }
+  while (!work.empty()) {
+    const CFGBlock *b = work.back();
+    work.pop_back();
+    for (const CFGBlock *p : b->preds())
+      if (p && !seen[p->getBlockID()]) {
+        seen[p->getBlockID()] = true;
+        work.push_back(p);
+      }
+  }
+  for (const CFGBlock *b : *cfg) {
+    if (b == at && !seen[b->getBlockID()]) {
+      unsigned i = 0;
+      for (const CFGElement &el : *b)
+        if (i++ < index)
+          note(el);
+      continue;
+    }
+    if (seen[b->getBlockID()])
+      for (const CFGElement &el : *b)
+        note(el);
+  }
+  return true;
+}
+
+void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu) {
+  ASTContext &ast = ctx.ast();
+  const SourceManager &sm = ast.getSourceManager();
+  const UseIndex &uses = ctx.uses();
+  const FunctionDecl *mainFn = nullptr;
+  llvm::DenseMap<const FunctionDecl *, std::string> keys;
+  auto keyOf = [&](const FunctionDecl *fd) -> const std::string & {
+    auto [it, added] = keys.try_emplace(fd->getCanonicalDecl());
+    if (added)
+      it->second = ProgramView::functionKey(fd, sm);
+    return it->second;
+  };
+  for (const CallExpr *call : uses.allCalls()) {
+    std::string callee = keyOf(call->getDirectCallee());
+    const FunctionDecl *in = enclosingFunction(ast, call);
+    if (callee.empty() || (in && sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc()))))
+      continue;
+    if (isMainFunction(in))
+      mainFn = in;
+    // Calls from initializers are recorded under "", calls from main() under "main".
+    std::string caller = !in ? std::string() : isMainFunction(in) ? std::string("main") : keyOf(in);
+    tu.calls[caller].push_back(callee);
+  }
+  for (const Expr *t : ctx.program().threadStarts(ast)) {
+    const FunctionDecl *in = enclosingFunction(ast, t);
+    if (!in)
+      tu.threadsAtStart = true;
+    else if (std::string k = ProgramView::functionKey(in, sm); !k.empty())
+      tu.startsThreadsDirectly.push_back(k);
+  }
+  // Functions named other than as the callee of a call (a thread's start routine, a handler, a
+  // table of callbacks): they may run at any time.
+  llvm::DenseMap<const FunctionDecl *, unsigned> refCount;
+  uses.forEachReference([&](const ValueDecl *d, size_t n) {
+    if (const auto *fd = dyn_cast<FunctionDecl>(d))
+      refCount[fd->getCanonicalDecl()] += n;
+  });
+  for (const auto &kv : refCount)
+    if (kv.second > uses.callsTo(kv.first).size())
+      if (std::string k = ProgramView::functionKey(kv.first, sm); !k.empty())
+        tu.addressTaken.push_back(k);
+  if (mainFn) {
+    for (const CallExpr *call : uses.allCalls()) {
+      if (enclosingFunction(ast, call) != mainFn)
+        continue;
+      std::string callee = keyOf(call->getDirectCallee());
+      if (callee.empty())
+        continue;
+      std::vector<const FunctionDecl *> before;
+      std::vector<std::string> &into = tu.mainEarly[callee];
+      if (!callsThatMayPrecede(ctx, mainFn, call, before)) {
+        into.push_back(std::string()); // no CFG: assume the worst
+        continue;
+      }
+      for (const FunctionDecl *b : before)
+        into.push_back(b ? keyOf(b) : std::string());
+      addUnique(into);
+    }
+  }
+  for (auto &kv : tu.calls)
+    addUnique(kv.second);
+  addUnique(tu.startsThreadsDirectly);
+  addUnique(tu.addressTaken);
 }
 
 } // namespace analyzer

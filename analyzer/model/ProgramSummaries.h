@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -29,6 +30,11 @@ enum FunctionFact : uint32_t {
   FactForkWrapper = 1,         // returns the result of a fork (directly or through wrappers)
   FactWrapperDivertsChild = 2, // ... after sending the child elsewhere itself
   FactNeverReturns = 4,        // no path returns to the caller
+  // Returns a pointer into shared memory (MAP_SHARED, shmat), directly or through wrappers; the
+  // two next bits say which kind (SharedOrigin::anonymous / attachedByName).
+  FactReturnsShared = 8,
+  FactReturnsSharedAnonymous = 16,
+  FactReturnsSharedAttached = 32,
 };
 
 // Facts about one function with external linkage. Parameter facts are bit masks (bit i:
@@ -70,6 +76,14 @@ struct TUSummary {
   std::string threadsWhere; // non-empty: the TU starts threads; where
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false}; // an unlink whose name the model cannot read
+  // Thread order. Keys are ProgramView::functionKey (the USR of any function of the program).
+  std::map<std::string, std::vector<std::string>> calls; // function -> program functions it calls
+  std::vector<std::string> startsThreadsDirectly;        // functions with a thread start
+  std::vector<std::string> addressTaken;                 // functions used other than by a call
+  bool threadsAtStart = false; // a thread started (or such a function called) by an initializer
+  // For each program function main() calls: the program functions that may run before one of
+  // its calls in main ("" for a thread start there).
+  std::map<std::string, std::vector<std::string>> mainEarly;
 };
 
 // The merged table.
@@ -85,9 +99,17 @@ public:
   // An unlink somewhere in the program may remove an object created with this name.
   bool mayUnlink(const IpcNameText &created) const;
   size_t size() const { return functions.size(); }
+  // The function may start a thread, itself or through the functions it calls (any file).
+  bool startsThreads(llvm::StringRef key) const { return starts.count(key.str()) != 0; }
+  // The function is called only by main(), before anything that may start a thread: the
+  // process is single-threaded while it runs (and main() itself before its first thread).
+  bool earlyOnly(llvm::StringRef key) const { return early.count(key.str()) != 0; }
 
 private:
   std::map<std::string, FunctionSummary> functions;
+  std::map<std::string, std::vector<std::string>> calls, mainEarly;
+  std::set<std::string> startsDirectly, addressTaken, starts, early;
+  bool threadsAtStart = false;
   std::string reaps, threads;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false};
@@ -118,6 +140,16 @@ public:
   // function is not defined in the program).
   enum FdEffect : unsigned { FdCloses = 1, FdDrains = 2, FdKeeps = 4, FdKnown = 8 };
   unsigned fdParamEffect(const clang::FunctionDecl *fd, unsigned i, const clang::SourceManager &sm);
+  // The key of any function of the program (not the library's): its USR. Empty otherwise.
+  static std::string functionKey(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // Thread order (ProgramSummaries::startsThreads / earlyOnly). Without a table (one file, or
+  // the first pass) they are answered from this file's own facts, set with setLocalOrder.
+  bool startsThreads(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  bool earlyOnly(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  bool hasLocalOrder() const { return localOrder != nullptr; }
+  void setLocalOrder(std::unique_ptr<ProgramSummaries> t) { localOrder = std::move(t); }
+  // What a function of another file returns: 0, or FactReturnsShared with its kind bits.
+  uint32_t returnsShared(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
   // Where another TU reaps any child / starts threads ("" when none does).
   std::string reapsElsewhere();
   std::string threadsElsewhere();
@@ -133,6 +165,7 @@ private:
   friend struct ProgramQuestions;
   static std::string answer(const ProgramSummaries *t, const std::string &question);
   const ProgramSummaries *table;
+  std::unique_ptr<ProgramSummaries> localOrder;
   ProgramQuestions log;
   std::unique_ptr<std::vector<const clang::Expr *>> threadStartsCache;
 };
@@ -142,6 +175,14 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file);
 
 // Calls and constructions in the program's own code that start a thread.
 std::vector<const clang::Expr *> findThreadStarts(clang::ASTContext &ctx);
+
+// This TU's thread-order facts (the call graph among the program's functions, thread starts,
+// functions whose address is taken, what main() calls before what).
+void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu);
+// The program functions whose calls may run before `target` in fd (through the CFG, loops
+// included); a null entry stands for a thread start. False without a CFG.
+bool callsThatMayPrecede(AnalysisContext &ctx, const clang::FunctionDecl *fd,
+                         const clang::Stmt *target, std::vector<const clang::FunctionDecl *> &out);
 
 // The name given to shm_open/sem_open/mq_open/*_unlink: a literal, a variable initialised with
 // one, or a buffer formatted by sprintf/snprintf with a literal format (its constant prefix).

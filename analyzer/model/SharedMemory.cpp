@@ -1,4 +1,5 @@
 #include "model/SharedMemory.h"
+#include "model/ProgramSummaries.h"
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -51,6 +52,9 @@ bool isMappedRegionAddress(const CallExpr *call) {
 
 std::string SharedOrigin::describe() const {
   if (const auto *call = dyn_cast<CallExpr>(root)) {
+    if (fromOtherFile && call->getDirectCallee())
+      return "'" + call->getDirectCallee()->getNameAsString() +
+             "()', which returns shared memory mapped in another file";
     if (isMappedRegionAddress(call))
       return "a mapped_region";
     if (const FunctionDecl *fd = call->getDirectCallee())
@@ -60,7 +64,8 @@ std::string SharedOrigin::describe() const {
   return anonymous ? "mmap(MAP_SHARED|MAP_ANONYMOUS)" : "mmap(MAP_SHARED)";
 }
 
-SharedMemoryModel::SharedMemoryModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
+SharedMemoryModel::SharedMemoryModel(ASTContext &ctx, const UseIndex &uses, ProgramView *program)
+    : ctx(ctx), uses(uses) {
   const SourceManager &sm = ctx.getSourceManager();
   for (const CallExpr *call : uses.allCalls()) {
     StringRef name;
@@ -69,6 +74,9 @@ SharedMemoryModel::SharedMemoryModel(ASTContext &ctx, const UseIndex &uses) : ct
     if (isMappedRegionAddress(call) ||
         (isLibraryCall(call, sm, name) && (name == "mmap" || name == "mmap64" || name == "shmat")))
       addRoot(call);
+    else if (program && call->getDirectCallee()->getReturnType()->isPointerType())
+      if (uint32_t facts = program->returnsShared(call->getDirectCallee(), sm))
+        addWrapperRoot(call, facts);
   }
   if (origins.empty())
     return;
@@ -121,6 +129,16 @@ void SharedMemoryModel::addRoot(const Expr *e) {
     if (!origin.anonymous)
       origin.attachedByName = fdAttachedByName(call->getArg(4), false);
   }
+  origins.push_back(origin);
+  roots[call] = &origins.back();
+}
+
+void SharedMemoryModel::addWrapperRoot(const CallExpr *call, uint32_t facts) {
+  SharedOrigin origin;
+  origin.root = call;
+  origin.fromOtherFile = true;
+  origin.anonymous = facts & FactReturnsSharedAnonymous;
+  origin.attachedByName = facts & FactReturnsSharedAttached;
   origins.push_back(origin);
   roots[call] = &origins.back();
 }

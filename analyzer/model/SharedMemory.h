@@ -19,6 +19,8 @@
 namespace procsan {
 namespace analyzer {
 
+class ProgramView;
+
 struct SharedOrigin {
   const clang::Expr *root = nullptr; // the mmap/shmat/get_address call
   // The mapping attaches to an object someone else created (shm_open or shmget without
@@ -27,12 +29,16 @@ struct SharedOrigin {
   // An anonymous MAP_SHARED mapping: only the mapping process and its forked children see it,
   // at the same address.
   bool anonymous = false;
+  // The root is a call of a function of another file that returns shared memory.
+  bool fromOtherFile = false;
   std::string describe() const; // "mmap(MAP_SHARED)", "shmat()", ...
 };
 
 class SharedMemoryModel {
 public:
-  SharedMemoryModel(clang::ASTContext &ctx, const UseIndex &uses);
+  // With a program view, calls of functions defined in other files that return shared memory
+  // (their summaries) are roots too.
+  SharedMemoryModel(clang::ASTContext &ctx, const UseIndex &uses, ProgramView *program = nullptr);
 
   // Where the memory a pointer expression points into was mapped, or null when it is not known
   // to be shared.
@@ -58,6 +64,7 @@ private:
   const SharedOrigin *lvalueOrigin(const clang::Expr *e, unsigned depth) const;
   const SharedOrigin *rootOrigin(const clang::Expr *e) const;
   void addRoot(const clang::Expr *call);
+  void addWrapperRoot(const clang::CallExpr *call, uint32_t facts);
   bool fdAttachedByName(const clang::Expr *fd, bool sysv) const;
 
   clang::ASTContext &ctx;

@@ -33,6 +33,11 @@ public:
   }
 
   clang::ASTContext &ast() const { return ctx; }
+  // Every referenced variable, parameter, field or function, with its number of references.
+  template <typename F> void forEachReference(F f) const {
+    for (const auto &kv : refs)
+      f(kv.first, kv.second.size());
+  }
 
 private:
   friend class UseIndexBuilder;
