@@ -137,4 +137,39 @@ TEST(ProgramSummaries, QuestionsDecideWhichTusRunAgain) {
   EXPECT_FALSE(other.answersDiffer(&table));
 }
 
+TEST(ProgramSummaries, ThreadOrderFromMainAcrossFiles) {
+  const char *pool = "typedef unsigned long pthread_t;\n"
+                     "int pthread_create(pthread_t *, const void *, void *(*)(void *), void *);\n"
+                     "static void *work(void *a) { return a; }\n"
+                     "void spawn_pool(int n) { pthread_t t; pthread_create(&t, 0, work, 0); }\n";
+  Exported threads = exportOf(pool);
+  Exported workers = exportOf("void spawn_pool(int);\nvoid start(void) { spawn_pool(4); }\n");
+  Exported daemon = exportOf("void makedaemon(void) { if (fork() != 0) _exit(0); }\n");
+  Exported early = exportOf("void makedaemon(void); void start(void);\n"
+                            "int main(void) { makedaemon(); start(); return 0; }\n");
+  Exported late = exportOf("void makedaemon(void); void start(void);\n"
+                           "int main(void) { start(); makedaemon(); return 0; }\n");
+  Exported loop =
+      exportOf("void makedaemon(void); void start(void);\n"
+               "int main(int n) { while (n--) { makedaemon(); start(); } return 0; }\n");
+  Exported pointer = exportOf("void makedaemon(void);\nvoid (*hook)(void) = makedaemon;\n");
+  auto table = [&](std::initializer_list<const Exported *> tus) {
+    auto t = std::make_unique<ProgramSummaries>();
+    for (const Exported *e : tus)
+      t->add(e->summary);
+    t->finish();
+    return t;
+  };
+  auto t = table({&threads, &workers, &daemon, &early});
+  EXPECT_TRUE(t->startsThreads("c:@F@spawn_pool"));
+  EXPECT_TRUE(t->startsThreads("c:@F@start"));
+  EXPECT_FALSE(t->startsThreads("c:@F@makedaemon"));
+  EXPECT_TRUE(t->earlyOnly("c:@F@makedaemon"));
+  EXPECT_TRUE(t->earlyOnly("c:@F@start")); // it starts threads, but only after it is entered
+  EXPECT_FALSE(table({&threads, &workers, &daemon, &late})->earlyOnly("c:@F@makedaemon"));
+  EXPECT_FALSE(table({&threads, &workers, &daemon, &loop})->earlyOnly("c:@F@makedaemon"));
+  EXPECT_FALSE(
+      table({&threads, &workers, &daemon, &early, &pointer})->earlyOnly("c:@F@makedaemon"));
+}
+
 } // namespace
