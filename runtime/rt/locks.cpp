@@ -281,7 +281,12 @@ void notePosted(const LockId &id, const void *addr) {
   }
 }
 
-void locksAfterForkInChild() { memset(gLocks.posted, 0, sizeof(gLocks.posted)); }
+void locksAfterForkInChild() {
+  // Written only where something is set: a store to this page after fork is a page copy.
+  for (uint64_t &p : gLocks.posted)
+    if (p != 0)
+      p = 0;
+}
 
 bool isBinarySemaphore(const LockId &id) {
   int n = __atomic_load_n(&gLocks.nBinarySems, __ATOMIC_ACQUIRE);

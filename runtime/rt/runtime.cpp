@@ -425,8 +425,10 @@ void ensureInit() {
                                    __ATOMIC_ACQUIRE))
     return; // another thread (or a re-entrant call) is initialising; do not wait on it
   initFromEnvironment(false, 0);
-  if (gState.active)
+  if (gState.active) {
     installCrashHandlers();
+    prepareExitFunctions();
+  }
   __atomic_store_n(&gState.initState, 2, __ATOMIC_RELEASE);
 }
 

@@ -71,6 +71,9 @@ void forEachMapping(bool (*fn)(void *ctx, uint64_t start, uint64_t end, uint64_t
 // Signal interposition (signal.cpp): installs the crash handlers once the log exists.
 void installCrashHandlers();
 
+// Resolves the real exit functions now, so that forked children do not each call dlsym.
+void prepareExitFunctions();
+
 } // namespace rt
 } // namespace procsan
 

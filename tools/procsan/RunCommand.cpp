@@ -197,21 +197,38 @@ std::string runtimeLibraryPath() {
 
 const int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
-[[noreturn]] void execProgram(const RunOptions &o, const std::string &runtime,
-                              const std::string &session, int errorPipe,
-                              const sigset_t &originalMask) {
-  sigprocmask(SIG_SETMASK, &originalMask, nullptr);
+// The program's argv and environment (the runtime preloaded, the session named), built before
+// the fork: the child only resets its signal mask and execs.
+struct ProgramImage {
+  std::vector<std::string> envStrings;
+  std::vector<char *> argv, envp;
+};
+
+void prepareProgram(const RunOptions &o, const std::string &runtime, const std::string &session,
+                    ProgramImage &img) {
   const char *existing = std::getenv("LD_PRELOAD");
   std::string preload = runtime;
   if (existing && *existing)
     preload += std::string(":") + existing;
-  setenv("LD_PRELOAD", preload.c_str(), 1);
-  setenv("PROCSAN_SESSION", session.c_str(), 1);
-  std::vector<char *> argv;
+  for (char **e = environ; *e; ++e)
+    if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0 && std::strncmp(*e, "PROCSAN_SESSION=", 16) != 0)
+      img.envStrings.push_back(*e);
+  img.envStrings.push_back("LD_PRELOAD=" + preload);
+  img.envStrings.push_back("PROCSAN_SESSION=" + session);
+  for (std::string &e : img.envStrings)
+    img.envp.push_back(const_cast<char *>(e.c_str()));
+  img.envp.push_back(nullptr);
   for (const std::string &a : o.program)
-    argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
-  execvp(argv[0], argv.data());
+    img.argv.push_back(const_cast<char *>(a.c_str()));
+  img.argv.push_back(nullptr);
+}
+
+// Runs in a vfork child (the wrapper's memory, borrowed until exec): no allocation, no writes to
+// anything but this frame.
+[[noreturn]] void execProgram(const ProgramImage &img, int errorPipe,
+                              const sigset_t &originalMask) {
+  sigprocmask(SIG_SETMASK, &originalMask, nullptr);
+  execvpe(img.argv[0], img.argv.data(), img.envp.data());
   int err = errno;
   ssize_t ignored = write(errorPipe, &err, sizeof(err));
   (void)ignored;
@@ -398,13 +415,17 @@ int runCommand(const std::vector<std::string> &args) {
                  "procsan run: warning: '%s' cannot be traced: %s, so the runtime cannot be "
                  "preloaded into it; it runs unwatched\n",
                  o.program[0].c_str(), untraceable.c_str());
-  pid_t root = fork();
+  // vfork: copying the wrapper's address space (LLVM and all) for an exec costs more than many
+  // of the program's own forks.
+  ProgramImage image;
+  prepareProgram(o, runtime, session, image);
+  pid_t root = vfork();
   if (root < 0) {
     std::perror("procsan run: fork");
     return 2;
   }
   if (root == 0)
-    execProgram(o, runtime, session, errorPipe[1], originalMask);
+    execProgram(image, errorPipe[1], originalMask);
   close(errorPipe[1]);
   int execErr = 0;
   bool execFailed = read(errorPipe[0], &execErr, sizeof(execErr)) == (ssize_t)sizeof(execErr);
@@ -495,6 +516,16 @@ int runCommand(const std::vector<std::string> &args) {
         monitor::readFds(tree);
         monitor::SessionModel live;
         loadModel(live, session, orphansReaped, killedByMonitor, false);
+        // Children that died while their parent, blocked, never reaped them: how they ended.
+        for (const auto &e : tree.processes) {
+          int status = e.second.state == 'Z' ? monitor::zombieStatus(e.first) : -1;
+          monitor::Process *z = nullptr;
+          auto it = live.processes().find(e.first);
+          if (it != live.processes().end())
+            z = &it->second;
+          if (status >= 0 && z && !z->exit.known)
+            z->exit = monitor::ExitInfo::fromWaitStatus(status);
+        }
         live.finish();
         std::vector<monitor::Finding> found;
         bool repeated = false; // a finding printed before, by the search among stuck threads
