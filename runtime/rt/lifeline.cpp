@@ -266,9 +266,30 @@ bool readsOneOf(long pid, int fd, const PipeId *ends, int nEnds, uint64_t *ino) 
   return false;
 }
 
-// Looks at one child; true when it was running and might be worth another look.
-bool examineChild(long child, const PipeId *ends, int nEnds, bool *recorded) {
-  bool running = false;
+// True when the child has one of our pipes open for reading: only such a child can be waiting
+// for our end (a child that merely shares our stdout pipe holds a write end).
+bool holdsReadEnd(long child, const PipeId *ends, int nEnds) {
+  char dir[64];
+  procPath(dir, sizeof(dir), child, "fd", -1, nullptr);
+  bool found = false;
+  forEachNumericEntry(dir, [&](const char *name) {
+    char path[96];
+    procPath(path, sizeof(path), child, "fd", toLong(name), nullptr);
+    struct stat link, target;
+    // The link's own mode tells how the fd was opened: owner read bit for reading.
+    if (lstat(path, &link) != 0 || !(link.st_mode & S_IRUSR) || stat(path, &target) != 0 ||
+        !S_ISFIFO(target.st_mode))
+      return true;
+    for (int i = 0; i < nEnds && !found; ++i)
+      found = ends[i].dev == (uint64_t)target.st_dev && ends[i].ino == (uint64_t)target.st_ino;
+    return !found;
+  });
+  return found;
+}
+
+// Looks at one child; true when it was running and is worth another look.
+bool examineChild(long child, const PipeId *ends, int nEnds) {
+  bool running = false, recorded = false;
   char dir[64];
   procPath(dir, sizeof(dir), child, "task", -1, nullptr);
   forEachNumericEntry(dir, [&](const char *name) {
@@ -281,13 +302,13 @@ bool examineChild(long child, const PipeId *ends, int nEnds, bool *recorded) {
       if (readsOneOf(child, fds[i], ends, nEnds, &ino)) {
         record(
             Event{trace::EvChildWaitsForExit, {child, (int64_t)ino, fds[i], 0, 0, 0}, nullptr, 0});
-        *recorded = true;
+        recorded = true;
         return false;
       }
     }
     return true;
   });
-  return running && !*recorded;
+  return running && !recorded;
 }
 
 bool gDone = false;
@@ -327,23 +348,22 @@ void noteChildrenWaitingForExit() {
       return nChildren < kMaxChildren;
     });
   }
-  // A helper busy with a last message for a moment blocks again at once: children seen running
-  // get another look, for at most about 50 ms in all.
+  // Only children holding one of those pipes' read ends can be helpers waiting for our end. One
+  // busy with a last message (or waiting for a CPU on a loaded machine) blocks again soon:
+  // those seen running get another look, for at most about half a second in all.
   bool again[kMaxChildren];
   for (int i = 0; i < nChildren; ++i)
-    again[i] = true;
-  for (int round = 0; round < 25; ++round) {
+    again[i] = holdsReadEnd(children[i], ends, nEnds);
+  for (int round = 0; round < 60; ++round) {
     bool any = false;
     for (int i = 0; i < nChildren; ++i) {
-      if (!again[i])
-        continue;
-      bool recorded = false;
-      again[i] = examineChild(children[i], ends, nEnds, &recorded);
+      if (again[i])
+        again[i] = examineChild(children[i], ends, nEnds);
       any = any || again[i];
     }
     if (!any)
       break;
-    struct timespec pause = {0, 2000000};
+    struct timespec pause = {0, round < 10 ? 2000000L : 10000000L};
     nanosleep(&pause, nullptr);
   }
   errno = savedErrno;
