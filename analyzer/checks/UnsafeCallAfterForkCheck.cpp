@@ -107,8 +107,6 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     const Expr *threadNote = nullptr;
     std::string threadsElsewhere;
     if (mode == Mode::Auto) {
-      if (singleThreadedAtFork(ctx, region))
-        continue;
       for (const Expr *t : threadStarts) {
         bool afterOnly = region.outcomesAt(t) != 0 && !region.forkReachedAgain();
         if (!afterOnly) {
@@ -122,6 +120,7 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
         continue;
     }
     bool askOtherFiles = mode == Mode::Auto && !threadNote;
+    bool orderAsked = false;
     SourceLocation firstExec;
     std::vector<const Stmt *> childStmts = region.childOnlyStatements();
     for (const Stmt *s : childStmts)
@@ -156,6 +155,13 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       }
       if (!chain.found())
         continue;
+      // Asked at the first finding only: the answers may come from other files, and a file is
+      // analyzed again only when an answer it got changes.
+      if (mode == Mode::Auto && !orderAsked) {
+        orderAsked = true;
+        if (singleThreadedAtFork(ctx, region))
+          break;
+      }
       if (askOtherFiles) {
         askOtherFiles = false;
         threadsElsewhere = ctx.program().threadsElsewhere();
