@@ -245,6 +245,12 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
       jp["reaped_by"] = nullptr;
     if (p.eventsDropped)
       jp["events_dropped"] = p.eventsDropped;
+    if (p.traced) {
+      // Threads the process started with pthread_create, and those still running when it ended
+      // (or when the report was made, for a process that outlived the run).
+      jp["threads_created"] = p.threadsCreated;
+      jp["threads_live"] = p.threadsLive;
+    }
     procs.push_back(std::move(jp));
   }
   doc["processes"] = std::move(procs);

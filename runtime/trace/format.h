@@ -16,7 +16,10 @@ constexpr uint16_t kVersion = 2;
 constexpr uint32_t kHeaderSize = 4096;
 constexpr uint32_t kRecordSize = 512;
 constexpr uint32_t kMaxFrames = 40;
-constexpr uint32_t kDefaultCapacity = 2048; // records per log: 1 MiB of file, touched lazily
+// Records per log: a 4 MiB file (DESIGN.md §5's memory per process), sparse. Its pages get storage
+// only when the writer reaches them (rt::backSlot), so a log costs what it holds: 8 KiB for a
+// process that starts and exits, up to 4 MiB for one that records thousands of events.
+constexpr uint32_t kDefaultCapacity = (4u << 20) / kRecordSize - kHeaderSize / kRecordSize;
 
 // Kinds of events. Values are part of the on-disk format: append, never renumber.
 enum EventKind : uint16_t {
@@ -57,8 +60,8 @@ enum EventKind : uint16_t {
                             // that ends when this process ends (its "lifeline")
   EvSemPost = 48, // first sem_post of a shared semaphore by this process image, not as a lock
                   // release (a producer): a0=dev a1=inode a2=offset a3=address; frames
-  EvPipe = 49, // pipe()/pipe2() made a pipe: a0=read fd a1=write fd a2=inode (as /proc/PID/fd
-               // shows "pipe:[inode]") a3=flags
+  EvPipe = 49,    // pipe()/pipe2() made a pipe: a0=read fd a1=write fd a2=inode (as /proc/PID/fd
+                  // shows "pipe:[inode]") a3=flags
   // 50-59: reserved for more interposers. 60-62: lock events for the timeline (--trace).
   EvLockWake = 60,    // a wait recorded by EvLockBlock returned: a0=LockKind a1=dev a2=inode
                       // a3=offset a4=0 when it got the lock, else the error
