@@ -191,6 +191,25 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
   }
 }
 
+bool graceDeadline(struct timespec *out, const struct timespec *limit, bool *userLimitFirst) {
+  *userLimitFirst = false;
+  if (gLockTracing)
+    return false;
+  constexpr long kGraceNs = 2000000; // 2 ms: far below any hang timeout
+  clock_gettime(CLOCK_REALTIME, out);
+  out->tv_nsec += kGraceNs;
+  if (out->tv_nsec >= 1000000000) {
+    out->tv_nsec -= 1000000000;
+    ++out->tv_sec;
+  }
+  if (limit && (limit->tv_sec < out->tv_sec ||
+                (limit->tv_sec == out->tv_sec && limit->tv_nsec <= out->tv_nsec))) {
+    *out = *limit;
+    *userLimitFirst = true;
+  }
+  return true;
+}
+
 void noteWoke(const LockId &id, trace::LockKind kind, int result) {
   if (gLockTracing)
     traceLock(trace::EvLockWake, kind, id, result);

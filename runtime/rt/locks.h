@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 namespace procsan {
 namespace rt {
@@ -31,6 +32,13 @@ void noteReleased(const LockId &id);
 bool holds(const LockId &id); // this process (any thread) holds it
 // About to block on a lock another process may hold: recorded with the stack.
 void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr);
+// A wait on a shared lock is first tried until a short grace deadline (an absolute
+// CLOCK_REALTIME time, as sem_timedwait and pthread_mutex_timedlock take it), and recorded with
+// its stack (noteBlocking) only when it lasts longer: hand-offs between processes (ping-pong,
+// contention) then cost no stack walk each. Returns false when the wait must be recorded at once
+// (lock tracing: the timeline shows every blocking slice). *limit, when given, is the caller's
+// own deadline: the grace never goes past it (*userLimitFirst tells which one came first).
+bool graceDeadline(struct timespec *out, const struct timespec *limit, bool *userLimitFirst);
 // With lock tracing (a timeline was asked for): the blocking call returned with result (0 or an
 // error), and a semaphore was posted by a process that did not hold it.
 void noteWoke(const LockId &id, trace::LockKind kind, int result);

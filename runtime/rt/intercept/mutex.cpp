@@ -21,6 +21,35 @@ LockFn realTrylock() {
   return real;
 }
 
+using TimedLockFn = int (*)(pthread_mutex_t *, const struct timespec *);
+
+TimedLockFn realTimedlock() {
+  PROCSAN_REAL("pthread_mutex_timedlock", TimedLockFn);
+  return real;
+}
+
+// The wait for a mutex trylock found taken (limit: the caller's deadline, or null for
+// pthread_mutex_lock): a short wait first, recorded only if the mutex is still taken after it
+// (rt::graceDeadline).
+int waitTaken(pthread_mutex_t *m, const rt::LockId &id, const struct timespec *limit) {
+  PROCSAN_REAL("pthread_mutex_lock", LockFn);
+  struct timespec grace;
+  bool userFirst = false;
+  if (rt::graceDeadline(&grace, limit, &userFirst)) {
+    int r = realTimedlock()(m, &grace);
+    if (r != ETIMEDOUT || userFirst)
+      return r;
+  }
+  rt::noteBlocking(id, trace::LockMutex, m);
+  int r = limit ? realTimedlock()(m, limit) : real(m);
+  rt::noteWoke(id, trace::LockMutex, r == EOWNERDEAD ? 0 : r);
+  return r;
+}
+
+// glibc declares the deadline nonnull, but a program may still pass NULL (a separate function, so
+// the compiler does not fold the test away).
+__attribute__((noinline)) bool hasDeadline(const struct timespec *t) { return t != nullptr; }
+
 } // namespace
 
 PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
@@ -29,11 +58,8 @@ PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
     return real(m);
   rt::LockId id = rt::identify(m);
   int r = realTrylock()(m);
-  if (r == EBUSY) {
-    rt::noteBlocking(id, trace::LockMutex, m);
-    r = real(m);
-    rt::noteWoke(id, trace::LockMutex, r == EOWNERDEAD ? 0 : r);
-  }
+  if (r == EBUSY)
+    r = waitTaken(m, id, nullptr);
   if (r == 0 || r == EOWNERDEAD)
     rt::noteAcquired(id, trace::LockMutex);
   return r;
@@ -52,11 +78,8 @@ PROCSAN_INTERCEPTOR int pthread_mutex_timedlock(pthread_mutex_t *m, const struct
     return real(m, t);
   rt::LockId id = rt::identify(m);
   int r = realTrylock()(m);
-  if (r == EBUSY) {
-    rt::noteBlocking(id, trace::LockMutex, m);
-    r = real(m, t);
-    rt::noteWoke(id, trace::LockMutex, r == EOWNERDEAD ? 0 : r);
-  }
+  if (r == EBUSY)
+    r = hasDeadline(t) ? waitTaken(m, id, t) : real(m, t); // glibc's own answer, unrecorded
   if (r == 0 || r == EOWNERDEAD)
     rt::noteAcquired(id, trace::LockMutex);
   return r;

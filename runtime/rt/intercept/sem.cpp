@@ -45,6 +45,37 @@ PROCSAN_INTERCEPTOR int sem_init(sem_t *s, int pshared, unsigned value) {
   return r;
 }
 
+namespace {
+
+using TimedWaitFn = int (*)(sem_t *, const struct timespec *);
+
+TimedWaitFn realTimedwait() {
+  PROCSAN_REAL("sem_timedwait", TimedWaitFn);
+  return real;
+}
+
+// The wait of sem_wait (limit null) or sem_timedwait once the semaphore was found taken: a short
+// wait first, recorded only if the semaphore is still not there after it (rt::graceDeadline).
+int waitTaken(sem_t *s, const rt::LockId &id, const struct timespec *limit, int savedErrno) {
+  PROCSAN_REAL("sem_wait", WaitFn);
+  struct timespec grace;
+  bool userFirst = false;
+  int r;
+  if (rt::graceDeadline(&grace, limit, &userFirst)) {
+    errno = savedErrno;
+    r = realTimedwait()(s, &grace);
+    if (r == 0 || errno != ETIMEDOUT || userFirst)
+      return r;
+  }
+  errno = savedErrno;
+  rt::noteBlocking(id, trace::LockSem, s);
+  r = limit ? realTimedwait()(s, limit) : real(s);
+  rt::noteWoke(id, trace::LockSem, r == 0 ? 0 : errno);
+  return r;
+}
+
+} // namespace
+
 PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
   PROCSAN_REAL("sem_wait", WaitFn);
   if (!isShared(s) || !rt::active())
@@ -52,12 +83,8 @@ PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
   int savedErrno = errno;
   rt::LockId id = rt::identify(s);
   int r = realTrywait()(s);
-  if (r != 0 && errno == EAGAIN) {
-    errno = savedErrno;
-    rt::noteBlocking(id, trace::LockSem, s);
-    r = real(s);
-    rt::noteWoke(id, trace::LockSem, r == 0 ? 0 : errno);
-  }
+  if (r != 0 && errno == EAGAIN)
+    r = waitTaken(s, id, nullptr, savedErrno);
   if (r == 0)
     acquired(s, id);
   return r;
@@ -78,12 +105,8 @@ PROCSAN_INTERCEPTOR int sem_timedwait(sem_t *s, const struct timespec *t) {
   int savedErrno = errno;
   rt::LockId id = rt::identify(s);
   int r = realTrywait()(s);
-  if (r != 0 && errno == EAGAIN) {
-    errno = savedErrno;
-    rt::noteBlocking(id, trace::LockSem, s);
-    r = real(s, t);
-    rt::noteWoke(id, trace::LockSem, r == 0 ? 0 : errno);
-  }
+  if (r != 0 && errno == EAGAIN)
+    r = waitTaken(s, id, t, savedErrno);
   if (r == 0)
     acquired(s, id);
   return r;
