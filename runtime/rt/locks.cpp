@@ -51,6 +51,24 @@ uint64_t mix(uint64_t h, uint64_t v) {
   return h;
 }
 
+// Moves *tid from 0 to -1; false when another claimer was first.
+bool claimSlot(int32_t *tid, bool alone) {
+#if defined(__x86_64__)
+  if (alone) {
+    int32_t expected = 0;
+    __asm__ __volatile__("cmpxchgl %2, %1"
+                         : "+a"(expected), "+m"(*tid)
+                         : "r"((int32_t)-1)
+                         : "memory", "cc");
+    return expected == 0;
+  }
+#else
+  (void)alone;
+#endif
+  int32_t expected = 0;
+  return __atomic_compare_exchange_n(tid, &expected, -1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
 uint32_t heldLimit() {
   uint32_t n = __atomic_load_n(&gLocks.heldHigh, __ATOMIC_ACQUIRE);
   return n < trace::kMaxHeld ? n : trace::kMaxHeld;
@@ -168,14 +186,16 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
       }
     }
   }
+  // With no other thread started, only a signal handler of this thread can race for a slot, and
+  // an instruction is never split by one: the claim needs no bus lock (the uncontended lock's
+  // budget, DESIGN.md §5). Threads made without pthread_create are not counted.
+  bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
   for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
     trace::HeldLock &h = st->held[i];
-    int expected = 0;
     if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0)
       continue;
     // Fill the slot before publishing it (the tid is written last).
-    if (!__atomic_compare_exchange_n(&h.tid, &expected, -1, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE))
+    if (!claimSlot(&h.tid, alone))
       continue;
     h.dev = id.dev;
     h.inode = id.inode;
