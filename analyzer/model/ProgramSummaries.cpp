@@ -76,6 +76,8 @@ void ProgramSummaries::add(const TUSummary &tu) {
   startsDirectly.insert(tu.startsThreadsDirectly.begin(), tu.startsThreadsDirectly.end());
   addressTaken.insert(tu.addressTaken.begin(), tu.addressTaken.end());
   threadsAtStart |= tu.threadsAtStart;
+  for (const auto &kv : tu.sharedStorage)
+    storage[kv.first] |= kv.second;
 }
 
 void ProgramSummaries::finish() {
@@ -201,6 +203,10 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
                                             FactReturnsSharedAttached))
                : "";
   }
+  case 'D': {
+    uint32_t bits = t->sharedStorage(rest);
+    return bits ? std::to_string(bits) : "";
+  }
   case 'S':
     return t->startsThreads(rest) ? "threads" : "";
   case 'E':
@@ -308,6 +314,47 @@ uint32_t ProgramView::returnsShared(const FunctionDecl *fd, const SourceManager 
     return 0;
   unsigned v = 0;
   std::string a = ask("M:" + key);
+  if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
+    return 0;
+  return v;
+}
+
+namespace {
+
+// The key of a struct field or a global variable of the program's own code (what other files
+// can name), for shared-memory facts.
+std::string storageKey(const ValueDecl *d, const SourceManager &sm) {
+  if (!d || !d->getIdentifier())
+    return {};
+  if (const auto *vd = dyn_cast<VarDecl>(d)) {
+    if (!vd->hasGlobalStorage() || !vd->isExternallyVisible() || vd->isStaticLocal())
+      return {};
+  } else if (const auto *fd = dyn_cast<FieldDecl>(d)) {
+    if (!fd->getParent()->getIdentifier() && !fd->getParent()->getTypedefNameForAnonDecl())
+      return {};
+  } else {
+    return {};
+  }
+  QualType t = d->getType();
+  if (!t->isPointerType())
+    return {};
+  SourceLocation loc = d->getLocation();
+  if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
+    return {};
+  llvm::SmallString<128> usr;
+  if (index::generateUSRForDecl(d, usr))
+    return {};
+  return std::string(usr);
+}
+
+} // namespace
+
+uint32_t ProgramView::holdsShared(const ValueDecl *d, const SourceManager &sm) {
+  std::string key = storageKey(d, sm);
+  if (key.empty())
+    return 0;
+  unsigned v = 0;
+  std::string a = ask("D:" + key);
   if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
     return 0;
   return v;
@@ -596,6 +643,19 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
       tu.unlinksUnknown[family] = true;
   }
   std::sort(tu.unlinked.begin(), tu.unlinked.end());
+  // Fields and globals that receive shared memory here (not those seeded from other files).
+  const SharedMemoryModel &shm = ctx.sharedMemory();
+  if (!shm.empty())
+    for (const auto &[d, o] : shm.sharedDecls()) {
+      if (o->fromOtherFile)
+        continue;
+      std::string key = storageKey(dyn_cast<ValueDecl>(d), sm);
+      if (key.empty())
+        continue;
+      tu.sharedStorage[key] |= FactReturnsShared |
+                               (o->anonymous ? (uint32_t)FactReturnsSharedAnonymous : 0u) |
+                               (o->attachedByName ? (uint32_t)FactReturnsSharedAttached : 0u);
+    }
   summarizeThreadOrder(ctx, tu);
   return tu;
 }

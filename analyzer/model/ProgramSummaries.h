@@ -84,6 +84,9 @@ struct TUSummary {
   // For each program function main() calls: the program functions that may run before one of
   // its calls in main ("" for a thread start there).
   std::map<std::string, std::vector<std::string>> mainEarly;
+  // Struct fields and global variables (by USR) this TU stores shared memory into, with the
+  // FactReturnsShared* bits of its kind.
+  std::map<std::string, uint32_t> sharedStorage;
 };
 
 // The merged table.
@@ -104,11 +107,17 @@ public:
   // The function is called only by main(), before anything that may start a thread: the
   // process is single-threaded while it runs (and main() itself before its first thread).
   bool earlyOnly(llvm::StringRef key) const { return early.count(key.str()) != 0; }
+  // A field or global some file stores shared memory into: its FactReturnsShared* bits, or 0.
+  uint32_t sharedStorage(llvm::StringRef usr) const {
+    auto it = storage.find(usr.str());
+    return it == storage.end() ? 0 : it->second;
+  }
 
 private:
   std::map<std::string, FunctionSummary> functions;
   std::map<std::string, std::vector<std::string>> calls, mainEarly;
   std::set<std::string> startsDirectly, addressTaken, starts, early;
+  std::map<std::string, uint32_t> storage;
   bool threadsAtStart = false;
   std::string reaps, threads;
   std::vector<IpcNameText> unlinked;
@@ -150,6 +159,9 @@ public:
   void setLocalOrder(std::unique_ptr<ProgramSummaries> t) { localOrder = std::move(t); }
   // What a function of another file returns: 0, or FactReturnsShared with its kind bits.
   uint32_t returnsShared(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // The same for a struct field or a global variable of the program that some file stores
+  // shared memory into.
+  uint32_t holdsShared(const clang::ValueDecl *d, const clang::SourceManager &sm);
   // Where another TU reaps any child / starts threads ("" when none does).
   std::string reapsElsewhere();
   std::string threadsElsewhere();

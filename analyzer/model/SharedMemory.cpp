@@ -51,10 +51,19 @@ bool isMappedRegionAddress(const CallExpr *call) {
 } // namespace
 
 std::string SharedOrigin::describe() const {
-  if (const auto *call = dyn_cast<CallExpr>(root)) {
-    if (fromOtherFile && call->getDirectCallee())
+  if (fromOtherFile) {
+    const ValueDecl *d = nullptr;
+    if (const auto *call = dyn_cast<CallExpr>(root); call && call->getDirectCallee())
       return "'" + call->getDirectCallee()->getNameAsString() +
              "()', which returns shared memory mapped in another file";
+    if (const auto *me = dyn_cast<MemberExpr>(root))
+      d = me->getMemberDecl();
+    else if (const auto *ref = dyn_cast<DeclRefExpr>(root))
+      d = ref->getDecl();
+    if (d)
+      return "'" + d->getNameAsString() + "', which another file sets to shared memory";
+  }
+  if (const auto *call = dyn_cast<CallExpr>(root)) {
     if (isMappedRegionAddress(call))
       return "a mapped_region";
     if (const FunctionDecl *fd = call->getDirectCallee())
@@ -77,6 +86,35 @@ SharedMemoryModel::SharedMemoryModel(ASTContext &ctx, const UseIndex &uses, Prog
     else if (program && call->getDirectCallee()->getReturnType()->isPointerType())
       if (uint32_t facts = program->returnsShared(call->getDirectCallee(), sm))
         addWrapperRoot(call, facts);
+  }
+  // Fields and globals another file stores shared memory into (nginx's ngx_shm_alloc filling
+  // shm->addr): their first reference here stands for the root.
+  if (program) {
+    std::vector<std::pair<const ValueDecl *, size_t>> referenced;
+    uses.forEachReference([&](const ValueDecl *d, size_t) {
+      if ((isa<FieldDecl>(d) || isa<VarDecl>(d)) && d->getType()->isPointerType())
+        referenced.push_back({d, 0});
+    });
+    llvm::sort(referenced, [&](const auto &a, const auto &b) {
+      return sm.isBeforeInTranslationUnit(a.first->getLocation(), b.first->getLocation());
+    });
+    for (const auto &entry : referenced) {
+      const ValueDecl *d = entry.first;
+      const Decl *key = valueKey(d);
+      if (shared.count(key))
+        continue;
+      uint32_t facts = program->holdsShared(d, sm);
+      llvm::ArrayRef<const Expr *> refs = uses.referencesTo(d);
+      if (!facts || refs.empty())
+        continue;
+      SharedOrigin origin;
+      origin.root = refs.front();
+      origin.fromOtherFile = true;
+      origin.anonymous = facts & FactReturnsSharedAnonymous;
+      origin.attachedByName = facts & FactReturnsSharedAttached;
+      origins.push_back(origin);
+      shared[key] = &origins.back();
+    }
   }
   if (origins.empty())
     return;
