@@ -108,6 +108,39 @@ std::string senderText(const SessionModel &model, const Process &p, int senderPi
 
 } // namespace
 
+std::string describeDeath(const SessionModel &model, const Process &p) {
+  std::string how = p.exit.known ? p.exit.describe() : std::string("ended");
+  if (p.killedBy.known)
+    return how + senderText(model, p, p.killedBy.pid);
+  if (const SignalDelivery *s = crashRecordFor(p))
+    if (s->siCode <= 0 && s->senderPid > 0)
+      return how + senderText(model, p, s->senderPid);
+  return how;
+}
+
+std::vector<FindingEvent> deathEvents(const SessionModel &model, const Process &p) {
+  std::vector<FindingEvent> out;
+  FindingEvent death;
+  death.pid = p.pid;
+  death.what = describeProcess(p) + " " + describeDeath(model, p);
+  if (const SignalDelivery *s = crashRecordFor(p)) {
+    death.tid = s->tid;
+    death.stack = s->stack;
+  }
+  out.push_back(std::move(death));
+  if (p.killedBy.known && p.killedBy.pid > 0 && p.killedBy.pid != p.pid &&
+      !p.killedBy.stack.frames.empty()) {
+    FindingEvent sent;
+    sent.pid = p.killedBy.pid;
+    sent.tid = p.killedBy.tid;
+    sent.what = "pid " + std::to_string(p.killedBy.pid) + " sent " + signalName(p.exit.signal) +
+                " with " + p.killedBy.call() + " here";
+    sent.stack = p.killedBy.stack;
+    out.push_back(std::move(sent));
+  }
+  return out;
+}
+
 void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
   for (const auto &entry : model.processes()) {
     const Process &p = entry.second;

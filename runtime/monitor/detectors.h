@@ -37,6 +37,11 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
 // Hang findings name the message queue a thread is blocked on (from the runtime's last
 // unanswered "about to block" record of that thread), with the stack of the blocking call.
 void nameMessageQueueWaits(const SessionModel &model, std::vector<Finding> &findings);
+// "killed by SIGKILL sent by pid 12 (./pool) with kill()": how a process ended and, for a
+// signal, who sent it, as far as the logs tell.
+std::string describeDeath(const SessionModel &model, const Process &p);
+// The death of p as a report event: the crash stack, or the sender's stack for a kill.
+std::vector<FindingEvent> deathEvents(const SessionModel &model, const Process &p);
 // mp-leaked-ipc: named IPC objects the tree created and left behind.
 void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out);
 

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fcntl.h>
 #include <map>
+#include <poll.h>
 #include <set>
 #include <unistd.h>
 
@@ -98,6 +100,16 @@ struct Analysis {
 std::string processName(const SessionModel &model, const ProcessSnapshot &p) {
   const Process *mp = model.find(p.pid);
   std::string cmd = mp ? mp->commandLine() : p.comm;
+  // CPython's fork server and its children share its long command line: say what they are.
+  const char *server = "from multiprocessing.forkserver import main";
+  if (cmd.find(server) != std::string::npos) {
+    const Process *parent = mp ? model.find(mp->ppid) : nullptr;
+    if (parent && parent->commandLine().find(server) != std::string::npos)
+      return "process " + std::to_string(p.pid) +
+             " (started by the multiprocessing fork server, pid " + std::to_string(parent->pid) +
+             ")";
+    return "process " + std::to_string(p.pid) + " (the multiprocessing fork server)";
+  }
   return "process " + std::to_string(p.pid) + " (" + cmd + ")";
 }
 
@@ -155,6 +167,67 @@ std::string pidList(const std::set<int> &pids) {
     s += std::to_string(p);
   }
   return s;
+}
+
+// A dead process named like a live one (processName wants a snapshot).
+ProcessSnapshot deadSnapshot(const Process &d) {
+  ProcessSnapshot s;
+  s.pid = d.pid;
+  s.ppid = d.ppid;
+  return s;
+}
+
+uint64_t pipeInode(const std::string &target) {
+  if (target.rfind("pipe:[", 0) != 0)
+    return 0;
+  return strtoull(target.c_str() + 6, nullptr, 10);
+}
+
+// A process that is gone or a zombie: it holds no fd and will never write again.
+bool isDead(const TreeSnapshot &tree, int pid) {
+  auto it = tree.processes.find(pid);
+  return it == tree.processes.end() || it->second.state == 'Z';
+}
+
+// What a read of a pipe is, in the program's terms: "Queue.get()" when the reader holds the
+// Queue's reader Lock (as get() does while it reads), else the pipe by name.
+std::string readSubject(const SessionModel &model, int pid, int tid, const std::string &target) {
+  PipeRole role = model.pipeRole(pipeInode(target));
+  if (role.what.empty())
+    return "a read of " + target;
+  if (const Process *mp = model.find(pid))
+    for (const HeldEntry &h : mp->held)
+      if (h.lock == role.readLock && h.tid == tid)
+        return role.what + ".get()";
+  return "a read of the pipe of a multiprocessing " + role.what + " (" + target + ")";
+}
+
+// The fds a thread blocked in poll/ppoll waits on, read from its memory (diagnosis time only).
+std::vector<int> polledFds(int pid, const ThreadSnapshot &t) {
+  std::vector<int> fds;
+#if defined(__x86_64__)
+  if (t.syscall != SysPoll && t.syscall != SysPpoll)
+    return fds;
+  uint64_t n = t.args[1];
+  if (n == 0 || n > 64)
+    return fds;
+  std::vector<struct pollfd> buf(n);
+  std::string path = "/proc/" + std::to_string(pid) + "/mem";
+  int mem = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (mem < 0)
+    return fds;
+  ssize_t got = pread(mem, buf.data(), n * sizeof(struct pollfd), (off_t)t.args[0]);
+  close(mem);
+  if (got != (ssize_t)(n * sizeof(struct pollfd)))
+    return fds;
+  for (const struct pollfd &p : buf)
+    if (p.fd >= 0 && (p.events & POLLIN))
+      fds.push_back(p.fd);
+#else
+  (void)pid;
+  (void)t;
+#endif
+  return fds;
 }
 
 // One edge set of the wait-for graph: the thread waits for something only these can give.
@@ -437,7 +510,7 @@ ThreadWait classifyWait(const ThreadSnapshot &t) {
     w.what = t.syscall == SysMqTimedreceive ? "mq_receive" : "mq_send";
     break;
   case SysPoll:
-    w.kind = (int64_t)a[2] < 0 ? WaitKind::Other : WaitKind::Timed;
+    w.kind = (int32_t)a[2] < 0 ? WaitKind::Other : WaitKind::Timed; // an int timeout
     w.what = "poll";
     break;
   case SysPpoll:
@@ -485,6 +558,193 @@ ThreadWait classifyWait(const ThreadSnapshot &t) {
   return w;
 }
 
+namespace {
+
+// Another writer of the pipe that is itself blocked forever reading it gives nothing.
+bool blockedReadingToo(const Analysis &an, int pid, const std::string &target) {
+  auto pit = an.tree.processes.find(pid);
+  auto wit = an.waits.find(pid);
+  if (pit == an.tree.processes.end() || wit == an.waits.end() || !an.blockedForever(pid))
+    return false;
+  for (const ThreadWait &w : wit->second)
+    if (w.kind == WaitKind::ReadFd) {
+      const FdSnapshot *f = fdOf(pit->second, w.fd);
+      if (f && f->target == target)
+        return true;
+    }
+  return false;
+}
+
+// A reader blocked on a pipe whose only possible producers died: every live write end is the
+// reader's own (or another blocked reader's), and processes that could have held the write end
+// (forked from the pipe's creator after it made the pipe) crashed or were killed. The death is
+// linked to the hang: mp-lost-crash when nobody meant it, else mp-dead-owner (the only giver of
+// the wait is dead).
+void producerDied(const Analysis &an, const SessionModel &model, const char *secs,
+                  std::set<int> &explained, std::vector<Finding> &out,
+                  const std::set<int> *stuckTids = nullptr) {
+  std::set<std::string> external = externalPipes();
+  for (const auto &entry : an.tree.processes) {
+    const ProcessSnapshot &p = entry.second;
+    auto wit = an.waits.find(p.pid);
+    if (wit == an.waits.end() || explained.count(p.pid) || !an.blockedForever(p.pid))
+      continue;
+    for (size_t i = 0; i < p.threads.size() && i < wit->second.size(); ++i) {
+      const ThreadWait &w = wit->second[i];
+      if (w.kind != WaitKind::ReadFd)
+        continue;
+      bool allStuck = true; // in a partial search, every thread of the reader has not run
+      for (const ThreadSnapshot &t : p.threads)
+        allStuck &= !stuckTids || stuckTids->count(t.tid) > 0;
+      const FdSnapshot *f = fdOf(p, w.fd);
+      if (!allStuck || !f || !pipeInode(f->target) || external.count(f->target))
+        continue;
+      auto wr = an.writers.find(f->target);
+      if (wr == an.writers.end())
+        continue;
+      bool othersGiveNothing = true;
+      for (int other : wr->second)
+        othersGiveNothing &= other == p.pid || blockedReadingToo(an, other, f->target);
+      if (!othersGiveNothing)
+        continue;
+      std::vector<const Process *> dead;
+      for (int c : model.pipeInheritors(pipeInode(f->target))) {
+        const Process *d = model.find(c);
+        if (d && isDead(an.tree, c) && d->exit.abnormal() && !d->killedByMonitor)
+          dead.push_back(d);
+      }
+      if (dead.empty())
+        continue;
+      bool unnoticed = false;
+      std::string who;
+      for (size_t k = 0; k < dead.size(); ++k) {
+        const Process &d = *dead[k];
+        unnoticed |= d.exit.signaled ? !model.signalSentByTree(d.pid, d.exit.signal)
+                                     : model.runsParentImage(d);
+        who += std::string(k == 0                 ? ""
+                           : k + 1 == dead.size() ? " and "
+                                                  : ", ") +
+               "pid " + processName(model, deadSnapshot(d)).substr(8) + " " +
+               (k == 0 ? "was " : "") + describeDeath(model, d);
+      }
+      Finding fd;
+      fd.rule = unnoticed ? "mp-lost-crash" : "mp-dead-owner";
+      fd.message = readSubject(model, p.pid, p.threads[i].tid, f->target) + " in " +
+                   processName(model, p) + " waits for data; its only " +
+                   (dead.size() == 1 ? "producer, " : "producers, ") + who +
+                   " (forked after the pipe was made, " +
+                   (dead.size() == 1 ? "it was the only other process"
+                                     : "they were the only other processes") +
+                   " that could hold its write end)" +
+                   (wr->second.count(p.pid) ? "; the reader's own write end keeps end-of-file "
+                                              "from coming"
+                                            : "") +
+                   " (stuck for " + secs + " s)";
+      for (const Process *d : dead)
+        fd.processes.push_back(d->pid);
+      fd.processes.push_back(p.pid);
+      ThreadWait rw = w;
+      rw.what += " on " + describeFd(p, w.fd);
+      fd.events.push_back(waitEvent(p, p.threads[i], rw));
+      for (const Process *d : dead)
+        for (FindingEvent &e : deathEvents(model, *d))
+          fd.events.push_back(std::move(e));
+      out.push_back(std::move(fd));
+      explained.insert(p.pid);
+      break;
+    }
+  }
+}
+
+// The forkserver form of joining before draining: the parent does not waitpid (the child is the
+// fork server's), it polls the child's sentinel, a pipe only the fork server writes to (when its
+// child exits), while that child is blocked writing a full pipe only the parent reads.
+void sentinelJoinBeforeDrain(const Analysis &an, const SessionModel &model, const char *secs,
+                             std::set<int> &explained, std::vector<Finding> &out) {
+  for (const auto &entry : an.tree.processes) {
+    const ProcessSnapshot &p = entry.second;
+    auto wit = an.waits.find(p.pid);
+    if (wit == an.waits.end() || explained.count(p.pid))
+      continue;
+    for (size_t i = 0; i < p.threads.size() && i < wit->second.size(); ++i) {
+      const ThreadSnapshot &t = p.threads[i];
+      const ThreadWait &w = wit->second[i];
+      // Only a wait with no timeout (poll's -1, ppoll's NULL): classified Other, not Timed.
+      if (w.kind != WaitKind::Other)
+        continue;
+      std::vector<int> fds = polledFds(p.pid, t);
+      if (fds.empty())
+        continue;
+      int server = 0; // the single writer of every polled pipe
+      for (int fd : fds) {
+        const FdSnapshot *f = fdOf(p, fd);
+        auto wr = f ? an.writers.find(f->target) : an.writers.end();
+        std::set<int> others;
+        if (wr != an.writers.end())
+          others = wr->second;
+        others.erase(p.pid);
+        if (!f || !canRead(f->accessMode) || others.size() != 1 ||
+            (server && *others.begin() != server)) {
+          server = -1;
+          break;
+        }
+        server = *others.begin();
+      }
+      if (server <= 0)
+        continue;
+      for (const auto &centry : an.tree.processes) {
+        const ProcessSnapshot &c = centry.second;
+        if (c.ppid != server || c.pid == p.pid)
+          continue;
+        auto cw = an.waits.find(c.pid);
+        if (cw == an.waits.end())
+          continue;
+        for (size_t j = 0; j < c.threads.size() && j < cw->second.size(); ++j) {
+          if (cw->second[j].kind != WaitKind::WriteFd)
+            continue;
+          const FdSnapshot *f = fdOf(c, cw->second[j].fd);
+          if (!f || !pipeInode(f->target))
+            continue;
+          auto rd = an.readers.find(f->target);
+          if (rd == an.readers.end())
+            continue;
+          std::set<int> readers = rd->second;
+          readers.erase(c.pid);
+          if (readers != std::set<int>{p.pid})
+            continue;
+          Finding fd;
+          fd.rule = "mp-join-before-drain";
+          fd.message = processName(model, p) + " waits for " + processName(model, c) +
+                       " to exit, polling the pipe its parent, " +
+                       processName(model, an.tree.processes.at(server)) +
+                       ", writes to when it ends (its sentinel), while the child is blocked "
+                       "writing to a full pipe that only the waiting process reads: neither can "
+                       "go on (stuck for " +
+                       secs + " s)";
+          fd.processes = {p.pid, c.pid};
+          ThreadWait pw = w;
+          pw.what += " on " + describeFd(p, fds.front()) + ", whose write end only pid " +
+                     std::to_string(server) + " holds";
+          fd.events.push_back(waitEvent(p, t, pw));
+          ThreadWait chw = cw->second[j];
+          chw.what += " on " + describeFd(c, chw.fd);
+          fd.events.push_back(waitEvent(c, c.threads[j], chw));
+          out.push_back(std::move(fd));
+          explained.insert(p.pid);
+          explained.insert(c.pid);
+          break;
+        }
+        if (explained.count(p.pid))
+          break;
+      }
+      if (explained.count(p.pid))
+        break;
+    }
+  }
+}
+
+} // namespace
+
 std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &model,
                                   double idleSeconds) {
   std::vector<Finding> out;
@@ -492,6 +752,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
   char secs[32];
   snprintf(secs, sizeof(secs), "%.1f", idleSeconds);
   std::set<int> explained;
+  producerDied(an, model, secs, explained, out);
+  sentinelJoinBeforeDrain(an, model, secs, explained, out);
 
   for (const auto &entry : tree.processes) {
     const ProcessSnapshot &p = entry.second;
@@ -652,7 +914,7 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
     for (const auto &entry : model.processes()) {
       const Process &dead = entry.second;
       if (!allBlocked || !dead.exit.known || !dead.exit.signaled ||
-          model.signalSentByTree(dead.pid, dead.exit.signal) || tree.processes.count(dead.pid))
+          model.signalSentByTree(dead.pid, dead.exit.signal) || !isDead(tree, dead.pid))
         continue;
       Finding f;
       f.rule = "mp-lost-crash";
@@ -732,7 +994,15 @@ std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel
     seconds = seconds == 0 ? e.second : std::min(seconds, e.second);
   }
   std::set<int> stuck = stuckForever(nodes, tree, candidates);
-  return cycleFindings(nodes, tree, model, stuck, {}, seconds);
+  // A reader whose producers died is stuck on itself too: the death explains it better.
+  std::vector<Finding> out;
+  std::set<int> explained;
+  char secs[32];
+  snprintf(secs, sizeof(secs), "%.1f", seconds);
+  producerDied(an, model, secs, explained, out, &candidates);
+  for (Finding &f : cycleFindings(nodes, tree, model, stuck, explained, seconds))
+    out.push_back(std::move(f));
+  return out;
 }
 
 std::string findingKey(const Finding &f) {

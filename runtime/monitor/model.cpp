@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 namespace procsan {
@@ -122,6 +123,84 @@ std::string SessionModel::multiprocessingRole(const std::string &name, const Loc
     return " (a multiprocessing Semaphore(" + std::to_string(v) +
            "), or the capacity counter of a Queue(" + std::to_string(v) + "))";
   return " (a multiprocessing SemLock)";
+}
+
+std::pair<const Process *, const PipeMade *> SessionModel::pipeCreation(uint64_t inode) const {
+  // Inodes are reused once a pipe is gone: the latest pipe of that inode is the live one.
+  std::pair<const Process *, const PipeMade *> best{nullptr, nullptr};
+  for (const auto &entry : processes_)
+    for (const PipeMade &pm : entry.second.pipes)
+      if (pm.inode == inode && (!best.second || pm.timeNs > best.second->timeNs))
+        best = {&entry.second, &pm};
+  return best;
+}
+
+std::set<int> SessionModel::pipeInheritors(uint64_t inode) const {
+  std::set<int> out;
+  std::pair<const Process *, const PipeMade *> made = pipeCreation(inode);
+  if (!made.first)
+    return out;
+  std::vector<int> todo;
+  for (const ForkRecord &f : made.first->forks)
+    if (f.timeNs > made.second->timeNs)
+      todo.push_back(f.child);
+  while (!todo.empty()) {
+    int pid = todo.back();
+    todo.pop_back();
+    if (!out.insert(pid).second)
+      continue;
+    if (const Process *c = find(pid))
+      for (const ForkRecord &f : c->forks)
+        todo.push_back(f.child);
+  }
+  return out;
+}
+
+PipeRole SessionModel::pipeRole(uint64_t inode) const {
+  PipeRole role;
+  std::pair<const Process *, const PipeMade *> made = pipeCreation(inode);
+  if (!made.first)
+    return role;
+  // os.pipe() makes pipes with O_CLOEXEC and nothing else (libunwind's own validation pipe,
+  // made at the first stack the runtime takes, has O_NONBLOCK too).
+  if (made.second->flags != O_CLOEXEC)
+    return role;
+  std::vector<std::pair<uint64_t, LockKey>> sems; // by creation time
+  for (const auto &c : semCreators_)
+    if (c.second.first == made.first->pid && c.second.second > made.second->timeNs &&
+        semaphoreName(c.first).rfind("/mp-", 0) == 0)
+      sems.emplace_back(c.second.second, c.first);
+  std::sort(sems.begin(), sems.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  // The semaphores end at the creator's next os.pipe(), unless that pipe went to a helper it
+  // started at once (the resource tracker, started by the first named semaphore, under spawn and
+  // forkserver): a fork before the next semaphore.
+  uint64_t until = UINT64_MAX;
+  for (const PipeMade &pm : made.first->pipes) {
+    if (pm.timeNs <= made.second->timeNs || pm.tid != made.second->tid || pm.flags != O_CLOEXEC ||
+        pm.timeNs >= until)
+      continue;
+    uint64_t nextSem = UINT64_MAX;
+    for (const auto &sm : sems)
+      if (sm.first > pm.timeNs) {
+        nextSem = sm.first;
+        break;
+      }
+    bool helper = false;
+    for (const ForkRecord &f : made.first->forks)
+      helper |= f.timeNs > pm.timeNs && f.timeNs < nextSem && nextSem != UINT64_MAX;
+    if (!helper)
+      until = pm.timeNs;
+  }
+  while (!sems.empty() && sems.back().first > until)
+    sems.pop_back();
+  if (sems.size() < 2 || semaphoreInitialValue(sems[0].second) != 1 ||
+      semaphoreInitialValue(sems[1].second) != 1)
+    return role;
+  role.readLock = sems[0].second;
+  long counter = sems.size() > 2 ? semaphoreInitialValue(sems[2].second) : -1;
+  role.what = sems.size() == 2 ? "SimpleQueue" : counter > 1 ? "Queue" : "multiprocessing queue";
+  return role;
 }
 
 std::string SessionModel::describeLock(const LockKey &k, int kind) const {
@@ -375,6 +454,15 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       b.address = (uint64_t)r.args[4];
       b.stack = stackOf(r);
       p.lockBlocks.push_back(std::move(b));
+    } else if (r.kind == trace::EvPipe) {
+      PipeMade pm;
+      pm.readFd = (int)r.args[0];
+      pm.writeFd = (int)r.args[1];
+      pm.inode = (uint64_t)r.args[2];
+      pm.flags = (int)r.args[3];
+      pm.tid = (int)r.tid;
+      pm.timeNs = r.timeNs;
+      p.pipes.push_back(pm);
     } else if (r.kind == trace::EvSemPost) {
       SemPost sp;
       sp.sem = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};

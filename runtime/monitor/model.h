@@ -147,6 +147,22 @@ struct SharedMapping { // mmap(MAP_SHARED) of a process
   Stack stack;
 };
 
+struct PipeMade { // a pipe()/pipe2() of a process
+  uint64_t inode = 0; // /proc shows both ends as "pipe:[inode]"
+  int readFd = -1, writeFd = -1;
+  int flags = 0; // pipe2's flags
+  int tid = 0;
+  uint64_t timeNs = 0;
+};
+
+// What a pipe is to CPython's multiprocessing, from the semaphores its creator made right after
+// it: Queue.__init__ makes a pipe, then its reader Lock, its writer Lock and its capacity counter;
+// SimpleQueue (a Pool's task and result queues) the pipe and the two Locks only.
+struct PipeRole {
+  std::string what; // "Queue", "SimpleQueue", or empty when the evidence is not there
+  LockKey readLock; // the Lock get() holds while it reads the pipe
+};
+
 struct MqBlock { // a thread about to block in mq_send/mq_receive (last one per thread current)
   int tid = 0;
   int op = 0; // trace::MqOp
@@ -174,6 +190,7 @@ struct Process {
   std::vector<LockBlock> lockBlocks;
   std::vector<SemPost> semPosts;
   std::vector<MqBlock> mqBlocks;
+  std::vector<PipeMade> pipes;
   std::vector<SharedMapping> sharedMappings;
   int threadsLive = 0;          // pthread_create'd threads alive at its end (or now)
   unsigned threadsCreated = 0;  // pthread_create calls that succeeded
@@ -242,6 +259,13 @@ public:
   const std::vector<IpcObject> &ipcObjects() const { return ipc_; }
   // The message-queue call thread tid of pid is blocked in, if its last one has not returned.
   const MqBlock *currentMqBlock(int pid, int tid) const;
+  // The process that made the pipe with this inode and the record of it, or {nullptr, nullptr}.
+  std::pair<const Process *, const PipeMade *> pipeCreation(uint64_t inode) const;
+  // Processes that could have held the pipe's ends without /proc showing them now: the creator's
+  // children forked after it made the pipe, and their descendants (they inherit every fd).
+  std::set<int> pipeInheritors(uint64_t inode) const;
+  // The multiprocessing object the pipe belongs to, when its creator's semaphores say so.
+  PipeRole pipeRole(uint64_t inode) const;
   // The fork record of a child in its parent, if the parent was traced.
   const ForkRecord *forkOf(int child) const;
   int rootPid() const { return rootPid_; }

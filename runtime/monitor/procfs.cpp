@@ -68,6 +68,22 @@ bool parseStatLine(const std::string &line, char &state, int &ppid, uint64_t &ti
   return true;
 }
 
+int zombieStatus(int pid) {
+  std::string line = readSmallFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = line.rfind(')');
+  if (close == std::string::npos)
+    return -1;
+  std::istringstream rest(line.substr(close + 1));
+  std::string field;
+  std::vector<std::string> f;
+  while (rest >> field)
+    f.push_back(field);
+  // state(3) ... exit_code(52), the status wait() will return.
+  if (f.size() < 50 || f[0] != "Z")
+    return -1;
+  return atoi(f[49].c_str());
+}
+
 bool parseSyscallLine(const std::string &line, ThreadSnapshot &t) {
   if (line.rfind("running", 0) == 0) {
     t.syscall = -1;

@@ -49,6 +49,9 @@ TreeSnapshot readTree(int root, int adopter);
 // Fills the fd tables (pipes and sockets only) of every process in the snapshot.
 void readFds(TreeSnapshot &tree);
 
+// The wait status of a zombie (the exit_code field of /proc/PID/stat), or -1 when pid is no
+// zombie: how a dead child its blocked parent never reaped ended.
+int zombieStatus(int pid);
 // Parses one /proc/PID/task/TID/syscall line ("202 0x... 0x... ... sp pc", "running", "-1 ...").
 bool parseSyscallLine(const std::string &line, ThreadSnapshot &t);
 // Parses the fields of a /proc/PID/stat line after the command name.

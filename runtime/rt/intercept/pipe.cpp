@@ -1,0 +1,49 @@
+// Pipes: each pipe()/pipe2() is recorded with the pipe's inode, the name /proc gives both ends
+// ("pipe:[inode]"). A hang diagnosis finds the live holders of a pipe's ends in /proc; the
+// creation tells it which dead processes could have held the write end too (those forked from the
+// creator afterwards), and which Python Queue the pipe belongs to (the semaphores created next).
+// Making a pipe is rare next to using one: one fstat per pipe, no stack.
+#include "rt/runtime.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+using namespace procsan;
+
+namespace {
+
+void notePipe(const int fds[2], int flags) {
+  struct stat st;
+  if (syscall(SYS_fstat, fds[0], &st) != 0)
+    return;
+  rt::record(
+      rt::Event{trace::EvPipe, {fds[0], fds[1], (int64_t)st.st_ino, flags, 0, 0}, nullptr, 0});
+}
+
+} // namespace
+
+PROCSAN_INTERCEPTOR int pipe(int fds[2]) {
+  rt::ensureInit();
+  PROCSAN_REAL("pipe", int (*)(int *));
+  int r = real(fds);
+  if (r == 0 && rt::active()) {
+    int savedErrno = errno;
+    notePipe(fds, 0);
+    errno = savedErrno;
+  }
+  return r;
+}
+
+PROCSAN_INTERCEPTOR int pipe2(int fds[2], int flags) {
+  rt::ensureInit();
+  PROCSAN_REAL("pipe2", int (*)(int *, int));
+  int r = real(fds, flags);
+  if (r == 0 && rt::active()) {
+    int savedErrno = errno;
+    notePipe(fds, flags);
+    errno = savedErrno;
+  }
+  return r;
+}
