@@ -54,14 +54,17 @@ TimedWaitFn realTimedwait() {
   return real;
 }
 
-// The wait of sem_wait (limit null) or sem_timedwait once the semaphore was found taken: a short
-// wait first, recorded only if the semaphore is still not there after it (rt::graceDeadline).
+// The wait of sem_wait (limit null) or sem_timedwait once the semaphore was found taken. A timed
+// wait first waits a short while and is recorded only if the semaphore is still not there after
+// it (rt::graceDeadline). An untimed one is recorded at once: a timed futex wait ends with EINTR
+// when a handler runs, where sem_wait restarts under SA_RESTART, and which signal came is not
+// known here.
 int waitTaken(sem_t *s, const rt::LockId &id, const struct timespec *limit, int savedErrno) {
   PROCSAN_REAL("sem_wait", WaitFn);
   struct timespec grace;
   bool userFirst = false;
   int r;
-  if (rt::graceDeadline(&grace, limit, &userFirst)) {
+  if (limit && rt::graceDeadline(&grace, limit, &userFirst)) {
     errno = savedErrno;
     r = realTimedwait()(s, &grace);
     if (r == 0 || errno != ETIMEDOUT || userFirst)
