@@ -1,9 +1,8 @@
 # RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 --cleanup -- %python %s 2> %t.err
 # RUN: FileCheck %s < %t.err
 # RUN: %procsan run --hang-timeout=2 -- %python %s drain 2>&1 | FileCheck --check-prefix=DRAIN %s
-# Joining a spawned process before draining its queue. (With forkserver the same program hangs
-# too, but the parent then waits in poll() on the fork server's sentinel, not in waitpid, and
-# procsan does not model that wait yet.)
+# Joining a spawned process before draining its queue (the forkserver form, where the parent
+# polls a sentinel instead of waiting in waitpid: mp-join-before-drain-python-forkserver.py).
 import multiprocessing as mp
 import sys
 
