@@ -1,0 +1,37 @@
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 -- %python %s 2> %t.err
+# RUN: FileCheck %s < %t.err
+# RUN: %procsan run --hang-timeout=1 -- %python %s closed 2>&1 | FileCheck --check-prefix=CLOSED %s
+# The parent reads a one-way Pipe until EOFError, but kept the write end it gave the child: the
+# child sends, ends, and end-of-file never comes. Look-alike (closed): the parent closes its copy
+# of the write end after start(), as the multiprocessing guidelines say, and gets EOFError.
+import multiprocessing as mp
+import sys
+
+
+def produce(w):
+    for i in range(3):
+        w.send(i)
+
+
+if __name__ == "__main__":
+    mp.set_start_method("fork")
+    r, w = mp.Pipe(duplex=False)
+    p = mp.Process(target=produce, args=(w,))
+    p.start()
+    if len(sys.argv) > 1:
+        w.close()
+    got = []
+    try:
+        while True:
+            got.append(r.recv())
+    except EOFError:
+        pass
+    p.join()
+    print("got", got)
+
+# CHECK: procsan: error: process [[PID:[0-9]+]] ({{.*}}python{{.*}}) is blocked reading pipe:[{{[0-9]+}}], whose write end only it (or other blocked readers) still holds: end-of-file never comes (stuck for {{[0-9.]+}} s) [mp-pipe-self-hold]
+# CHECK-NEXT: pid [[PID]] thread [[PID]] ({{.*}}) blocked in read on pipe:[{{[0-9]+}}]
+# CHECK: procsan run: the tree is stuck; killing it
+# CHECK-NOT: mp-lost-crash
+# CLOSED-NOT: procsan: error
+# CLOSED: got [0, 1, 2]
