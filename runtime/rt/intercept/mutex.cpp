@@ -87,15 +87,7 @@ PROCSAN_INTERCEPTOR int pthread_mutex_timedlock(pthread_mutex_t *m, const struct
 
 PROCSAN_INTERCEPTOR int pthread_mutex_unlock(pthread_mutex_t *m) {
   PROCSAN_REAL("pthread_mutex_unlock", LockFn);
-  if (!isShared(m) || !rt::active())
-    return real(m);
-  // The mutex is read before it is given up (another thread may destroy it right after), and the
-  // held-locks table updated after: the other processes waiting for it do not wait for that.
-  rt::LockId id = rt::identify(m);
-  int r = real(m);
-  int savedErrno = errno;
-  if (r == 0)
-    rt::noteReleased(id);
-  errno = savedErrno;
-  return r;
+  if (isShared(m) && rt::active())
+    rt::noteReleased(rt::identify(m));
+  return real(m);
 }
