@@ -39,11 +39,6 @@ bool isRuntimeRule(const std::string &rule) {
 
 namespace {
 
-std::string describeProcess(const Process &p) {
-  std::string cmd = p.commandLine();
-  return "process " + std::to_string(p.pid) + (cmd.empty() ? "" : " (" + cmd + ")");
-}
-
 const SignalDelivery *crashRecordFor(const Process &p) {
   // The last delivery of the signal the process died of carries the crash stack.
   for (auto it = p.signals.rbegin(); it != p.signals.rend(); ++it)
@@ -100,7 +95,7 @@ std::string senderText(const SessionModel &model, const Process &p, int senderPi
   }
   std::string who = "pid " + std::to_string(senderPid);
   if (const Process *sender = model.find(senderPid))
-    who = describeProcess(*sender);
+    who = model.describeProcess(*sender);
   else if (senderPid > 0 && !fromLog)
     who += " (outside the traced tree)";
   return " sent by " + who + (fromLog ? std::string(" with ") + k.call() : std::string());
@@ -122,7 +117,7 @@ std::vector<FindingEvent> deathEvents(const SessionModel &model, const Process &
   std::vector<FindingEvent> out;
   FindingEvent death;
   death.pid = p.pid;
-  death.what = describeProcess(p) + " " + describeDeath(model, p);
+  death.what = model.describeProcess(p) + " " + describeDeath(model, p);
   if (const SignalDelivery *s = crashRecordFor(p)) {
     death.tid = s->tid;
     death.stack = s->stack;
@@ -174,13 +169,13 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
     f.severity = "warning";
     f.processes = {p.pid, parent->pid};
     if (zombie)
-      f.message = describeProcess(p) + " " + p.exit.describe() + " but its parent, " +
-                  describeProcess(*parent) +
+      f.message = model.describeProcess(p) + " " + p.exit.describe() + " but its parent, " +
+                  model.describeProcess(*parent) +
                   ", never waited for it: it stayed a zombie and its "
                   "status was lost";
     else
-      f.message = describeProcess(p) + " was still running when its parent, " +
-                  describeProcess(*parent) + ", exited without waiting for it";
+      f.message = model.describeProcess(p) + " was still running when its parent, " +
+                  model.describeProcess(*parent) + ", exited without waiting for it";
     f.events.push_back(forkEvent(model, p, "started by pid " + std::to_string(parent->pid)));
     FindingEvent end;
     end.pid = parent->pid;
@@ -206,8 +201,8 @@ void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out)
       f.rule = "mp-fork-with-threads";
       f.severity = "warning";
       f.processes = {parent.pid, child->pid};
-      f.message = describeProcess(parent) + " forked " + describeProcess(*child) + " while " +
-                  std::to_string(fr.threads - 1) + " other thread" +
+      f.message = model.describeProcess(parent) + " forked " + model.describeProcess(*child) +
+                  " while " + std::to_string(fr.threads - 1) + " other thread" +
                   (fr.threads == 2 ? " was" : "s were") +
                   " running, and the child went on without exec: locks those threads held "
                   "stay locked in the child";
@@ -244,9 +239,9 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
       std::string where = fr.stdoutPending > 0 && fr.stderrPending > 0
                               ? "stdout and stderr"
                               : (fr.stdoutPending > 0 ? "stdout" : "stderr");
-      f.message = describeProcess(parent) + " forked while " + where + " held " +
+      f.message = model.describeProcess(parent) + " forked while " + where + " held " +
                   std::to_string(pending) + " unflushed byte" + (pending == 1 ? "" : "s") + "; " +
-                  describeProcess(*child) +
+                  model.describeProcess(*child) +
                   " flushed its copy when it exited, so that output appears twice";
       FindingEvent e;
       e.pid = parent.pid;
@@ -378,7 +373,7 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
       what +=
           model.describeLock(h.lock, h.kind) + " (taken by thread " + std::to_string(h.tid) + ")";
     }
-    f.message = describeProcess(p) + " " + p.exit.describe() + " while holding " + what +
+    f.message = model.describeProcess(p) + " " + p.exit.describe() + " while holding " + what +
                 ": whoever waits for it next waits forever (or gets EOWNERDEAD from a robust "
                 "mutex)";
     FindingEvent death;
@@ -460,7 +455,7 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
     f.severity = "warning";
     f.processes = {o.creator};
     const Process *creator = model.find(o.creator);
-    std::string by = creator ? describeProcess(*creator) : "pid " + std::to_string(o.creator);
+    std::string by = creator ? model.describeProcess(*creator) : "pid " + std::to_string(o.creator);
     if (o.kind == trace::IpcSysvShm) {
       char key[32];
       snprintf(key, sizeof(key), "0x%llx", (unsigned long long)o.sysvKey);
@@ -511,9 +506,9 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     f.processes.push_back(p.pid);
     std::string how = p.exit.describe();
     if (!reapedByProgram)
-      f.message = describeProcess(p) + " " + how + " and nobody in the program reaped it";
+      f.message = model.describeProcess(p) + " " + how + " and nobody in the program reaped it";
     else
-      f.message = describeProcess(p) + " " + how + " but the program exited with status 0";
+      f.message = model.describeProcess(p) + " " + how + " but the program exited with status 0";
 
     FindingEvent death;
     death.pid = p.pid;
@@ -527,12 +522,12 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
       } else if (s->siCode <= 0 && s->senderPid > 0) {
         death.what += senderText(model, p, s->senderPid);
       }
-      death.what += " in " + describeProcess(p);
+      death.what += " in " + model.describeProcess(p);
       death.stack = s->stack;
     } else if (p.killedBy.known) {
-      death.what = describeProcess(p) + " " + how + senderText(model, p, p.killedBy.pid);
+      death.what = model.describeProcess(p) + " " + how + senderText(model, p, p.killedBy.pid);
     } else {
-      death.what = describeProcess(p) + " " + how +
+      death.what = model.describeProcess(p) + " " + how +
                    (p.exit.signaled ? " (no handler ran: the signal cannot be caught, or the "
                                       "process was not traced)"
                                     : "");

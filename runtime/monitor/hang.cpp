@@ -98,19 +98,9 @@ struct Analysis {
 };
 
 std::string processName(const SessionModel &model, const ProcessSnapshot &p) {
-  const Process *mp = model.find(p.pid);
-  std::string cmd = mp ? mp->commandLine() : p.comm;
-  // CPython's fork server and its children share its long command line: say what they are.
-  const char *server = "from multiprocessing.forkserver import main";
-  if (cmd.find(server) != std::string::npos) {
-    const Process *parent = mp ? model.find(mp->ppid) : nullptr;
-    if (parent && parent->commandLine().find(server) != std::string::npos)
-      return "process " + std::to_string(p.pid) +
-             " (started by the multiprocessing fork server, pid " + std::to_string(parent->pid) +
-             ")";
-    return "process " + std::to_string(p.pid) + " (the multiprocessing fork server)";
-  }
-  return "process " + std::to_string(p.pid) + " (" + cmd + ")";
+  if (const Process *mp = model.find(p.pid))
+    return model.describeProcess(*mp);
+  return "process " + std::to_string(p.pid) + " (" + p.comm + ")";
 }
 
 FindingEvent waitEvent(const ProcessSnapshot &p, const ThreadSnapshot &t, const ThreadWait &w) {
@@ -864,8 +854,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       Finding f;
       f.rule = "mp-dead-owner";
       f.message = processName(model, p) + " is blocked waiting for " +
-                  model.describeLock(last->lock, last->kind) + ", held by process " +
-                  std::to_string(owner->pid) + " (" + owner->commandLine() + "), which " +
+                  model.describeLock(last->lock, last->kind) + ", held by " +
+                  model.describeProcess(*owner) + ", which " +
                   (owner->exit.known ? owner->exit.describe() : std::string("is gone")) +
                   " without releasing it (stuck for " + secs + " s)";
       f.processes = {p.pid, owner->pid};
@@ -918,9 +908,8 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
         continue;
       Finding f;
       f.rule = "mp-lost-crash";
-      f.message = "the program has made no progress for " + std::string(secs) +
-                  " s since process " + std::to_string(dead.pid) + " (" + dead.commandLine() +
-                  ") was " + dead.exit.describe() +
+      f.message = "the program has made no progress for " + std::string(secs) + " s since " +
+                  model.describeProcess(dead) + " was " + dead.exit.describe() +
                   ": it is waiting for work the dead process would have done";
       f.processes = {dead.pid};
       FindingEvent death;

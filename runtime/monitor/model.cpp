@@ -203,6 +203,43 @@ PipeRole SessionModel::pipeRole(uint64_t inode) const {
   return role;
 }
 
+int SessionModel::poolOwnerOf(const Process &p) const {
+  const Process *parent = find(p.ppid);
+  const ForkRecord *fork = forkOf(p.pid);
+  if (!parent || !fork)
+    return 0;
+  std::vector<const PipeMade *> queues; // multiprocessing queue pipes made before the fork
+  for (const PipeMade &pm : parent->pipes)
+    if (pm.timeNs < fork->timeNs && !pipeRole(pm.inode).what.empty())
+      queues.push_back(&pm);
+  std::sort(queues.begin(), queues.end(),
+            [](const PipeMade *a, const PipeMade *b) { return a->timeNs < b->timeNs; });
+  if (queues.size() < 3)
+    return 0;
+  for (size_t i = queues.size() - 3; i < queues.size(); ++i)
+    if (pipeRole(queues[i]->inode).what != "SimpleQueue" || queues[i]->tid != queues.back()->tid)
+      return 0;
+  return parent->pid;
+}
+
+std::string SessionModel::describeProcess(const Process &p) const {
+  std::string cmd = p.commandLine();
+  // CPython's fork server and its children share its long command line: say what they are.
+  const char *server = "from multiprocessing.forkserver import main";
+  if (cmd.find(server) != std::string::npos) {
+    const Process *parent = find(p.ppid);
+    if (parent && parent->commandLine().find(server) != std::string::npos)
+      return "process " + std::to_string(p.pid) +
+             " (started by the multiprocessing fork server, pid " + std::to_string(parent->pid) +
+             ")";
+    return "process " + std::to_string(p.pid) + " (the multiprocessing fork server)";
+  }
+  if (int owner = poolOwnerOf(p))
+    return "process " + std::to_string(p.pid) + " (a Pool worker of pid " + std::to_string(owner) +
+           (cmd.empty() ? "" : ": " + cmd) + ")";
+  return "process " + std::to_string(p.pid) + (cmd.empty() ? "" : " (" + cmd + ")");
+}
+
 std::string SessionModel::describeLock(const LockKey &k, int kind) const {
   auto named = lockNames_.find(k);
   if (named != lockNames_.end())

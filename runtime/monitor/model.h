@@ -147,7 +147,7 @@ struct SharedMapping { // mmap(MAP_SHARED) of a process
   Stack stack;
 };
 
-struct PipeMade { // a pipe()/pipe2() of a process
+struct PipeMade {     // a pipe()/pipe2() of a process
   uint64_t inode = 0; // /proc shows both ends as "pipe:[inode]"
   int readFd = -1, writeFd = -1;
   int flags = 0; // pipe2's flags
@@ -266,6 +266,13 @@ public:
   std::set<int> pipeInheritors(uint64_t inode) const;
   // The multiprocessing object the pipe belongs to, when its creator's semaphores say so.
   PipeRole pipeRole(uint64_t inode) const;
+  // The pid of the process whose multiprocessing Pool p is a worker of, or 0. Pool() makes its
+  // task, result and change-notifier SimpleQueues (a pipe and two Locks each) in one thread, then
+  // starts its workers: a child forked (or spawned) after its parent's three latest
+  // multiprocessing queues are such SimpleQueues, made in one thread, is taken for a worker.
+  int poolOwnerOf(const Process &p) const;
+  // "process 12 (a Pool worker of pid 7: python3 app.py)" or "process 12 (python3 app.py)".
+  std::string describeProcess(const Process &p) const;
   // The fork record of a child in its parent, if the parent was traced.
   const ForkRecord *forkOf(int child) const;
   int rootPid() const { return rootPid_; }

@@ -4,6 +4,7 @@
 # RUN: FileCheck --check-prefixes=CHECK,SPAWN %s < %t.spawn
 # RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 --cleanup -- %python %s forkserver 2> %t.fs
 # RUN: FileCheck --check-prefixes=CHECK,FS %s < %t.fs
+# RUN: cat %t.fork %t.spawn %t.fs | FileCheck --check-prefix=NOPOOL %s
 # RUN: %procsan run --hang-timeout=1 -- %python %s fork puts 2>&1 | FileCheck --check-prefix=PUTS %s
 # RUN: %python %inputs/expect_status.py 1 %procsan run --hang-timeout=1 -- %python %s fork timed 2> %t.timed > %t.timed.out
 # RUN: cat %t.timed.out %t.timed | FileCheck --check-prefix=TIMED %s
@@ -56,3 +57,5 @@ if __name__ == "__main__":
 # TIMED: no result
 # TIMED: exitcode -9
 # TIMED-NOT: procsan: error
+# A Process that feeds a Queue is no Pool worker.
+# NOPOOL-NOT: Pool worker
