@@ -408,7 +408,31 @@ std::vector<Finding> cycleFindings(const std::vector<WaitNode> &nodes, const Tre
       continue;
     Finding f;
     f.rule = "mp-deadlock";
-    if (pids.size() == 1)
+    // One process whose blocked threads all read pipes only it can write to: that is the
+    // self-hold rule, found here when the rest of the tree still moved a moment ago (a child
+    // that just exited), and worded as when the whole tree is stuck.
+    const FdSnapshot *selfHeld = nullptr;
+    if (pids.size() == 1) {
+      const ProcessSnapshot &only = tree.processes.at(*pids.begin());
+      bool allPipeReads = true;
+      for (int t : cycle) {
+        const WaitNode &n = *byTid[t];
+        const FdSnapshot *fd = n.wait.kind == WaitKind::ReadFd ? fdOf(only, n.wait.fd) : nullptr;
+        allPipeReads &= fd && fd->target.rfind("pipe:", 0) == 0;
+        if (allPipeReads && !selfHeld)
+          selfHeld = fd;
+      }
+      if (!allPipeReads)
+        selfHeld = nullptr;
+    }
+    if (selfHeld) {
+      f.rule = "mp-pipe-self-hold";
+      f.message = processName(model, tree.processes.at(*pids.begin())) + " is blocked reading " +
+                  selfHeld->target +
+                  ", whose write end only it (or other blocked readers) still holds: "
+                  "end-of-file never comes (stuck for " +
+                  secs + " s)";
+    } else if (pids.size() == 1)
       f.message = processName(model, tree.processes.at(*pids.begin())) +
                   " waits for itself: none of its blocked threads can go on (stuck for " + secs +
                   " s)";
