@@ -308,15 +308,21 @@ bool ProgramView::earlyOnly(const FunctionDecl *fd, const SourceManager &sm) {
   return !key.empty() && !ask("E:" + key).empty();
 }
 
-uint32_t ProgramView::returnsShared(const FunctionDecl *fd, const SourceManager &sm) {
-  std::string key = externalKey(fd, sm);
-  if (key.empty())
-    return 0;
+namespace {
+
+// A fact stored as a decimal number (bits of what is shared), 0 when absent or malformed.
+uint32_t numberAnswer(const std::string &a) {
   unsigned v = 0;
-  std::string a = ask("M:" + key);
   if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
     return 0;
   return v;
+}
+
+} // namespace
+
+uint32_t ProgramView::returnsShared(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  return key.empty() ? 0 : numberAnswer(ask("M:" + key));
 }
 
 namespace {
@@ -351,13 +357,7 @@ std::string storageKey(const ValueDecl *d, const SourceManager &sm) {
 
 uint32_t ProgramView::holdsShared(const ValueDecl *d, const SourceManager &sm) {
   std::string key = storageKey(d, sm);
-  if (key.empty())
-    return 0;
-  unsigned v = 0;
-  std::string a = ask("D:" + key);
-  if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
-    return 0;
-  return v;
+  return key.empty() ? 0 : numberAnswer(ask("D:" + key));
 }
 
 std::string ProgramView::reapsElsewhere() { return ask("R:"); }
