@@ -1,9 +1,15 @@
-# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 -- %python %s 2> %t.err
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 -- %python %s fork 2> %t.err
 # RUN: FileCheck %s < %t.err
-# RUN: %procsan run --hang-timeout=1 -- %python %s closed 2>&1 | FileCheck --check-prefix=CLOSED %s
+# RUN: %procsan run --hang-timeout=1 -- %python %s fork closed 2>&1 | FileCheck --check-prefix=CLOSED %s
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 --cleanup -- %python %s spawn 2> %t.spawn
+# RUN: FileCheck %s < %t.spawn
+# RUN: %procsan run --hang-timeout=1 -- %python %s spawn closed 2>&1 | FileCheck --check-prefix=CLOSED %s
+# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 --cleanup -- %python %s forkserver 2> %t.fs
+# RUN: FileCheck %s < %t.fs
 # The parent reads a one-way Pipe until EOFError, but kept the write end it gave the child: the
-# child sends, ends, and end-of-file never comes. Look-alike (closed): the parent closes its copy
-# of the write end after start(), as the multiprocessing guidelines say, and gets EOFError.
+# child sends, ends, and end-of-file never comes (fork, spawn and forkserver start methods alike).
+# Look-alike (closed): the parent closes its copy of the write end after start(), as the
+# multiprocessing guidelines say, and gets EOFError.
 import multiprocessing as mp
 import sys
 
@@ -14,11 +20,11 @@ def produce(w):
 
 
 if __name__ == "__main__":
-    mp.set_start_method("fork")
+    mp.set_start_method(sys.argv[1])
     r, w = mp.Pipe(duplex=False)
     p = mp.Process(target=produce, args=(w,))
     p.start()
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 2:
         w.close()
     got = []
     try:
