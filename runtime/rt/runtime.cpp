@@ -285,7 +285,16 @@ void recordModulesFor(const uint64_t *pcs, int n) {
   close(fd);
 }
 
+// Set while this thread walks a stack: a pipe made then is libunwind's own (see unwinding()).
+__thread int tlsUnwinding __attribute__((tls_model("initial-exec")));
+
+struct UnwindingScope {
+  UnwindingScope() { ++tlsUnwinding; }
+  ~UnwindingScope() { --tlsUnwinding; }
+};
+
 int captureStack(uint64_t *out, int max, void *signalContext) {
+  UnwindingScope scope;
   unw_cursor_t cursor;
   unw_context_t ctx;
   int n = 0;
@@ -336,6 +345,8 @@ void initFromEnvironment(bool forked, pid_t parent) {
 }
 
 } // namespace
+
+bool unwinding() { return tlsUnwinding > 0; }
 
 void *resolveNext(const char *name) { return dlsym(RTLD_NEXT, name); }
 

@@ -33,6 +33,10 @@ bool active();
 const char *preloadEntry();
 const char *sessionEntry();
 
+// True while this thread takes a stack with libunwind: libunwind makes a pipe of its own then
+// (to test addresses before it reads them), which must not take the program's low fds.
+bool unwinding();
+
 // Makes sure the runtime is initialised; cheap after the first call.
 void ensureInit();
 

@@ -6,6 +6,8 @@
 #include "rt/runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,10 +26,34 @@ void notePipe(const int fds[2], int flags) {
 
 } // namespace
 
+// libunwind's pipe, made the first time the runtime takes a stack: moved far above the fds the
+// program uses (DESIGN.md §6: the runtime's fds are close-on-exec and out of the program's way;
+// the lowest free fd after a fork must still be the one the program expects), not recorded.
+static void moveOutOfTheWay(int fds[2]) {
+  struct rlimit lim;
+  long high = 900;
+  if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &lim) == 0 && lim.rlim_cur > 128 &&
+      lim.rlim_cur != RLIM_INFINITY)
+    high = (long)lim.rlim_cur - 64;
+  for (int i = 0; i < 2; ++i) {
+    int moved = (int)syscall(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, high);
+    if (moved < 0)
+      continue; // keep the low one: a working unwinder matters more
+    syscall(SYS_close, fds[i]);
+    fds[i] = moved;
+  }
+}
+
 PROCSAN_INTERCEPTOR int pipe(int fds[2]) {
   rt::ensureInit();
   PROCSAN_REAL("pipe", int (*)(int *));
   int r = real(fds);
+  if (r == 0 && rt::unwinding()) {
+    int savedErrno = errno;
+    moveOutOfTheWay(fds);
+    errno = savedErrno;
+    return r;
+  }
   if (r == 0 && rt::active()) {
     int savedErrno = errno;
     notePipe(fds, 0);
@@ -40,6 +66,12 @@ PROCSAN_INTERCEPTOR int pipe2(int fds[2], int flags) {
   rt::ensureInit();
   PROCSAN_REAL("pipe2", int (*)(int *, int));
   int r = real(fds, flags);
+  if (r == 0 && rt::unwinding()) {
+    int savedErrno = errno;
+    moveOutOfTheWay(fds);
+    errno = savedErrno;
+    return r;
+  }
   if (r == 0 && rt::active()) {
     int savedErrno = errno;
     notePipe(fds, flags);
