@@ -247,16 +247,10 @@ bool ProgramQuestions::answersDiffer(const ProgramSummaries *other) const {
 }
 
 std::string ProgramView::externalKey(const FunctionDecl *fd, const SourceManager &sm) {
-  if (!fd || !fd->getIdentifier() || fd->hasBody() || !fd->isExternallyVisible() ||
-      fd->isTemplateInstantiation() || fd->getBuiltinID())
+  // Only functions defined in another file: declared here without a body, visible to the linker.
+  if (!fd || fd->hasBody() || !fd->isExternallyVisible() || fd->isTemplateInstantiation())
     return {};
-  SourceLocation loc = fd->getCanonicalDecl()->getLocation();
-  if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
-    return {};
-  llvm::SmallString<128> usr;
-  if (index::generateUSRForDecl(fd, usr))
-    return {};
-  return std::string(usr);
+  return functionKey(fd, sm);
 }
 
 bool ProgramView::isForkWrapper(const FunctionDecl *fd, const SourceManager &sm,
@@ -275,15 +269,23 @@ bool ProgramView::neverReturns(const FunctionDecl *fd, const SourceManager &sm) 
   return !key.empty() && !ask("N:" + key).empty();
 }
 
-unsigned ProgramView::fdParamEffect(const FunctionDecl *fd, unsigned i, const SourceManager &sm) {
-  std::string key = externalKey(fd, sm);
-  if (key.empty() || i >= 32)
-    return 0;
-  std::string a = ask("F:" + std::to_string(i) + ":" + key);
+namespace {
+
+// A fact stored as a decimal number (bits of what is shared), 0 when absent or malformed.
+uint32_t numberAnswer(const std::string &a) {
   unsigned v = 0;
   if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
     return 0;
   return v;
+}
+
+} // namespace
+
+unsigned ProgramView::fdParamEffect(const FunctionDecl *fd, unsigned i, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  if (key.empty() || i >= 32)
+    return 0;
+  return numberAnswer(ask("F:" + std::to_string(i) + ":" + key));
 }
 
 std::string ProgramView::functionKey(const FunctionDecl *fd, const SourceManager &sm) {
@@ -307,18 +309,6 @@ bool ProgramView::earlyOnly(const FunctionDecl *fd, const SourceManager &sm) {
   std::string key = functionKey(fd, sm);
   return !key.empty() && !ask("E:" + key).empty();
 }
-
-namespace {
-
-// A fact stored as a decimal number (bits of what is shared), 0 when absent or malformed.
-uint32_t numberAnswer(const std::string &a) {
-  unsigned v = 0;
-  if (a.empty() || llvm::StringRef(a).getAsInteger(10, v))
-    return 0;
-  return v;
-}
-
-} // namespace
 
 uint32_t ProgramView::returnsShared(const FunctionDecl *fd, const SourceManager &sm) {
   std::string key = externalKey(fd, sm);
