@@ -16,19 +16,6 @@ namespace analyzer {
 
 namespace {
 
-// The family of a named IPC call: 0 shm, 1 sem, 2 mq; -1 for other calls.
-int familyOf(StringRef name, bool &isUnlink) {
-  isUnlink = name.ends_with("_unlink");
-  StringRef base = isUnlink ? name.drop_back(7) : name.ends_with("_open") ? name.drop_back(5) : "";
-  if (base == "shm")
-    return 0;
-  if (base == "sem")
-    return 1;
-  if (base == "mq")
-    return 2;
-  return -1;
-}
-
 // How a name argument is known: its literal text, or the variable that holds it.
 struct NameKey {
   std::string literal;
@@ -64,7 +51,7 @@ void LeakedIpcNameCheck::checkTranslationUnit(AnalysisContext &ctx) {
     if (!fd || !fd->getIdentifier() || call->getNumArgs() < 1)
       continue;
     bool isUnlink = false;
-    int family = familyOf(fd->getName(), isUnlink);
+    int family = ipcFamily(fd->getName(), isUnlink);
     if (family < 0 || !sm.isInSystemHeader(fd->getCanonicalDecl()->getLocation()))
       continue; // only the C library's functions
     NameKey key = keyOf(call->getArg(0));

@@ -429,18 +429,6 @@ bool isFdType(QualType t) {
   return t->isIntegerType() && !t->isBooleanType() && !t->isAnyCharacterType();
 }
 
-int ipcFamily(StringRef name, bool &isUnlink) {
-  isUnlink = name.ends_with("_unlink");
-  StringRef base = isUnlink ? name.drop_back(7) : name.ends_with("_open") ? name.drop_back(5) : "";
-  if (base == "shm")
-    return 0;
-  if (base == "sem")
-    return 1;
-  if (base == "mq")
-    return 2;
-  return -1;
-}
-
 } // namespace
 
 std::vector<const Expr *> findThreadStarts(ASTContext &ctx) {
@@ -795,6 +783,18 @@ void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu) {
     addUnique(kv.second);
   addUnique(tu.startsThreadsDirectly);
   addUnique(tu.addressTaken);
+}
+
+int ipcFamily(StringRef name, bool &isUnlink) {
+  isUnlink = name.ends_with("_unlink");
+  StringRef base = isUnlink ? name.drop_back(7) : name.ends_with("_open") ? name.drop_back(5) : "";
+  if (base == "shm")
+    return 0;
+  if (base == "sem")
+    return 1;
+  if (base == "mq")
+    return 2;
+  return -1;
 }
 
 } // namespace analyzer

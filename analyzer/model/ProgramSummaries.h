@@ -203,6 +203,10 @@ class UseIndex;
 bool ipcNameText(clang::ASTContext &ctx, const UseIndex &uses, const clang::Expr *arg,
                  IpcNameText &out);
 
+// The family of a named IPC call: 0 shm, 1 sem, 2 mq (shm_open, sem_unlink, ...); -1 for other
+// calls. isUnlink tells the *_unlink calls from the *_open ones.
+int ipcFamily(llvm::StringRef name, bool &isUnlink);
+
 } // namespace analyzer
 } // namespace procsan
 

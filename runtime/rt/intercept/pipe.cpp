@@ -44,38 +44,27 @@ static void moveOutOfTheWay(int fds[2]) {
   }
 }
 
+// After a pipe()/pipe2() call: libunwind's pipe is moved away, the program's is recorded.
+static int afterPipe(int r, int fds[2], int flags) {
+  if (r != 0 || (!rt::unwinding() && !rt::active()))
+    return r;
+  int savedErrno = errno;
+  if (rt::unwinding())
+    moveOutOfTheWay(fds);
+  else
+    notePipe(fds, flags);
+  errno = savedErrno;
+  return r;
+}
+
 PROCSAN_INTERCEPTOR int pipe(int fds[2]) {
   rt::ensureInit();
   PROCSAN_REAL("pipe", int (*)(int *));
-  int r = real(fds);
-  if (r == 0 && rt::unwinding()) {
-    int savedErrno = errno;
-    moveOutOfTheWay(fds);
-    errno = savedErrno;
-    return r;
-  }
-  if (r == 0 && rt::active()) {
-    int savedErrno = errno;
-    notePipe(fds, 0);
-    errno = savedErrno;
-  }
-  return r;
+  return afterPipe(real(fds), fds, 0);
 }
 
 PROCSAN_INTERCEPTOR int pipe2(int fds[2], int flags) {
   rt::ensureInit();
   PROCSAN_REAL("pipe2", int (*)(int *, int));
-  int r = real(fds, flags);
-  if (r == 0 && rt::unwinding()) {
-    int savedErrno = errno;
-    moveOutOfTheWay(fds);
-    errno = savedErrno;
-    return r;
-  }
-  if (r == 0 && rt::active()) {
-    int savedErrno = errno;
-    notePipe(fds, flags);
-    errno = savedErrno;
-  }
-  return r;
+  return afterPipe(real(fds, flags), fds, flags);
 }
