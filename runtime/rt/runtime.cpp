@@ -293,28 +293,54 @@ struct UnwindingScope {
   ~UnwindingScope() { --tlsUnwinding; }
 };
 
-int captureStack(uint64_t *out, int max, void *signalContext) {
+// Fills out[] with up to max pcs. slots, when given, gets for each frame past the first the
+// address of the stack slot its return address was read from (its caller's stack pointer less 8
+// on x86_64), for StackCache.
+int captureStack(uint64_t *out, int max, void *signalContext, uint64_t *slots = nullptr) {
   UnwindingScope scope;
   unw_cursor_t cursor;
-  unw_context_t ctx;
   int n = 0;
-  if (signalContext) {
-    if (unw_init_local2(&cursor, static_cast<unw_context_t *>(signalContext),
-                        UNW_INIT_SIGNAL_FRAME) != 0)
-      return 0;
-  } else {
+  if (!signalContext) {
+    unw_context_t ctx;
     unw_getcontext(&ctx);
     if (unw_init_local(&cursor, &ctx) != 0)
       return 0;
     unw_step(&cursor); // skip record()
+  } else if (unw_init_local2(&cursor, static_cast<unw_context_t *>(signalContext),
+                             UNW_INIT_SIGNAL_FRAME) != 0) {
+    return 0;
   }
   do {
-    unw_word_t ip = 0;
+    unw_word_t ip = 0, sp = 0;
     if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
       break;
+    if (slots)
+      slots[n] = unw_get_reg(&cursor, UNW_REG_SP, &sp) == 0 && sp >= 8 ? sp - 8 : 0;
     out[n++] = ip;
   } while (n < max && unw_step(&cursor) > 0);
   return n;
+}
+
+// The last stack this thread took with takeStack: a program that forks in a loop forks from the
+// same place each time, and walking the stack again costs more than the fork (libunwind blocks
+// signals twice per frame, and writes pages of its own that the last fork made copy-on-write).
+// The stack is taken again unless the stack pointer is the same and every caller's return
+// address is still in the slot it was read from: then the walk would find the same frames.
+struct StackCache {
+  uint64_t sp;
+  int n;
+  uint64_t frames[trace::kMaxFrames];
+  uint64_t slots[trace::kMaxFrames];
+};
+__thread StackCache tlsStackCache __attribute__((tls_model("initial-exec")));
+
+bool sameStackAsLast(const StackCache &c, uint64_t sp) {
+  if (c.n <= 2 || c.sp != sp)
+    return false;
+  for (int i = 2; i < c.n; ++i)
+    if (c.slots[i] < sp || *reinterpret_cast<const volatile uint64_t *>(c.slots[i]) != c.frames[i])
+      return false;
+  return true;
 }
 
 void initFromEnvironment(bool forked, pid_t parent) {
@@ -443,7 +469,12 @@ void ensureInit() {
   __atomic_store_n(&gState.initState, 2, __ATOMIC_RELEASE);
 }
 
-void record(const Event &ev, bool wantStack, void *signalContext) {
+namespace {
+
+// The body of both record()s: frames, when given, were taken earlier (n of them); otherwise the
+// stack is taken here when asked for.
+void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
+                void *signalContext) {
   if (!gState.active)
     return;
   int savedErrno = errno;
@@ -464,14 +495,65 @@ void record(const Event &ev, bool wantStack, void *signalContext) {
            ev.textLength < sizeof(slot->text) ? ev.textLength : sizeof(slot->text));
   else
     copyStr(slot->text, sizeof(slot->text), ev.text);
-  int n = 0;
-  if (wantStack || signalContext)
+  bool taken = false;
+  if (frames) {
+    memcpy(slot->frames, frames, (size_t)n * sizeof(uint64_t));
+  } else if (wantStack || signalContext) {
     n = captureStack(slot->frames, (int)trace::kMaxFrames, signalContext);
+    taken = true;
+  }
   slot->nframes = (uint16_t)n;
   __atomic_store_n(&slot->kind, (uint16_t)ev.kind, __ATOMIC_RELEASE);
-  if (n > 0)
+  if (taken && n > 0)
     recordModulesFor(slot->frames, n);
   errno = savedErrno;
+}
+
+} // namespace
+
+void record(const Event &ev, bool wantStack, void *signalContext) {
+  recordWith(ev, nullptr, 0, wantStack, signalContext);
+}
+
+void takeStack(Stack &out) {
+  out.n = 0;
+  if (!gState.active)
+    return;
+  int savedErrno = errno;
+#if defined(__x86_64__)
+  uint64_t sp;
+  __asm__ __volatile__("mov %%rsp, %0" : "=r"(sp));
+  StackCache &c = tlsStackCache;
+  if (sameStackAsLast(c, sp)) {
+    memcpy(out.frames, c.frames, (size_t)c.n * sizeof(uint64_t));
+    out.n = c.n;
+    // The cache may come from before a fork: this log may not know the modules yet.
+    recordModulesFor(out.frames, out.n);
+    errno = savedErrno;
+    return;
+  }
+  c.n = 0;
+  out.n = captureStack(out.frames, (int)trace::kMaxFrames, nullptr, c.slots);
+  // Frames 0 and 1 are captureStack and this function; the slots of the callers' return
+  // addresses lie above this frame.
+  bool cacheable = out.n > 2;
+  for (int i = 2; i < out.n && cacheable; ++i)
+    cacheable = c.slots[i] >= sp;
+  if (cacheable) {
+    memcpy(c.frames, out.frames, (size_t)out.n * sizeof(uint64_t));
+    c.sp = sp;
+    c.n = out.n;
+  }
+#else
+  out.n = captureStack(out.frames, (int)trace::kMaxFrames, nullptr);
+#endif
+  if (out.n > 0)
+    recordModulesFor(out.frames, out.n);
+  errno = savedErrno;
+}
+
+void record(const Event &ev, const Stack &stack) {
+  recordWith(ev, stack.frames, stack.n < 0 ? 0 : stack.n, false, nullptr);
 }
 
 void afterForkInChild(pid_t parent) {

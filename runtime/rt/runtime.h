@@ -51,6 +51,16 @@ struct Event {
 // wantStack and no context it is unwound from the caller. Async-signal-safe.
 void record(const Event &ev, bool wantStack = false, void *signalContext = nullptr);
 
+// A stack taken apart from its record. takeStack reuses the stack it took last in this thread
+// when nothing on it changed (see StackCache in runtime.cpp): a process forking in a loop does
+// not walk the same stack with libunwind for every fork.
+struct Stack {
+  uint64_t frames[trace::kMaxFrames];
+  int n;
+};
+void takeStack(Stack &out);
+void record(const Event &ev, const Stack &stack);
+
 // True while the log has room beyond the reserve kept for the events detectors need: events
 // recorded only for the timeline (lock tracing) stop there.
 bool roomForOptionalEvents();

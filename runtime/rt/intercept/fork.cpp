@@ -118,11 +118,13 @@ void beforeFork(ForkState &f) {
 void afterForkInParent(const ForkState &f, pid_t r, int err, trace::ForkApi api) {
   if (!rt::active())
     return;
+  rt::Stack stack;
+  rt::takeStack(stack);
   rt::record(rt::Event{trace::EvFork,
                        {r, r < 0 ? err : 0, f.threads.threads, f.out, f.err, api},
                        f.threads.names,
                        0},
-             /*wantStack=*/true);
+             stack);
 }
 
 pid_t forkAndTrace(trace::ForkApi api) {

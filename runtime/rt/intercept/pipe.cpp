@@ -29,11 +29,14 @@ void notePipe(const int fds[2], int flags) {
 // libunwind's pipe, made the first time the runtime takes a stack: moved far above the fds the
 // program uses (DESIGN.md §6: the runtime's fds are close-on-exec and out of the program's way;
 // the lowest free fd after a fork must still be the one the program expects), not recorded.
+// Not to the top of a large limit: every fork copies the fd table up to the highest open fd, and
+// an fd near a limit of 20000 doubled the cost of fork (bench/runtime/fork_storm.c).
 static void moveOutOfTheWay(int fds[2]) {
+  constexpr long kBase = 1024; // past select()'s range (FD_SETSIZE), above what most programs open
   struct rlimit lim;
-  long high = 900;
+  long high = kBase;
   if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &lim) == 0 && lim.rlim_cur > 128 &&
-      lim.rlim_cur != RLIM_INFINITY)
+      lim.rlim_cur != RLIM_INFINITY && (long)lim.rlim_cur - 64 < kBase)
     high = (long)lim.rlim_cur - 64;
   for (int i = 0; i < 2; ++i) {
     int moved = (int)syscall(SYS_fcntl, fds[i], F_DUPFD_CLOEXEC, high);
