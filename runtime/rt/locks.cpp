@@ -30,6 +30,24 @@ struct LockState {
 };
 LockState gLocks;
 
+// What the calling thread holds, as far as it knows it (async-signal-safe plain state): how many
+// locks it took and has not released itself (never less than the truth, so 0 means no lock-order
+// edge can start here), the slot it filled last (tried first next time: a loop taking one lock
+// finds it free), and where the mutexes it took sit in the held table.
+constexpr int kHints = 8;
+struct HeldHint {
+  const void *addr;
+  uint32_t slot;
+  uint64_t dev, inode, offset; // the lock's identity (LockId is not trivially constructible)
+};
+struct ThreadLocks {
+  int held;
+  uint32_t lastSlot;
+  int nHints;
+  HeldHint hints[kHints];
+};
+__thread ThreadLocks tlsLocks __attribute__((tls_model("initial-exec")));
+
 struct Lookup {
   uint64_t addr;
   Mapping found;
@@ -112,7 +130,16 @@ LockId identify(const void *addr) {
   return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
 }
 
+namespace {
+uint32_t gSharedEpoch;
+}
+
+uint32_t sharedEpoch() { return __atomic_load_n(&gSharedEpoch, __ATOMIC_ACQUIRE); }
+
+void changeSharedEpoch() { __atomic_fetch_add(&gSharedEpoch, 1, __ATOMIC_ACQ_REL); }
+
 void forgetMappings(uintptr_t start, size_t length) {
+  changeSharedEpoch();
   int n = __atomic_load_n(&gLocks.nMaps, __ATOMIC_ACQUIRE);
   for (int i = 0; i < n && i < kMaxMappings; ++i) {
     Mapping &m = gLocks.maps[i];
@@ -129,7 +156,7 @@ bool holds(const LockId &id) {
     return false;
   for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
-    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0 && h.dev == id.dev && h.inode == id.inode &&
+    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) > 0 && h.dev == id.dev && h.inode == id.inode &&
         h.offset == id.offset)
       return true;
   }
@@ -146,14 +173,13 @@ void traceLock(trace::EventKind ev, int kind, const LockId &id, int64_t extra) {
 
 } // namespace
 
-void noteAcquired(const LockId &id, trace::LockKind kind) {
-  trace::LogState *st = logState();
-  if (!st)
+namespace {
+
+// Records the lock-order edges a new acquisition of id by thread tid makes: from each lock the
+// thread already holds.
+void recordNewEdges(trace::LogState *st, int tid, const LockId &id) {
+  if (tlsLocks.held <= 0)
     return;
-  int tid = currentTid();
-  if (gLockTracing)
-    traceLock(trace::EvLockAcquire, kind, id, 0);
-  // New order edges: locks this thread already holds, taken before this one.
   for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
     if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != tid)
@@ -186,11 +212,20 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
       }
     }
   }
+}
+
+// Takes a free slot of the held table and fills it with id, marked owner (readers count only
+// positive thread ids as holders). Returns the slot, or -1 when the table is full.
+int claimHeldSlot(trace::LogState *st, const LockId &id, trace::LockKind kind, int owner) {
   // With no other thread started, only a signal handler of this thread can race for a slot, and
   // an instruction is never split by one: the claim needs no bus lock (the uncontended lock's
   // budget, DESIGN.md §5). Threads made without pthread_create are not counted.
   bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
-  for (uint32_t i = 0; i < trace::kMaxHeld; ++i) {
+  uint32_t first = tlsLocks.lastSlot < trace::kMaxHeld ? tlsLocks.lastSlot : 0;
+  for (uint32_t k = 0; k <= trace::kMaxHeld; ++k) {
+    uint32_t i = k == 0 ? first : k - 1;
+    if (k > 0 && i == first)
+      continue;
     trace::HeldLock &h = st->held[i];
     if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0)
       continue;
@@ -206,9 +241,89 @@ void noteAcquired(const LockId &id, trace::LockKind kind) {
     while (high < i + 1 && !__atomic_compare_exchange_n(&gLocks.heldHigh, &high, i + 1, false,
                                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     }
-    __atomic_store_n(&h.tid, tid, __ATOMIC_RELEASE);
+    __atomic_store_n(&h.tid, owner, __ATOMIC_RELEASE);
+    tlsLocks.lastSlot = i;
+    return (int)i;
+  }
+  return -1;
+}
+
+// This thread now holds the lock in slot i (already marked with its tid).
+void heldBy(uint32_t i, const LockId &id, const void *addr) {
+  ThreadLocks &t = tlsLocks;
+  ++t.held;
+  if (addr && t.nHints < kHints)
+    t.hints[t.nHints++] = HeldHint{addr, i, id.dev, id.inode, id.offset};
+}
+
+} // namespace
+
+void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr) {
+  trace::LogState *st = logState();
+  if (!st)
+    return;
+  int tid = currentTid();
+  if (gLockTracing)
+    traceLock(trace::EvLockAcquire, kind, id, 0);
+  recordNewEdges(st, tid, id);
+  int slot = claimHeldSlot(st, id, kind, tid);
+  if (slot >= 0)
+    heldBy((uint32_t)slot, id, addr);
+}
+
+int prepareAcquire(const LockId &id, trace::LockKind kind) {
+  trace::LogState *st = logState();
+  if (!st)
+    return -1;
+  int tid = currentTid();
+  recordNewEdges(st, tid, id);
+  return claimHeldSlot(st, id, kind, -tid);
+}
+
+void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
+                   bool acquired) {
+  trace::LogState *st = logState();
+  if (!st || slot < 0 || slot >= (int)trace::kMaxHeld) {
+    if (acquired && st)
+      noteAcquired(id, kind, addr); // the table was full before: try again
     return;
   }
+  trace::HeldLock &h = st->held[slot];
+  if (!acquired) {
+    __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
+    return;
+  }
+  __atomic_store_n(&h.tid, currentTid(), __ATOMIC_RELEASE);
+  heldBy((uint32_t)slot, id, addr);
+  if (gLockTracing)
+    traceLock(trace::EvLockAcquire, kind, id, 0);
+}
+
+bool noteReleasedAt(const void *addr) {
+  trace::LogState *st = logState();
+  if (!st)
+    return true;
+  ThreadLocks &t = tlsLocks;
+  int j = t.nHints - 1;
+  while (j >= 0 && t.hints[j].addr != addr)
+    --j;
+  if (j < 0)
+    return false;
+  HeldHint hint = t.hints[j];
+  for (int k = j + 1; k < t.nHints; ++k)
+    t.hints[k - 1] = t.hints[k];
+  --t.nHints;
+  // The slot may have been emptied by another thread since (noteReleased's fallback).
+  trace::HeldLock &h = st->held[hint.slot];
+  if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != currentTid() || h.dev != hint.dev ||
+      h.inode != hint.inode || h.offset != hint.offset)
+    return false;
+  if (gLockTracing)
+    traceLock(trace::EvLockRelease, h.kind, LockId{hint.dev, hint.inode, hint.offset}, 0);
+  __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
+  if (t.held > 0)
+    --t.held;
+  return true;
 }
 
 bool graceDeadline(struct timespec *out, const struct timespec *limit, bool *userLimitFirst) {
@@ -253,6 +368,8 @@ void noteReleased(const LockId &id) {
       continue;
     if (owner == tid) {
       __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
+      if (tlsLocks.held > 0)
+        --tlsLocks.held;
       if (gLockTracing)
         traceLock(trace::EvLockRelease, h.kind, id, 0);
       return;
@@ -325,6 +442,12 @@ void locksAfterForkInChild() {
   for (uint64_t &p : gLocks.posted)
     if (p != 0)
       p = 0;
+  // The child's held table starts empty.
+  ThreadLocks &t = tlsLocks;
+  if (t.held != 0 || t.nHints != 0) {
+    t.held = 0;
+    t.nHints = 0;
+  }
 }
 
 bool isBinarySemaphore(const LockId &id) {

@@ -24,11 +24,29 @@ struct LockId {
 LockId identify(const void *addr);
 // [start, start+length) was unmapped or is mapped anew: cached identities there are stale.
 void forgetMappings(uintptr_t start, size_t length);
+// Changes whenever what was learnt about an address may have become wrong (memory mapped or
+// unmapped, a mutex initialised or destroyed): caches of "the mutex at this address is
+// process-shared" check it.
+uint32_t sharedEpoch();
+void changeSharedEpoch();
 
 // The calling thread took / released a process-shared lock. Cheap: plain stores into the held
-// table; a lock-order edge seen for the first time is recorded with its stack.
-void noteAcquired(const LockId &id, trace::LockKind kind);
+// table; a lock-order edge seen for the first time is recorded with its stack. Both run while the
+// lock is held, so other processes wait for them: addr (where this process sees the lock) lets
+// the release find its slot again without identifying the lock.
+void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr = nullptr);
 void noteReleased(const LockId &id);
+// A blocking acquisition in two steps, so that the lock's holder does the least while other
+// processes wait for it: before the wait, the lock-order edges are recorded and a held-table slot
+// is filled but not yet marked held (its tid negated; the slot number, or -1, is returned); once
+// the wait returns, one store marks it held (acquired) or frees it.
+int prepareAcquire(const LockId &id, trace::LockKind kind);
+void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
+                   bool acquired);
+// The release of the lock at addr, when this thread took it with noteAcquired(..., addr): true
+// when done (or nothing to do); false when the caller must identify the lock and call
+// noteReleased.
+bool noteReleasedAt(const void *addr);
 bool holds(const LockId &id); // this process (any thread) holds it
 // About to block on a lock another process may hold: recorded with the stack.
 void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr);
