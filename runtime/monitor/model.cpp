@@ -620,6 +620,18 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     s.stack = stackOf(r);
     p.signals.push_back(std::move(s));
   }
+  // A thread waiting for a process-shared mutex right now: the runtime records no event for the
+  // wait (a timed first try would cost every contended hand-off a kernel timer), only the lock in
+  // the held table. It is the thread's current lock block, without a stack (a hang report takes
+  // the blocked thread's stack itself).
+  for (const trace::HeldLock &w : log.waiting) {
+    LockBlock b;
+    b.lock = LockKey{w.dev, w.inode, w.offset};
+    b.kind = w.kind;
+    b.tid = w.tid;
+    b.timeNs = log.records.empty() ? log.startNs : log.records.back().timeNs;
+    p.lockBlocks.push_back(std::move(b));
+  }
 }
 
 Frame SessionModel::frameFor(const Process &p, uint64_t pc) const {

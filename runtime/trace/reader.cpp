@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -39,9 +40,17 @@ bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &e
     return true;
   LogState state;
   std::memcpy(&state, data + kStateOffset, sizeof(state));
-  for (const HeldLock &held : state.held)
-    if (held.tid > 0 && (held.kind == LockMutex || held.kind == LockSem))
+  for (const HeldLock &held : state.held) {
+    if (held.kind != LockMutex && held.kind != LockSem)
+      continue;
+    if (held.tid > 0) {
       out.held.push_back(held);
+    } else if (held.tid < -1 && held.tid != INT32_MIN) { // -1: a slot being filled
+      HeldLock w = held;
+      w.tid = -held.tid;
+      out.waiting.push_back(w);
+    }
+  }
   out.threadsLive = state.threadsLive > 0 ? state.threadsLive : 0;
   out.threadsCreated = state.threadsCreated;
   uint64_t slots = (size - kHeaderSize) / kRecordSize;

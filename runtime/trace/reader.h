@@ -28,9 +28,12 @@ struct DecodedLog {
   int32_t ppid = 0;
   uint32_t generation = 0;
   uint64_t startNs = 0;
-  uint64_t dropped = 0;        // events the writer could not store (log full)
-  uint64_t skipped = 0;        // slots the reader rejected (uncommitted or malformed)
-  std::vector<HeldLock> held;  // process-shared locks held when the log was read
+  uint64_t dropped = 0;       // events the writer could not store (log full)
+  uint64_t skipped = 0;       // slots the reader rejected (uncommitted or malformed)
+  std::vector<HeldLock> held; // process-shared locks held when the log was read
+  // Locks a thread waited for when the log was read (a held-table slot filled before the wait,
+  // its tid negated by the runtime; here the tid is positive again).
+  std::vector<HeldLock> waiting;
   int32_t threadsLive = 0;     // pthread_create'd threads alive when the log was read
   uint32_t threadsCreated = 0; // pthread_create calls of this image
   std::vector<DecodedRecord> records;

@@ -2,6 +2,7 @@
 // that records nothing; process-shared ones update the held-locks table, and record a stack
 // only before blocking and for a new lock-order edge.
 #include "rt/locks.h"
+#include "rt/options.h"
 #include "rt/runtime.h"
 
 #include <errno.h>
@@ -29,10 +30,17 @@ TimedLockFn realTimedlock() {
 }
 
 // The wait for a mutex trylock found taken (limit: the caller's deadline, or null for
-// pthread_mutex_lock): a short wait first, recorded only if the mutex is still taken after it
+// pthread_mutex_lock). pthread_mutex_lock's wait is not recorded at all (unless a timeline was
+// asked for): its slot in the held table, filled by rt::prepareAcquire, says which lock the
+// thread waits for, and a hang diagnosis takes the stack from the blocked thread. Anything else
+// (a timed try first, like a timed lock's) would give every contended hand-off a kernel timer:
+// with four processes contending for one mutex, that was most of the runtime's cost. A timed
+// lock waits a short while first and records the wait with its stack only if it lasts
 // (rt::graceDeadline).
 int waitTaken(pthread_mutex_t *m, const rt::LockId &id, const struct timespec *limit) {
   PROCSAN_REAL("pthread_mutex_lock", LockFn);
+  if (!limit && !rt::gLockTracing)
+    return real(m);
   struct timespec grace;
   bool userFirst = false;
   if (rt::graceDeadline(&grace, limit, &userFirst)) {
