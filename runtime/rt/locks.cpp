@@ -271,12 +271,13 @@ void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr) {
     heldBy((uint32_t)slot, id, addr);
 }
 
-int prepareAcquire(const LockId &id, trace::LockKind kind) {
+int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges) {
   trace::LogState *st = logState();
   if (!st)
     return -1;
   int tid = currentTid();
-  recordNewEdges(st, tid, id);
+  if (edges)
+    recordNewEdges(st, tid, id);
   return claimHeldSlot(st, id, kind, -tid);
 }
 

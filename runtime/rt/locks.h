@@ -40,7 +40,8 @@ void noteReleased(const LockId &id);
 // processes wait for it: before the wait, the lock-order edges are recorded and a held-table slot
 // is filled but not yet marked held (its tid negated; the slot number, or -1, is returned); once
 // the wait returns, one store marks it held (acquired) or frees it.
-int prepareAcquire(const LockId &id, trace::LockKind kind);
+// edges: the wait is for a lock (a mutex, a binary semaphore), not for a count.
+int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges = true);
 void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
                    bool acquired);
 // The release of the lock at addr, when this thread took it with noteAcquired(..., addr): true

@@ -1,5 +1,5 @@
 // POSIX semaphores. Process-private ones (sem_init(s, 0, n)) take a fast path. Shared ones:
-// a wait that would block is recorded with its stack (for hang diagnosis); binary semaphores
+// a wait that would block is marked in the held table (for hang diagnosis); binary semaphores
 // (created with value 1, as multiprocessing.Lock is) are tracked as locks held by the waiter
 // until it posts.
 #include "rt/locks.h"
@@ -54,11 +54,26 @@ TimedWaitFn realTimedwait() {
   return real;
 }
 
-// The wait of sem_wait (limit null) or sem_timedwait once the semaphore was found taken. A timed
+// The wait of sem_wait (limit null) or sem_timedwait once the semaphore was found taken.
+// sem_wait's wait records nothing (unless a timeline was asked for): the held-table slot filled
+// before it (rt::prepareAcquire) says which semaphore the thread waits for, and a hang diagnosis
+// takes the blocked thread's stack itself. A stack per blocking wait cost every hand-off through
+// a multiprocessing Lock or Queue a walk of the interpreter's stack, and filled the log. A timed
 // wait first waits a short while and is recorded only if the semaphore is still not there after
-// it (rt::graceDeadline). An untimed one is recorded at once: a timed futex wait ends with EINTR
-// when a handler runs, where sem_wait restarts under SA_RESTART, and which signal came is not
-// known here.
+// it (rt::graceDeadline); sem_wait cannot do the same, since a timed futex wait ends with EINTR
+// when a handler runs, where sem_wait restarts under SA_RESTART.
+int waitUnrecorded(sem_t *s, const rt::LockId &id, int savedErrno) {
+  PROCSAN_REAL("sem_wait", WaitFn);
+  bool binary = rt::isBinarySemaphore(id);
+  int slot = rt::prepareAcquire(id, trace::LockSem, binary);
+  errno = savedErrno;
+  int r = real(s);
+  int err = errno;
+  rt::finishAcquire(slot, id, trace::LockSem, nullptr, r == 0 && binary);
+  errno = err;
+  return r;
+}
+
 int waitTaken(sem_t *s, const rt::LockId &id, const struct timespec *limit, int savedErrno) {
   PROCSAN_REAL("sem_wait", WaitFn);
   struct timespec grace;
@@ -86,8 +101,11 @@ PROCSAN_INTERCEPTOR int sem_wait(sem_t *s) {
   int savedErrno = errno;
   rt::LockId id = rt::identify(s);
   int r = realTrywait()(s);
-  if (r != 0 && errno == EAGAIN)
+  if (r != 0 && errno == EAGAIN) {
+    if (!rt::gLockTracing)
+      return waitUnrecorded(s, id, savedErrno);
     r = waitTaken(s, id, nullptr, savedErrno);
+  }
   if (r == 0)
     acquired(s, id);
   return r;
