@@ -86,6 +86,62 @@ size_t formatDec(char *dst, uint64_t v) {
   return n;
 }
 
+size_t logName(char *name, size_t cap, const char *prefix, uint64_t a, uint64_t b,
+               const char *suffix) {
+  size_t n = copyStr(name, cap, prefix);
+  n += formatDec(name + n, a);
+  name[n++] = '.';
+  n += formatDec(name + n, b);
+  return n + copyStr(name + n, cap - n, suffix);
+}
+
+// Makes the file name in the session directory, sized for cap records and mapped, with its header
+// page and first records made real (on a full file system the process then runs untraced instead
+// of dying of SIGBUS). Null when it cannot; *exists tells that the name was taken.
+trace::FileHeader *makeLogFile(int dirFd, const char *name, uint32_t cap, bool *exists) {
+  *exists = false;
+  int fd = (int)rawSyscall6(SYS_openat, dirFd, (long)name,
+                            O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600, 0, 0);
+  if (fd < 0) {
+    *exists = errno == EEXIST;
+    return nullptr;
+  }
+  size_t size = trace::logFileSize(cap);
+  void *base = nullptr;
+  if (ftruncate(fd, (off_t)size) == 0)
+    base = rawMmap(size, fd);
+  close(fd); // the mapping keeps the file; the program never sees our fd
+  if (base && !backLogRange(base, 0, trace::kHeaderSize + kBackedAtOpen * trace::kRecordSize)) {
+    munmap(base, size);
+    base = nullptr;
+  }
+  if (!base) {
+    unlinkat(dirFd, name, 0);
+    return nullptr;
+  }
+  auto *h = static_cast<trace::FileHeader *>(base);
+  h->magic = trace::kMagic;
+  h->version = trace::kVersion;
+  h->recordSize = trace::kRecordSize;
+  h->headerSize = trace::kHeaderSize;
+  h->capacity = cap;
+  return h;
+}
+
+// This process's log from now on.
+void useLog(trace::FileHeader *h, pid_t pid, pid_t ppid, uint32_t gen) {
+  h->pid = pid;
+  h->ppid = ppid;
+  h->generation = gen;
+  h->startNs = nowNs();
+  gState.header = h;
+  gState.records =
+      reinterpret_cast<trace::Record *>(reinterpret_cast<char *>(h) + trace::kHeaderSize);
+  gState.capacity = h->capacity;
+  gState.backedSlots = kBackedAtOpen;
+  gState.nModules = 0;
+}
+
 bool openLog(pid_t pid, pid_t ppid) {
   // A log larger than the program's file size limit would kill it with SIGXFSZ.
   uint32_t cap = capacityWithinFileLimit(trace::kDefaultCapacity);
@@ -96,55 +152,101 @@ bool openLog(pid_t pid, pid_t ppid) {
     return false;
   char name[64];
   for (uint32_t gen = 0; gen < 256; ++gen) {
-    size_t n = copyStr(name, sizeof(name), "p");
-    n += formatDec(name + n, (uint64_t)pid);
-    name[n++] = '.';
-    n += formatDec(name + n, gen);
-    copyStr(name + n, sizeof(name) - n, ".log");
-    int fd = (int)rawSyscall6(SYS_openat, dirFd, (long)name,
-                              O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600, 0, 0);
-    if (fd < 0) {
-      if (errno == EEXIST)
-        continue;
-      break;
-    }
-    size_t size = trace::logFileSize(cap);
-    void *base = nullptr;
-    if (ftruncate(fd, (off_t)size) == 0)
-      base = rawMmap(size, fd);
-    close(fd); // the mapping keeps the file; the program never sees our fd
-    // The header page and the first records are made real now: on a full file system the
-    // process runs untraced instead of dying of SIGBUS.
-    if (base && !backLogRange(base, 0, trace::kHeaderSize + kBackedAtOpen * trace::kRecordSize)) {
-      munmap(base, size);
-      base = nullptr;
-    }
-    if (!base) {
-      unlinkat(dirFd, name, 0);
-      break;
-    }
+    logName(name, sizeof(name), "p", (uint64_t)pid, gen, ".log");
+    bool exists = false;
+    trace::FileHeader *h = makeLogFile(dirFd, name, cap, &exists);
+    if (!h && exists)
+      continue;
     close(dirFd);
-    auto *h = static_cast<trace::FileHeader *>(base);
-    h->magic = trace::kMagic;
-    h->version = trace::kVersion;
-    h->recordSize = trace::kRecordSize;
-    h->headerSize = trace::kHeaderSize;
-    h->capacity = cap;
-    h->pid = pid;
-    h->ppid = ppid;
-    h->generation = gen;
-    h->startNs = nowNs();
-    gState.header = h;
-    gState.records =
-        reinterpret_cast<trace::Record *>(static_cast<char *>(base) + trace::kHeaderSize);
-    gState.capacity = cap;
-    gState.backedSlots = kBackedAtOpen;
-    gState.nModules = 0;
+    if (!h)
+      return false;
+    useLog(h, pid, ppid, gen);
     return true;
   }
   close(dirFd);
   return false;
 }
+
+// The log the next forked child takes over: made by the parent after a fork, while that child
+// runs, so that the next child has no file to make. Named s<PARENT>.<SEQ>.spare (the trace
+// reader ignores it) until a child renames it to its own p<PID>.<GEN>.log. Its header holds the
+// parent's pid and the sequence number until then.
+trace::FileHeader *gSpareReady; // exchanged atomically: one child takes it
+uint32_t gSpareSeq;
+
+void spareName(char *out, size_t cap, const trace::FileHeader *h) {
+  logName(out, cap, "s", (uint64_t)h->ppid, h->generation, ".spare");
+}
+
+// Renames the spare to this child's log name and makes it the log; false when that fails (the
+// spare is then unmapped, and the caller makes a log as usual).
+bool adoptSpare(trace::FileHeader *h, pid_t pid, pid_t ppid) {
+  char from[600], to[600];
+  size_t n = copyStr(from, sizeof(from), gState.sessionDir);
+  from[n++] = '/';
+  spareName(from + n, sizeof(from) - n, h);
+  size_t m = copyStr(to, sizeof(to), gState.sessionDir);
+  to[m++] = '/';
+  for (uint32_t gen = 0; gen < 256; ++gen) {
+    logName(to + m, sizeof(to) - m, "p", (uint64_t)pid, gen, ".log");
+    constexpr unsigned kNoReplace = 1; // RENAME_NOREPLACE
+    if (syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, kNoReplace) == 0) {
+      useLog(h, pid, ppid, gen);
+      return true;
+    }
+    if (errno != EEXIST)
+      break;
+  }
+  munmap(h, trace::logFileSize(h->capacity));
+  return false;
+}
+
+} // namespace
+
+ForkLog claimSpareLog() {
+  return ForkLog{__atomic_exchange_n(&gSpareReady, (trace::FileHeader *)nullptr, __ATOMIC_ACQ_REL)};
+}
+
+void spareAfterFork(ForkLog taken, bool childMade) {
+  if (taken.spare) {
+    trace::FileHeader *none = nullptr;
+    if (childMade || !__atomic_compare_exchange_n(&gSpareReady, &none, taken.spare, false,
+                                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      munmap(taken.spare, trace::logFileSize(taken.spare->capacity)); // the child's now
+  }
+  if (!gState.active || __atomic_load_n(&gSpareReady, __ATOMIC_ACQUIRE) || !childMade)
+    return;
+  int savedErrno = errno;
+  uint32_t cap = capacityWithinFileLimit(trace::kDefaultCapacity);
+  int dirFd = cap ? openSessionDirectory(gState.sessionDir) : -1;
+  if (dirFd >= 0) {
+    pid_t self = getpid();
+    for (int tries = 0; tries < 16; ++tries) {
+      uint32_t seq = __atomic_fetch_add(&gSpareSeq, 1, __ATOMIC_RELAXED);
+      char name[64];
+      logName(name, sizeof(name), "s", (uint64_t)self, seq, ".spare");
+      bool exists = false;
+      trace::FileHeader *h = makeLogFile(dirFd, name, cap, &exists);
+      if (!h && exists)
+        continue;
+      if (h) {
+        h->ppid = self;
+        h->generation = seq;
+        trace::FileHeader *none = nullptr;
+        if (!__atomic_compare_exchange_n(&gSpareReady, &none, h, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)) {
+          unlinkat(dirFd, name, 0); // another thread was quicker
+          munmap(h, trace::logFileSize(cap));
+        }
+      }
+      break;
+    }
+    close(dirFd);
+  }
+  errno = savedErrno;
+}
+
+namespace {
 
 // Slot idx lies past the storage known to be real: make its page real, or report that the file
 // system has no room for it.
@@ -556,7 +658,7 @@ void record(const Event &ev, const Stack &stack) {
   recordWith(ev, stack.frames, stack.n < 0 ? 0 : stack.n, false, nullptr);
 }
 
-void afterForkInChild(pid_t parent) {
+void afterForkInChild(pid_t parent, ForkLog taken) {
   if (!gState.active)
     return;
   // The parent's log is still mapped here; drop it so nothing the child writes lands in it.
@@ -565,7 +667,13 @@ void afterForkInChild(pid_t parent) {
   gState.active = false;
   gState.header = nullptr;
   gState.records = nullptr;
-  if (!openLog(getpid(), parent))
+  // A spare the parent made that another thread's fork took is not this child's either.
+  trace::FileHeader *other =
+      __atomic_exchange_n(&gSpareReady, (trace::FileHeader *)nullptr, __ATOMIC_ACQ_REL);
+  if (other)
+    munmap(other, trace::logFileSize(other->capacity));
+  pid_t self = getpid();
+  if (!(taken.spare && adoptSpare(taken.spare, self, parent)) && !openLog(self, parent))
     return;
   gState.active = true;
   locksAfterForkInChild();

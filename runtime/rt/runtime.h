@@ -65,8 +65,17 @@ void record(const Event &ev, const Stack &stack);
 // recorded only for the timeline (lock tracing) stop there.
 bool roomForOptionalEvents();
 
-// Called in the child right after a fork the runtime saw: opens the child's own log.
-void afterForkInChild(pid_t parent);
+// A fork's log for the child: the spare log the parent made after its last fork, taken by the
+// forking thread just before it forks (or none).
+struct ForkLog {
+  trace::FileHeader *spare;
+};
+ForkLog claimSpareLog();
+// Called in the child right after a fork the runtime saw: takes over the spare, or opens a log.
+void afterForkInChild(pid_t parent, ForkLog taken);
+// Called in the parent after the fork (childMade: it succeeded): lets go of the spare the child
+// took (or keeps it for the next fork), and makes the next one while the child runs.
+void spareAfterFork(ForkLog taken, bool childMade);
 
 // Facts the processes of a session share by name (a semaphore known to be binary): empty files
 // in the session directory. With create, records the fact; otherwise tells whether it exists.

@@ -133,12 +133,15 @@ pid_t forkAndTrace(trace::ForkApi api) {
   ForkState f;
   beforeFork(f);
   pid_t parent = getpid();
+  rt::ForkLog log = rt::claimSpareLog();
   pid_t r = real();
   int savedErrno = errno;
-  if (r == 0)
-    rt::afterForkInChild(parent);
-  else
+  if (r == 0) {
+    rt::afterForkInChild(parent, log);
+  } else {
     afterForkInParent(f, r, savedErrno, api);
+    rt::spareAfterFork(log, r > 0);
+  }
   errno = savedErrno;
   return r;
 }
@@ -147,13 +150,14 @@ struct CloneStart {
   int (*fn)(void *);
   void *arg;
   pid_t parent;
+  rt::ForkLog log;
 };
 
 // First code of a clone child that has its own memory: the CloneStart it reads is its copy of
 // the parent's stack frame.
 int cloneChildStart(void *p) {
   CloneStart *c = static_cast<CloneStart *>(p);
-  rt::afterForkInChild(c->parent);
+  rt::afterForkInChild(c->parent, c->log);
   return c->fn(c->arg);
 }
 
@@ -185,10 +189,11 @@ PROCSAN_INTERCEPTOR int clone(int (*fn)(void *), void *stack, int flags, void *a
     return real(fn, stack, flags, arg, parentTid, tls, childTid);
   ForkState f;
   beforeFork(f);
-  CloneStart start{fn, arg, getpid()};
+  CloneStart start{fn, arg, getpid(), rt::claimSpareLog()};
   int r = real(cloneChildStart, stack, flags, &start, parentTid, tls, childTid);
   int savedErrno = errno;
   afterForkInParent(f, r, savedErrno, trace::ForkClone);
+  rt::spareAfterFork(start.log, r > 0);
   errno = savedErrno;
   return r;
 }
