@@ -1,6 +1,8 @@
 // procsan check: runs the analyzer over files or a compilation database, in parallel, and prints
-// Clang-style diagnostics. Exit status: 0 no findings, 1 findings, 2 usage or input error.
+// Clang-style diagnostics. Exit status: 0 no findings, 1 findings, 2 usage or input error. Part of
+// libprocsan-llvm.so: the driver's checkCommand() loads it and calls runCheck().
 #include "Commands.h"
+#include "LLVMLibrary.h"
 
 #include "Analyzer.h"
 #include "CheckRegistry.h"
@@ -258,7 +260,7 @@ std::string absolute(const std::string &path) {
 
 } // namespace
 
-int checkCommand(const std::vector<std::string> &args) {
+int runCheck(const std::vector<std::string> &args) {
   CheckArgs a;
   std::string error;
   if (!parseCheckArgs(args, a, error)) {

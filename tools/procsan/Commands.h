@@ -12,6 +12,7 @@ namespace procsan {
 namespace tools {
 
 int runCommand(const std::vector<std::string> &args);
+// Runs the analyzer in libprocsan-llvm.so, loaded now (LLVMLibrary.h).
 int checkCommand(const std::vector<std::string> &args);
 int explainCommand(const std::vector<std::string> &args);
 int reportCommand(const std::vector<std::string> &args);
@@ -19,7 +20,8 @@ int reportCommand(const std::vector<std::string> &args);
 // Directory of the running procsan binary (for the runtime library, docs and clang headers).
 std::string selfDirectory();
 
-// A symbolizer for runtime stacks; without LLVM, frames keep module+offset only.
+// A symbolizer for runtime stacks. It loads libprocsan-llvm.so at the first frame that has a
+// module to read; without the library (or in a build without LLVM) frames keep module+offset.
 std::unique_ptr<monitor::Symbolizer> makeSymbolizer();
 
 constexpr const char *kVersion = "0.1.0";

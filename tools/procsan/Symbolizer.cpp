@@ -1,18 +1,16 @@
-// Symbolization of runtime stacks, done in the tool and never in the traced process.
-#include "Commands.h"
+// Symbolization of runtime stacks, done in the tool and never in the traced process. Part of
+// libprocsan-llvm.so: the driver loads it only when a report has frames to name.
+#include "LLVMLibrary.h"
 
-#ifdef PROCSAN_HAVE_LLVM
 #include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include <map>
-#endif
 
 namespace procsan {
 namespace tools {
 namespace {
 
-#ifdef PROCSAN_HAVE_LLVM
 class LLVMStackSymbolizer : public monitor::Symbolizer {
 public:
   void symbolize(monitor::Frame &f) override {
@@ -69,22 +67,10 @@ private:
   std::map<std::string, std::vector<Segment>> loads;
   llvm::symbolize::LLVMSymbolizer symbolizer;
 };
-#endif
-
-class NullSymbolizer : public monitor::Symbolizer {
-public:
-  void symbolize(monitor::Frame &) override {}
-};
 
 } // namespace
 
-std::unique_ptr<monitor::Symbolizer> makeSymbolizer() {
-#ifdef PROCSAN_HAVE_LLVM
-  return std::make_unique<LLVMStackSymbolizer>();
-#else
-  return std::make_unique<NullSymbolizer>();
-#endif
-}
+monitor::Symbolizer *newLLVMSymbolizer() { return new LLVMStackSymbolizer(); }
 
 } // namespace tools
 } // namespace procsan

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace procsan::tools;
@@ -26,17 +25,6 @@ void usage(FILE *to) {
 }
 
 } // namespace
-
-std::string procsan::tools::selfDirectory() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n <= 0)
-    return ".";
-  buf[n] = 0;
-  std::string path(buf);
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
 
 int main(int argc, char **argv) {
   if (argc < 2) {
