@@ -69,23 +69,23 @@ uint64_t mix(uint64_t h, uint64_t v) {
   return h;
 }
 
-// Moves *tid from 0 to -1; false when another claimer was first.
-bool claimSlot(int32_t *tid, bool alone) {
+// Moves *tid from `from` to `to`; false when it held something else (another thread was first).
+bool moveTid(int32_t *tid, int32_t from, int32_t to, bool alone) {
 #if defined(__x86_64__)
   if (alone) {
-    int32_t expected = 0;
-    __asm__ __volatile__("cmpxchgl %2, %1"
-                         : "+a"(expected), "+m"(*tid)
-                         : "r"((int32_t)-1)
-                         : "memory", "cc");
-    return expected == 0;
+    int32_t expected = from;
+    __asm__ __volatile__("cmpxchgl %2, %1" : "+a"(expected), "+m"(*tid) : "r"(to) : "memory", "cc");
+    return expected == from;
   }
 #else
   (void)alone;
 #endif
-  int32_t expected = 0;
-  return __atomic_compare_exchange_n(tid, &expected, -1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  int32_t expected = from;
+  return __atomic_compare_exchange_n(tid, &expected, to, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+
+// Moves *tid from from to -1; false when another claimer was first.
+bool claimSlot(int32_t *tid, int32_t from, bool alone) { return moveTid(tid, from, -1, alone); }
 
 uint32_t heldLimit() {
   uint32_t n = __atomic_load_n(&gLocks.heldHigh, __ATOMIC_ACQUIRE);
@@ -222,15 +222,20 @@ int claimHeldSlot(trace::LogState *st, const LockId &id, trace::LockKind kind, i
   // budget, DESIGN.md §5). Threads made without pthread_create are not counted.
   bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
   uint32_t first = tlsLocks.lastSlot < trace::kMaxHeld ? tlsLocks.lastSlot : 0;
-  for (uint32_t k = 0; k <= trace::kMaxHeld; ++k) {
-    uint32_t i = k == 0 ? first : k - 1;
-    if (k > 0 && i == first)
+  // A free slot; failing that, one parked by a thread (maybe one that ended) for a lock it does
+  // not hold: it notices when it wants the slot back.
+  for (uint32_t k = 0; k <= 2 * trace::kMaxHeld + 1; ++k) {
+    bool steal = k > trace::kMaxHeld;
+    uint32_t j = steal ? k - trace::kMaxHeld - 1 : k;
+    uint32_t i = j == 0 ? first : j - 1;
+    if (j > 0 && i == first)
       continue;
     trace::HeldLock &h = st->held[i];
-    if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != 0)
+    int32_t cur = __atomic_load_n(&h.tid, __ATOMIC_ACQUIRE);
+    if (steal ? cur >= -trace::kMaxTid : cur != 0)
       continue;
     // Fill the slot before publishing it (the tid is written last).
-    if (!claimSlot(&h.tid, alone))
+    if (!claimSlot(&h.tid, cur, alone))
       continue;
     h.dev = id.dev;
     h.inode = id.inode;
@@ -271,14 +276,47 @@ void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr) {
     heldBy((uint32_t)slot, id, addr);
 }
 
-int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges) {
+int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges, int parked) {
   trace::LogState *st = logState();
   if (!st)
     return -1;
   int tid = currentTid();
   if (edges)
     recordNewEdges(st, tid, id);
+  if (parked >= 0 && parked < (int)trace::kMaxHeld) {
+    trace::HeldLock &h = st->held[parked];
+    bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
+    // Still this thread's slot for this lock (another thread may have taken it meanwhile).
+    if (h.dev == id.dev && h.inode == id.inode && h.offset == id.offset && h.kind == kind &&
+        moveTid(&h.tid, trace::kParkedBase + tid, -tid, alone))
+      return parked;
+  }
   return claimHeldSlot(st, id, kind, -tid);
+}
+
+bool releaseSlot(int slot, const LockId &id, bool park) {
+  trace::LogState *st = logState();
+  if (!st || slot < 0 || slot >= (int)trace::kMaxHeld)
+    return false;
+  trace::HeldLock &h = st->held[slot];
+  int tid = currentTid();
+  if (__atomic_load_n(&h.tid, __ATOMIC_ACQUIRE) != tid || h.dev != id.dev || h.inode != id.inode ||
+      h.offset != id.offset)
+    return false;
+  if (gLockTracing)
+    traceLock(trace::EvLockRelease, h.kind, id, 0);
+  __atomic_store_n(&h.tid, park ? trace::kParkedBase + tid : 0, __ATOMIC_RELEASE);
+  if (tlsLocks.held > 0)
+    --tlsLocks.held;
+  return true;
+}
+
+void unparkSlot(int slot) {
+  trace::LogState *st = logState();
+  if (!st || slot < 0 || slot >= (int)trace::kMaxHeld)
+    return;
+  bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
+  moveTid(&st->held[slot].tid, trace::kParkedBase + currentTid(), 0, alone);
 }
 
 void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,

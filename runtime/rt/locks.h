@@ -40,10 +40,16 @@ void noteReleased(const LockId &id);
 // processes wait for it: before the wait, the lock-order edges are recorded and a held-table slot
 // is filled but not yet marked held (its tid negated; the slot number, or -1, is returned); once
 // the wait returns, one store marks it held (acquired) or frees it.
-// edges: the wait is for a lock (a mutex, a binary semaphore), not for a count.
-int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges = true);
+// edges: the wait is for a lock (a mutex, a binary semaphore), not for a count. parked: a slot
+// this thread parked for this lock at its last release (releaseSlot), reused when still its own.
+int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges = true, int parked = -1);
 void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
                    bool acquired);
+// The release of the lock held in slot (from prepareAcquire): false when the slot does not hold
+// it for this thread. With park, the slot stays this thread's for the next acquisition of the
+// same lock (filled, marked parked: no reader counts it); unparkSlot gives it up.
+bool releaseSlot(int slot, const LockId &id, bool park);
+void unparkSlot(int slot);
 // The release of the lock at addr, when this thread took it with noteAcquired(..., addr): true
 // when done (or nothing to do); false when the caller must identify the lock and call
 // noteReleased.

@@ -44,6 +44,10 @@ struct State {
 
 State gState;
 
+trace::LogState *stateOf(trace::FileHeader *h) {
+  return reinterpret_cast<trace::LogState *>(reinterpret_cast<char *>(h) + trace::kStateOffset);
+}
+
 long rawSyscall6(long n, long a, long b, long c, long d, long e, long f) {
   return syscall(n, a, b, c, d, e, f);
 }
@@ -469,6 +473,7 @@ void initFromEnvironment(bool forked, pid_t parent) {
   if (!openLog(getpid(), forked ? parent : getppid()))
     return;
   gState.active = true;
+  gLogState = stateOf(gState.header);
   recordProcessStart(forked);
 }
 
@@ -480,20 +485,11 @@ void *resolveNext(const char *name) { return dlsym(RTLD_NEXT, name); }
 
 bool active() { return gState.active; }
 
-trace::LogState *logState() {
-  if (!gState.active || !gState.header)
-    return nullptr;
-  return reinterpret_cast<trace::LogState *>(reinterpret_cast<char *>(gState.header) +
-                                             trace::kStateOffset);
-}
-
-namespace {
+trace::LogState *gLogState;
 __thread int tlsTid __attribute__((tls_model("initial-exec")));
-}
 
-int currentTid() {
-  if (tlsTid == 0)
-    tlsTid = (int)syscall(SYS_gettid);
+int cacheTid() {
+  tlsTid = (int)syscall(SYS_gettid);
   return tlsTid;
 }
 
@@ -664,6 +660,7 @@ void afterForkInChild(pid_t parent, ForkLog taken) {
   // The parent's log is still mapped here; drop it so nothing the child writes lands in it.
   munmap(gState.header, trace::logFileSize(gState.capacity));
   tlsTid = 0; // the forking thread has a new id here
+  gLogState = nullptr;
   gState.active = false;
   gState.header = nullptr;
   gState.records = nullptr;
@@ -676,6 +673,7 @@ void afterForkInChild(pid_t parent, ForkLog taken) {
   if (!(taken.spare && adoptSpare(taken.spare, self, parent)) && !openLog(self, parent))
     return;
   gState.active = true;
+  gLogState = stateOf(gState.header);
   locksAfterForkInChild();
   recordProcessStart(true);
 }

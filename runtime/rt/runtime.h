@@ -81,10 +81,17 @@ void spareAfterFork(ForkLog taken, bool childMade);
 // in the session directory. With create, records the fact; otherwise tells whether it exists.
 bool sessionMark(const char *kind, const char *name, bool create);
 
-// The in-place state area of this process's log (held locks), or null when not traced.
-trace::LogState *logState();
+// The in-place state area of this process's log (held locks), or null when not traced. Inline:
+// every shared lock and unlock asks.
+extern trace::LogState *gLogState;
+inline trace::LogState *logState() { return gLogState; }
 // The calling thread's id, cached (reset in the child after fork).
-int currentTid();
+extern __thread int tlsTid __attribute__((tls_model("initial-exec")));
+int cacheTid();
+inline int currentTid() {
+  int t = tlsTid;
+  return t ? t : cacheTid();
+}
 // Reads /proc/self/maps with raw system calls; calls fn(start, end, offset, dev, inode, perms,
 // path) for each line until fn returns false. Async-signal-safe.
 void forEachMapping(bool (*fn)(void *ctx, uint64_t start, uint64_t end, uint64_t offset,

@@ -95,10 +95,14 @@ struct HeldLock {
   uint64_t dev;
   uint64_t inode;
   uint64_t offset;
-  int32_t tid; // 0: free slot
+  // 0: free; > 0: held by that thread; -1: being filled; -T (T <= kMaxTid): thread T waits for
+  // the lock; kParkedBase + T: thread T's slot for this lock, kept while it does not hold it.
+  int32_t tid;
   uint16_t kind;
   uint16_t reserved;
 };
+constexpr int32_t kMaxTid = 1 << 22; // the kernel's largest pid_max
+constexpr int32_t kParkedBase = INT32_MIN;
 struct LogState {
   HeldLock held[kMaxHeld];
   int32_t threadsLive;     // threads started with pthread_create and not yet ended (atomic)

@@ -45,7 +45,7 @@ bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &e
       continue;
     if (held.tid > 0) {
       out.held.push_back(held);
-    } else if (held.tid < -1 && held.tid != INT32_MIN) { // -1: a slot being filled
+    } else if (held.tid < -1 && held.tid >= -kMaxTid) { // -1: a slot being filled
       HeldLock w = held;
       w.tid = -held.tid;
       out.waiting.push_back(w);

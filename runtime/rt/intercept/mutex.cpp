@@ -58,50 +58,63 @@ int waitTaken(pthread_mutex_t *m, const rt::LockId &id, const struct timespec *l
 // the compiler does not fold the test away).
 __attribute__((noinline)) bool hasDeadline(const struct timespec *t) { return t != nullptr; }
 
-// The process-shared mutexes this thread locked last, with their identity. Locking one of them
-// again needs no look at the mutex itself: other processes fight over its cache line, and reading
-// its type well before the lock's own atomic operation costs a second transfer of the line (with
-// four processes contending, that doubled the run time). Entries are good while rt::sharedEpoch()
-// is unchanged: no mutex was initialised or destroyed and no memory was mapped or unmapped since.
+// The process-shared mutexes this thread locked last, with their identity and the held-table
+// slot it parked for each (rt::releaseSlot). Locking one of them again needs no look at the mutex
+// itself: other processes fight over its cache line, and reading its type well before the lock's
+// own atomic operation costs a second transfer of the line (with four processes contending, that
+// doubled the run time); nor a search for a slot. Entries are good while rt::sharedEpoch() is
+// unchanged: no mutex was initialised or destroyed and no memory was mapped or unmapped since.
 constexpr int kKnown = 4;
 struct KnownMutexes {
   int n;
   uint32_t epoch;
   const pthread_mutex_t *addr[kKnown];
   uint64_t dev[kKnown], inode[kKnown], offset[kKnown];
+  int slot[kKnown]; // parked or held slot, or -1
 };
 __thread KnownMutexes tlsKnown __attribute__((tls_model("initial-exec")));
 
-// The identity of m when this thread knows m is process-shared.
-inline bool knownShared(const pthread_mutex_t *m, rt::LockId &id) {
+void forgetKnown() {
+  KnownMutexes &k = tlsKnown;
+  for (int i = 0; i < k.n; ++i)
+    rt::unparkSlot(k.slot[i]);
+  k.n = 0;
+}
+
+// Where m is in this thread's cache (its identity in id), or -1.
+inline int knownShared(const pthread_mutex_t *m, rt::LockId &id) {
   KnownMutexes &k = tlsKnown;
   if (k.n == 0)
-    return false;
+    return -1;
   for (int i = 0; i < k.n; ++i) {
     if (k.addr[i] != m)
       continue;
     if (k.epoch != rt::sharedEpoch()) {
-      k.n = 0;
-      return false;
+      forgetKnown();
+      return -1;
     }
     id = rt::LockId{k.dev[i], k.inode[i], k.offset[i]};
-    return true;
+    return i;
   }
-  return false;
+  return -1;
 }
 
-void rememberShared(const pthread_mutex_t *m, const rt::LockId &id) {
+int rememberShared(const pthread_mutex_t *m, const rt::LockId &id) {
   KnownMutexes &k = tlsKnown;
   uint32_t epoch = rt::sharedEpoch();
   if (k.epoch != epoch) {
-    k.n = 0;
+    forgetKnown();
     k.epoch = epoch;
   }
   int i = k.n < kKnown ? k.n++ : kKnown - 1;
+  if (i == kKnown - 1 && k.addr[i])
+    rt::unparkSlot(k.slot[i]); // evicted (a held slot stays: the unlock finds it by its lock)
   k.addr[i] = m;
   k.dev[i] = id.dev;
   k.inode[i] = id.inode;
   k.offset[i] = id.offset;
+  k.slot[i] = -1;
+  return i;
 }
 
 } // namespace
@@ -109,17 +122,20 @@ void rememberShared(const pthread_mutex_t *m, const rt::LockId &id) {
 PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
   PROCSAN_REAL("pthread_mutex_lock", LockFn);
   rt::LockId id;
-  if (!knownShared(m, id)) {
+  int known = knownShared(m, id);
+  if (known < 0) {
     if (!isShared(m) || !rt::active())
       return real(m);
     id = rt::identify(m);
-    rememberShared(m, id);
+    known = rememberShared(m, id);
   }
-  int slot = rt::prepareAcquire(id, trace::LockMutex);
+  int slot = rt::prepareAcquire(id, trace::LockMutex, true, tlsKnown.slot[known]);
   int r = realTrylock()(m);
   if (r == EBUSY)
     r = waitTaken(m, id, nullptr);
-  rt::finishAcquire(slot, id, trace::LockMutex, m, r == 0 || r == EOWNERDEAD);
+  bool ok = r == 0 || r == EOWNERDEAD;
+  rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok);
+  tlsKnown.slot[known] = ok ? slot : -1;
   return r;
 }
 
@@ -146,9 +162,11 @@ PROCSAN_INTERCEPTOR int pthread_mutex_timedlock(pthread_mutex_t *m, const struct
 PROCSAN_INTERCEPTOR int pthread_mutex_unlock(pthread_mutex_t *m) {
   PROCSAN_REAL("pthread_mutex_unlock", LockFn);
   rt::LockId id;
-  bool known = knownShared(m, id);
-  if ((known || isShared(m)) && rt::active() && !rt::noteReleasedAt(m))
-    rt::noteReleased(known ? id : rt::identify(m));
+  int known = knownShared(m, id);
+  if (known >= 0 && rt::active() && rt::releaseSlot(tlsKnown.slot[known], id, /*park=*/true))
+    return real(m);
+  if ((known >= 0 || isShared(m)) && rt::active() && !rt::noteReleasedAt(m))
+    rt::noteReleased(known >= 0 ? id : rt::identify(m));
   return real(m);
 }
 
