@@ -140,3 +140,27 @@ TEST(LostCrash, RootCrashIsVisibleInTheExitStatus) {
 }
 
 } // namespace
+
+// A thread waiting for a shared lock right now (its held-table slot, no event) is its current lock
+// block, after any recorded block of an earlier wait.
+TEST(LockBlocks, WaitingSlotIsTheCurrentBlock) {
+  trace::DecodedLog log =
+      logOf(10, 1, "/bin/prog", {rec(trace::EvLockBlock, {trace::LockSem, 1, 2, 3, 0x1000})});
+  log.records.back().tid = 10;
+  trace::HeldLock w{};
+  w.dev = 1;
+  w.inode = 2;
+  w.offset = 64;
+  w.tid = 10;
+  w.kind = trace::LockMutex;
+  log.waiting.push_back(w);
+  SessionModel m;
+  m.addLog(log);
+  const Process *p = m.find(10);
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->lockBlocks.size(), 2u);
+  EXPECT_EQ(p->lockBlocks.back().tid, 10);
+  EXPECT_EQ(p->lockBlocks.back().kind, trace::LockMutex);
+  EXPECT_EQ(p->lockBlocks.back().lock.offset, 64u);
+  EXPECT_TRUE(p->lockBlocks.back().stack.frames.empty());
+}

@@ -128,3 +128,34 @@ TEST(TraceReader, MissingFileIsAnError) {
 }
 
 } // namespace
+
+// The held table's slot states (trace/format.h): only positive tids hold; -T is thread T waiting;
+// -1 (a slot being filled) and parked slots (kParkedBase + T) are nobody's.
+TEST(TraceReader, HeldTableStates) {
+  auto buf = makeLog(1, 0);
+  LogState state{};
+  auto fill = [&](int i, int32_t tid, uint16_t kind) {
+    state.held[i].dev = 7;
+    state.held[i].inode = 8;
+    state.held[i].offset = (uint64_t)i * 64;
+    state.held[i].tid = tid;
+    state.held[i].kind = kind;
+  };
+  fill(0, 100, LockMutex);               // held by 100
+  fill(1, -101, LockMutex);              // 101 waits
+  fill(2, -1, LockMutex);                // being filled
+  fill(3, kParkedBase + 102, LockMutex); // parked by 102
+  fill(4, -103, LockSem);                // 103 waits for a semaphore
+  fill(5, -kMaxTid - 1, LockMutex);      // not a thread id: ignored
+  std::memcpy(buf.data() + kStateOffset, &state, sizeof(state));
+  DecodedLog log;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), log, error)) << error;
+  ASSERT_EQ(log.held.size(), 1u);
+  EXPECT_EQ(log.held[0].tid, 100);
+  ASSERT_EQ(log.waiting.size(), 2u);
+  EXPECT_EQ(log.waiting[0].tid, 101);
+  EXPECT_EQ(log.waiting[0].offset, 64u);
+  EXPECT_EQ(log.waiting[1].tid, 103);
+  EXPECT_EQ(log.waiting[1].kind, LockSem);
+}
