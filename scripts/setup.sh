@@ -24,6 +24,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+# LLVM's libunwind for the preload runtime (see runtime/CMakeLists.txt): Debian's libunwind-19-dev
+# conflicts with libunwind-dev, so its package is unpacked into the build directory. Without it
+# the runtime links the system libunwind and works the same, only at a higher cost per fork.
+llvm_unwind="$build/llvm-libunwind"
+if [ ! -f "$llvm_unwind/usr/lib/llvm-19/lib/libunwind.a" ]; then
+  mkdir -p "$llvm_unwind"
+  if ! (cd "$llvm_unwind" && apt-get download -qq libunwind-19-dev >/dev/null 2>&1 &&
+        dpkg-deb -x libunwind-19-dev_*.deb .); then
+    echo "procsan setup: warning: could not unpack LLVM's libunwind (libunwind-19-dev);" \
+         "the runtime uses the system libunwind" >&2
+  fi
+fi
+
 # The SARIF validator the tests use (Microsoft's SARIF Multitool, from the npm registry).
 sarif_dir="$build/tools/sarif"
 sarif_tool="$sarif_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

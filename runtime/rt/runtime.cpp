@@ -16,8 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#if PROCSAN_LLVM_LIBUNWIND
+// LLVM's libunwind, linked in statically with its symbols hidden: no library of its own to map
+// into every traced process (and copy at every fork), no pipe, no signal masking per frame.
+#include <libunwind.h>
+#include <ucontext.h>
+#else
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#endif
 
 namespace procsan {
 namespace rt {
@@ -412,9 +419,26 @@ int captureStack(uint64_t *out, int max, void *signalContext, uint64_t *slots = 
     if (unw_init_local(&cursor, &ctx) != 0)
       return 0;
     unw_step(&cursor); // skip record()
-  } else if (unw_init_local2(&cursor, static_cast<unw_context_t *>(signalContext),
-                             UNW_INIT_SIGNAL_FRAME) != 0) {
-    return 0;
+  } else {
+#if PROCSAN_LLVM_LIBUNWIND
+    // The interrupted registers, in the order LLVM's x86-64 context keeps them; the walk starts
+    // at the exact pc that was interrupted.
+    static_assert(sizeof(unw_context_t) >= 21 * sizeof(uint64_t), "x86-64 context layout");
+    const greg_t *g = static_cast<const ucontext_t *>(signalContext)->uc_mcontext.gregs;
+    unw_context_t ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    const int order[] = {REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RDI, REG_RSI,
+                         REG_RBP, REG_RSP, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                         REG_R12, REG_R13, REG_R14, REG_R15, REG_RIP, REG_EFL};
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); ++i)
+      ctx.data[i] = (uint64_t)g[order[i]];
+    if (unw_init_local(&cursor, &ctx) != 0)
+      return 0;
+#else
+    if (unw_init_local2(&cursor, static_cast<unw_context_t *>(signalContext),
+                        UNW_INIT_SIGNAL_FRAME) != 0)
+      return 0;
+#endif
   }
   do {
     unw_word_t ip = 0, sp = 0;
