@@ -1,3 +1,4 @@
+// REQUIRES: symbolizer
 // RUN: %cc %s -o %t
 // RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 -- %t 2> %t.err
 // RUN: FileCheck %s < %t.err
