@@ -41,7 +41,6 @@ struct HeldHint {
   uint64_t dev, inode, offset; // the lock's identity (LockId is not trivially constructible)
 };
 struct ThreadLocks {
-  int held;
   uint32_t lastSlot;
   int nHints;
   HeldHint hints[kHints];
@@ -130,11 +129,8 @@ LockId identify(const void *addr) {
   return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
 }
 
-namespace {
 uint32_t gSharedEpoch;
-}
-
-uint32_t sharedEpoch() { return __atomic_load_n(&gSharedEpoch, __ATOMIC_ACQUIRE); }
+__thread int tlsHeldCount __attribute__((tls_model("initial-exec")));
 
 void changeSharedEpoch() { __atomic_fetch_add(&gSharedEpoch, 1, __ATOMIC_ACQ_REL); }
 
@@ -178,7 +174,7 @@ namespace {
 // Records the lock-order edges a new acquisition of id by thread tid makes: from each lock the
 // thread already holds.
 void recordNewEdges(trace::LogState *st, int tid, const LockId &id) {
-  if (tlsLocks.held <= 0)
+  if (tlsHeldCount <= 0)
     return;
   for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
     const trace::HeldLock &h = st->held[i];
@@ -256,7 +252,7 @@ int claimHeldSlot(trace::LogState *st, const LockId &id, trace::LockKind kind, i
 // This thread now holds the lock in slot i (already marked with its tid).
 void heldBy(uint32_t i, const LockId &id, const void *addr) {
   ThreadLocks &t = tlsLocks;
-  ++t.held;
+  ++tlsHeldCount;
   if (addr && t.nHints < kHints)
     t.hints[t.nHints++] = HeldHint{addr, i, id.dev, id.inode, id.offset};
 }
@@ -306,8 +302,8 @@ bool releaseSlot(int slot, const LockId &id, bool park) {
   if (gLockTracing)
     traceLock(trace::EvLockRelease, h.kind, id, 0);
   __atomic_store_n(&h.tid, park ? trace::kParkedBase + tid : 0, __ATOMIC_RELEASE);
-  if (tlsLocks.held > 0)
-    --tlsLocks.held;
+  if (tlsHeldCount > 0)
+    --tlsHeldCount;
   return true;
 }
 
@@ -360,8 +356,8 @@ bool noteReleasedAt(const void *addr) {
   if (gLockTracing)
     traceLock(trace::EvLockRelease, h.kind, LockId{hint.dev, hint.inode, hint.offset}, 0);
   __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
-  if (t.held > 0)
-    --t.held;
+  if (tlsHeldCount > 0)
+    --tlsHeldCount;
   return true;
 }
 
@@ -407,8 +403,8 @@ void noteReleased(const LockId &id) {
       continue;
     if (owner == tid) {
       __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
-      if (tlsLocks.held > 0)
-        --tlsLocks.held;
+      if (tlsHeldCount > 0)
+        --tlsHeldCount;
       if (gLockTracing)
         traceLock(trace::EvLockRelease, h.kind, id, 0);
       return;
@@ -483,8 +479,8 @@ void locksAfterForkInChild() {
       p = 0;
   // The child's held table starts empty.
   ThreadLocks &t = tlsLocks;
-  if (t.held != 0 || t.nHints != 0) {
-    t.held = 0;
+  tlsHeldCount = 0;
+  if (t.nHints != 0) {
     t.nHints = 0;
   }
 }

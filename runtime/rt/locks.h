@@ -4,6 +4,7 @@
 #ifndef PROCSAN_RT_LOCKS_H
 #define PROCSAN_RT_LOCKS_H
 
+#include "rt/runtime.h"
 #include "trace/format.h"
 
 #include <stddef.h>
@@ -27,8 +28,13 @@ void forgetMappings(uintptr_t start, size_t length);
 // Changes whenever what was learnt about an address may have become wrong (memory mapped or
 // unmapped, a mutex initialised or destroyed): caches of "the mutex at this address is
 // process-shared" check it.
-uint32_t sharedEpoch();
+extern uint32_t gSharedEpoch;
+inline uint32_t sharedEpoch() { return __atomic_load_n(&gSharedEpoch, __ATOMIC_ACQUIRE); }
 void changeSharedEpoch();
+
+// Locks the calling thread took and has not released itself (never less than the truth: 0 means
+// no lock-order edge can start here).
+extern __thread int tlsHeldCount __attribute__((tls_model("initial-exec")));
 
 // The calling thread took / released a process-shared lock. Cheap: plain stores into the held
 // table; a lock-order edge seen for the first time is recorded with its stack. Both run while the
@@ -49,6 +55,47 @@ void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void 
 // it for this thread. With park, the slot stays this thread's for the next acquisition of the
 // same lock (filled, marked parked: no reader counts it); unparkSlot gives it up.
 bool releaseSlot(int slot, const LockId &id, bool park);
+// The same two steps for a mutex this thread knows the slot of (one store each, inline: they run
+// while other processes wait for the lock), without a timeline to draw (the out-of-line versions
+// record its events). releaseKnownSlot is false when the slot is not held by this thread.
+// prepareAcquire's common case inline: this thread holds no other lock (no order edge to record)
+// and its slot for this lock is still parked. True when the slot is now marked as waited for.
+inline bool takeParkedSlot(trace::LogState *st, int slot, const LockId &id, trace::LockKind kind) {
+  if (tlsHeldCount > 0 || slot < 0 || slot >= (int)trace::kMaxHeld)
+    return false;
+  trace::HeldLock &h = st->held[slot];
+  if (h.dev != id.dev || h.inode != id.inode || h.offset != id.offset || h.kind != kind)
+    return false;
+  int me = currentTid();
+  int32_t expected = trace::kParkedBase + me;
+#if defined(__x86_64__)
+  // Without other threads only a signal handler of this thread could race, and it cannot split
+  // an instruction: no bus lock (a second locked instruction next to the mutex's own).
+  if (__atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0) {
+    __asm__ __volatile__("cmpxchgl %2, %1"
+                         : "+a"(expected), "+m"(h.tid)
+                         : "r"((int32_t)-me)
+                         : "memory", "cc");
+    return expected == trace::kParkedBase + me;
+  }
+#endif
+  return __atomic_compare_exchange_n(&h.tid, &expected, -me, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE);
+}
+inline void markKnownSlotHeld(trace::LogState *st, int slot) {
+  __atomic_store_n(&st->held[slot].tid, currentTid(), __ATOMIC_RELEASE);
+  ++tlsHeldCount;
+}
+inline bool releaseKnownSlot(trace::LogState *st, int slot) {
+  int32_t *tid = &st->held[slot].tid;
+  int me = currentTid();
+  if (__atomic_load_n(tid, __ATOMIC_RELAXED) != me)
+    return false;
+  __atomic_store_n(tid, trace::kParkedBase + me, __ATOMIC_RELEASE);
+  if (tlsHeldCount > 0)
+    --tlsHeldCount;
+  return true;
+}
 void unparkSlot(int slot);
 // The release of the lock at addr, when this thread took it with noteAcquired(..., addr): true
 // when done (or nothing to do); false when the caller must identify the lock and call

@@ -129,12 +129,18 @@ PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
     id = rt::identify(m);
     known = rememberShared(m, id);
   }
-  int slot = rt::prepareAcquire(id, trace::LockMutex, true, tlsKnown.slot[known]);
+  int slot = tlsKnown.slot[known];
+  trace::LogState *st = rt::logState();
+  if (!st || !rt::takeParkedSlot(st, slot, id, trace::LockMutex))
+    slot = rt::prepareAcquire(id, trace::LockMutex, true, slot);
   int r = realTrylock()(m);
   if (r == EBUSY)
     r = waitTaken(m, id, nullptr);
   bool ok = r == 0 || r == EOWNERDEAD;
-  rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok);
+  if (ok && st && slot >= 0 && slot < (int)trace::kMaxHeld && !rt::gLockTracing)
+    rt::markKnownSlotHeld(st, slot);
+  else
+    rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok);
   tlsKnown.slot[known] = ok ? slot : -1;
   return r;
 }
@@ -163,8 +169,14 @@ PROCSAN_INTERCEPTOR int pthread_mutex_unlock(pthread_mutex_t *m) {
   PROCSAN_REAL("pthread_mutex_unlock", LockFn);
   rt::LockId id;
   int known = knownShared(m, id);
-  if (known >= 0 && rt::active() && rt::releaseSlot(tlsKnown.slot[known], id, /*park=*/true))
-    return real(m);
+  if (known >= 0) {
+    int slot = tlsKnown.slot[known];
+    trace::LogState *st = rt::logState();
+    bool inTable = st && slot >= 0 && slot < (int)trace::kMaxHeld;
+    if (inTable && (rt::gLockTracing ? rt::releaseSlot(slot, id, /*park=*/true)
+                                     : rt::releaseKnownSlot(st, slot)))
+      return real(m);
+  }
   if ((known >= 0 || isShared(m)) && rt::active() && !rt::noteReleasedAt(m))
     rt::noteReleased(known >= 0 ? id : rt::identify(m));
   return real(m);
