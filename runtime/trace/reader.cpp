@@ -6,6 +6,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -120,7 +121,48 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
   return decodeLog(buf.data(), got, out, error);
 }
 
-std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors) {
+namespace {
+
+bool isLogName(const std::string &name) {
+  return name.size() >= 5 && name[0] == 'p' && name.compare(name.size() - 4, 4, ".log") == 0;
+}
+
+// The pid in p<PID>.<GEN>.log, or 0.
+int pidOfLogName(const std::string &name) {
+  long pid = 0;
+  for (size_t i = 1; i < name.size() && name[i] >= '0' && name[i] <= '9' && pid < (1L << 30); ++i)
+    pid = pid * 10 + (name[i] - '0');
+  return (int)pid;
+}
+
+} // namespace
+
+void readFinishedLogs(const std::string &dir, FinishedLogs &done) {
+  DIR *d = opendir(dir.c_str());
+  if (!d)
+    return;
+  std::vector<std::string> fresh;
+  while (struct dirent *e = readdir(d)) {
+    std::string name = e->d_name;
+    if (!isLogName(name) || done.count(name))
+      continue;
+    int pid = pidOfLogName(name);
+    // Gone means reaped: its memory, the log's mapping with it, was torn down before. A zombie,
+    // or a pid that something else took since, still answers and is read at the end.
+    if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
+      fresh.push_back(std::move(name));
+  }
+  closedir(d);
+  for (const std::string &name : fresh) {
+    DecodedLog log;
+    std::string error;
+    if (readLogFile(dir + "/" + name, log, error))
+      done.emplace(name, std::move(log));
+  }
+}
+
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
+                                    FinishedLogs *done) {
   std::vector<DecodedLog> logs;
   DIR *d = opendir(dir.c_str());
   if (!d) {
@@ -130,8 +172,16 @@ std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::str
   std::vector<std::string> names;
   while (struct dirent *e = readdir(d)) {
     std::string name = e->d_name;
-    if (name.size() < 5 || name[0] != 'p' || name.compare(name.size() - 4, 4, ".log") != 0)
+    if (!isLogName(name))
       continue;
+    if (done) {
+      auto it = done->find(name);
+      if (it != done->end()) {
+        logs.push_back(std::move(it->second));
+        done->erase(it);
+        continue;
+      }
+    }
     names.push_back(std::move(name));
   }
   closedir(d);

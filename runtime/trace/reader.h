@@ -7,6 +7,7 @@
 #include "trace/format.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,15 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 
 // Reads every log of a session directory, ordered by pid and generation. Unreadable logs are
 // reported in errors and skipped.
-std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors);
+// Logs of a running session decoded early, by file name: only logs of processes that are gone
+// (reaped: no one can write them any more), so the reading after the program ends has fewer
+// left to do.
+using FinishedLogs = std::map<std::string, DecodedLog>;
+// Decodes into done each log of dir whose process is gone and that done does not hold yet.
+void readFinishedLogs(const std::string &dir, FinishedLogs &done);
+// Every log of dir; with done, the logs it holds are taken from it (and removed) instead of read.
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
+                                    FinishedLogs *done = nullptr);
 
 } // namespace trace
 } // namespace procsan

@@ -2,9 +2,12 @@
 // writes and reject or skip everything else without crashing.
 #include "trace/reader.h"
 
+#include <cstdio>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <random>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace procsan::trace;
@@ -158,4 +161,40 @@ TEST(TraceReader, HeldTableStates) {
   EXPECT_EQ(log.waiting[0].offset, 64u);
   EXPECT_EQ(log.waiting[1].tid, 103);
   EXPECT_EQ(log.waiting[1].kind, LockSem);
+}
+
+// Logs decoded while a session runs: only those of processes that are gone; the final read takes
+// them from there and reads the others.
+TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
+  char dirTemplate[] = "/tmp/procsan-reader-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dirTemplate), nullptr);
+  std::string dir = dirTemplate;
+  pid_t gone = fork();
+  if (gone == 0)
+    _exit(0);
+  ASSERT_GT(gone, 0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+  auto write = [&](int pid) {
+    auto buf = makeLog(1, 0);
+    reinterpret_cast<FileHeader *>(buf.data())->pid = pid;
+    std::string path = dir + "/p" + std::to_string(pid) + ".0.log";
+    FILE *f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(buf.data(), 1, buf.size(), f);
+    std::fclose(f);
+  };
+  write(gone);
+  write(getpid());
+  FinishedLogs done;
+  readFinishedLogs(dir, done);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done.begin()->second.pid, gone);
+  std::vector<std::string> errors;
+  std::vector<DecodedLog> logs = readSession(dir, errors, &done);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_TRUE(done.empty());
+  ASSERT_EQ(logs.size(), 2u);
+  std::remove((dir + "/p" + std::to_string(gone) + ".0.log").c_str());
+  std::remove((dir + "/p" + std::to_string(getpid()) + ".0.log").c_str());
+  rmdir(dir.c_str());
 }

@@ -446,6 +446,10 @@ int runCommand(const std::vector<std::string> &args) {
   int rootStatus = 0;
   double rootDoneAt = 0;
   std::vector<std::pair<int, int>> orphansReaped;
+  // Logs of processes that are gone are decoded while the tree runs (this loop mostly sleeps):
+  // a fork-heavy tree leaves thousands, which would all be read after it ended.
+  trace::FinishedLogs finished;
+  double lastHarvest = 0;
   for (;;) {
     // Reap everything that ended: the root, and orphans re-parented to us.
     for (;;) {
@@ -577,6 +581,10 @@ int runCommand(const std::vector<std::string> &args) {
         }
       }
     }
+    if (!rootDone && monotonicSeconds() - lastHarvest >= 0.05) {
+      trace::readFinishedLogs(session, finished);
+      lastHarvest = monotonicSeconds();
+    }
     struct pollfd pfd = {sfd, POLLIN, 0};
     int r = poll(&pfd, 1, rootDone ? 50 : bombWatch.growing() ? 40 : 200);
     if (r > 0) {
@@ -610,7 +618,7 @@ int runCommand(const std::vector<std::string> &args) {
   rec.killedByMonitor = killedByMonitor;
   rec.hangFindings = hangFindings;
   std::vector<std::string> readErrors;
-  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors);
+  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors, &finished);
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
   modelFromLogs(model, logs, rec);
