@@ -272,13 +272,11 @@ void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr) {
     heldBy((uint32_t)slot, id, addr);
 }
 
-int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges, int parked) {
+int prepareAcquire(const LockId &id, trace::LockKind kind, int parked) {
   trace::LogState *st = logState();
   if (!st)
     return -1;
   int tid = currentTid();
-  if (edges)
-    recordNewEdges(st, tid, id);
   if (parked >= 0 && parked < (int)trace::kMaxHeld) {
     trace::HeldLock &h = st->held[parked];
     bool alone = __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0;
@@ -316,10 +314,10 @@ void unparkSlot(int slot) {
 }
 
 void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
-                   bool acquired) {
+                   bool acquired, bool edges) {
   trace::LogState *st = logState();
   if (!st || slot < 0 || slot >= (int)trace::kMaxHeld) {
-    if (acquired && st)
+    if (acquired && st && edges)
       noteAcquired(id, kind, addr); // the table was full before: try again
     return;
   }
@@ -328,7 +326,10 @@ void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void 
     __atomic_store_n(&h.tid, 0, __ATOMIC_RELEASE);
     return;
   }
-  __atomic_store_n(&h.tid, currentTid(), __ATOMIC_RELEASE);
+  int tid = currentTid();
+  if (edges)
+    recordNewEdges(st, tid, id);
+  __atomic_store_n(&h.tid, tid, __ATOMIC_RELEASE);
   heldBy((uint32_t)slot, id, addr);
   if (gLockTracing)
     traceLock(trace::EvLockAcquire, kind, id, 0);

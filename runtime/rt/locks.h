@@ -43,14 +43,16 @@ extern __thread int tlsHeldCount __attribute__((tls_model("initial-exec")));
 void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr = nullptr);
 void noteReleased(const LockId &id);
 // A blocking acquisition in two steps, so that the lock's holder does the least while other
-// processes wait for it: before the wait, the lock-order edges are recorded and a held-table slot
-// is filled but not yet marked held (its tid negated; the slot number, or -1, is returned); once
-// the wait returns, one store marks it held (acquired) or frees it.
-// edges: the wait is for a lock (a mutex, a binary semaphore), not for a count. parked: a slot
-// this thread parked for this lock at its last release (releaseSlot), reused when still its own.
-int prepareAcquire(const LockId &id, trace::LockKind kind, bool edges = true, int parked = -1);
+// processes wait for it: before the wait, a held-table slot is filled but not yet marked held
+// (its tid negated; the slot number, or -1, is returned); once the wait returns, one store marks
+// it held (acquired) or frees it. parked: a slot this thread parked for this lock at its last
+// release (releaseSlot), reused when still its own. Lock-order edges are recorded once the lock
+// is taken (edges: it is a lock, a mutex or a binary semaphore, not a count), as by noteAcquired:
+// a lock still held when the wait began may have been released by another thread since (a
+// multiprocessing.Lock may be), and an edge from it would be no order at all.
+int prepareAcquire(const LockId &id, trace::LockKind kind, int parked = -1);
 void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void *addr,
-                   bool acquired);
+                   bool acquired, bool edges);
 // The release of the lock held in slot (from prepareAcquire): false when the slot does not hold
 // it for this thread. With park, the slot stays this thread's for the next acquisition of the
 // same lock (filled, marked parked: no reader counts it); unparkSlot gives it up.

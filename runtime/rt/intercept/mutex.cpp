@@ -132,15 +132,17 @@ PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
   int slot = tlsKnown.slot[known];
   trace::LogState *st = rt::logState();
   if (!st || !rt::takeParkedSlot(st, slot, id, trace::LockMutex))
-    slot = rt::prepareAcquire(id, trace::LockMutex, true, slot);
+    slot = rt::prepareAcquire(id, trace::LockMutex, slot);
   int r = realTrylock()(m);
   if (r == EBUSY)
     r = waitTaken(m, id, nullptr);
   bool ok = r == 0 || r == EOWNERDEAD;
-  if (ok && st && slot >= 0 && slot < (int)trace::kMaxHeld && !rt::gLockTracing)
+  // Held nothing else: no order edge to record, one store.
+  if (ok && st && slot >= 0 && slot < (int)trace::kMaxHeld && !rt::gLockTracing &&
+      rt::tlsHeldCount <= 0)
     rt::markKnownSlotHeld(st, slot);
   else
-    rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok);
+    rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok, /*edges=*/true);
   tlsKnown.slot[known] = ok ? slot : -1;
   return r;
 }

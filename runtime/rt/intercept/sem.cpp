@@ -65,11 +65,11 @@ TimedWaitFn realTimedwait() {
 int waitUnrecorded(sem_t *s, const rt::LockId &id, int savedErrno) {
   PROCSAN_REAL("sem_wait", WaitFn);
   bool binary = rt::isBinarySemaphore(id);
-  int slot = rt::prepareAcquire(id, trace::LockSem, binary);
+  int slot = rt::prepareAcquire(id, trace::LockSem);
   errno = savedErrno;
   int r = real(s);
   int err = errno;
-  rt::finishAcquire(slot, id, trace::LockSem, nullptr, r == 0 && binary);
+  rt::finishAcquire(slot, id, trace::LockSem, nullptr, r == 0 && binary, binary);
   errno = err;
   return r;
 }
