@@ -449,7 +449,7 @@ int runCommand(const std::vector<std::string> &args) {
   // Logs of processes that are gone are decoded while the tree runs (this loop mostly sleeps):
   // a fork-heavy tree leaves thousands, which would all be read after it ended.
   trace::FinishedLogs finished;
-  double lastHarvest = 0;
+  double lastHarvest = 0, harvestEvery = 0.05;
   for (;;) {
     // Reap everything that ended: the root, and orphans re-parented to us.
     for (;;) {
@@ -581,9 +581,13 @@ int runCommand(const std::vector<std::string> &args) {
         }
       }
     }
-    if (!rootDone && monotonicSeconds() - lastHarvest >= 0.05) {
+    if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
+      size_t before = finished.size();
       trace::readFinishedLogs(session, finished);
       lastHarvest = monotonicSeconds();
+      // A tree whose processes live on is looked at less often (each look asks the kernel
+      // about every live process).
+      harvestEvery = finished.size() > before ? 0.05 : 0.2;
     }
     struct pollfd pfd = {sfd, POLLIN, 0};
     int r = poll(&pfd, 1, rootDone ? 50 : bombWatch.growing() ? 40 : 200);
