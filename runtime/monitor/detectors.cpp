@@ -399,6 +399,12 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       const LockOrderEdge &a = edges[i], &b = edges[j];
       if (!(a.first == b.second && a.second == b.first))
         continue;
+      // The same identities, but not the same semaphores when one was made anew in between.
+      if (model.semaphoreGeneration(a.first, a.timeNs) !=
+              model.semaphoreGeneration(a.first, b.timeNs) ||
+          model.semaphoreGeneration(a.second, a.timeNs) !=
+              model.semaphoreGeneration(a.second, b.timeNs))
+        continue;
       if (handed.count(a.first) || handed.count(a.second))
         continue;
       std::pair<LockKey, LockKey> key = a.first < a.second ? std::make_pair(a.first, a.second)

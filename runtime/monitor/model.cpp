@@ -282,6 +282,14 @@ long SessionModel::semaphoreInitialValue(const LockKey &k) const {
   return it == semInitial_.end() ? -1 : it->second;
 }
 
+size_t SessionModel::semaphoreGeneration(const LockKey &k, uint64_t t) const {
+  auto it = semCreations_.find(k);
+  if (it == semCreations_.end())
+    return 0;
+  return (size_t)std::count_if(it->second.begin(), it->second.end(),
+                               [&](uint64_t created) { return created <= t; });
+}
+
 std::pair<int, uint64_t> SessionModel::semaphoreCreator(const LockKey &k) const {
   auto it = semCreators_.find(k);
   return it == semCreators_.end() ? std::pair<int, uint64_t>{0, 0} : it->second;
@@ -513,6 +521,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       e.second = LockKey{(uint64_t)r.args[3], (uint64_t)r.args[4], (uint64_t)r.args[5]};
       e.pid = log.pid;
       e.tid = (int)r.tid;
+      e.timeNs = r.timeNs;
       e.stack = stackOf(r);
       lockOrder_.push_back(std::move(e));
     } else if (r.kind == trace::EvIpcCreate && r.args[0] == trace::IpcSem) {
@@ -522,6 +531,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     if (r.kind == trace::EvSemInit) {
       LockKey k{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]};
       semInitial_[k] = (long)r.args[0];
+      semCreations_[k].push_back(r.timeNs);
       auto created = semCreators_.find(k);
       if (created == semCreators_.end() || r.timeNs < created->second.second)
         semCreators_[k] = {log.pid, r.timeNs};

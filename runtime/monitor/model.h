@@ -107,6 +107,7 @@ struct LockOrderEdge { // `second` taken while `first` was held
   LockKey first, second;
   int pid = 0;
   int tid = 0;
+  uint64_t timeNs = 0;
   Stack stack;
 };
 
@@ -238,6 +239,10 @@ public:
   std::map<int, Process> &processes() { return processes_; }
   const std::vector<KillEvent> &kills() const { return kills_; }
   const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
+  // Which semaphore an identity meant at time t: how many were created with it by then. A
+  // semaphore's identity is its file's inode, and /dev/shm gives an unlinked one's inode to the
+  // next; locks of two generations are not the same lock.
+  size_t semaphoreGeneration(const LockKey &k, uint64_t t) const;
   // "a process-shared mutex at offset 0x40 of /dev/zero (deleted)", as well as can be said.
   std::string describeLock(const LockKey &k, int kind) const;
   // The first recorded mmap(MAP_SHARED) that holds the lock's memory, and the process that made
@@ -297,6 +302,7 @@ private:
   std::map<LockKey, std::string> lockNames_;                // named semaphores by identity
   std::map<LockKey, long> semInitial_;                      // initial values of shared semaphores
   std::map<LockKey, std::pair<int, uint64_t>> semCreators_; // first creation seen: pid, time
+  std::map<LockKey, std::vector<uint64_t>> semCreations_;   // every creation's time
   std::vector<std::pair<std::string, int>> semOpens_;       // sem_open by name: name, pid
   struct IpcEvent {
     uint64_t timeNs;

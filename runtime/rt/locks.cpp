@@ -429,6 +429,19 @@ void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr) {
 }
 
 void noteSemaphoreCreated(const LockId &id, unsigned value, bool named) {
+  // Whatever this process still held with this identity was another semaphore, now gone (its
+  // inode or memory is being reused): a multiprocessing Pool's terminate() keeps its queue's read
+  // Lock for good, and the next semaphore may get that Lock's inode.
+  if (trace::LogState *st = logState())
+    for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
+      trace::HeldLock &h = st->held[i];
+      int32_t owner = __atomic_load_n(&h.tid, __ATOMIC_ACQUIRE);
+      if (owner != 0 && owner != -1 && h.dev == id.dev && h.inode == id.inode &&
+          h.offset == id.offset &&
+          __atomic_compare_exchange_n(&h.tid, &owner, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (owner == currentTid() && tlsHeldCount > 0)
+          --tlsHeldCount;
+    }
   record(Event{
       trace::EvSemInit,
       {(int64_t)value, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset, named ? 1 : 0, 0},

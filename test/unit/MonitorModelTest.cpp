@@ -164,3 +164,35 @@ TEST(LockBlocks, WaitingSlotIsTheCurrentBlock) {
   EXPECT_EQ(p->lockBlocks.back().lock.offset, 64u);
   EXPECT_TRUE(p->lockBlocks.back().stack.frames.empty());
 }
+
+// Lock-order edges in opposite orders are an inversion only between the same semaphores: an
+// identity (an inode of /dev/shm) made anew between the two edges is another semaphore.
+TEST(LockOrder, RecreatedIdentityIsAnotherLock) {
+  auto edge = [](int64_t a, int64_t b, uint64_t t) {
+    trace::DecodedRecord r = rec(trace::EvLockOrder, {1, a, 0, 1, b, 0});
+    r.timeNs = t;
+    r.tid = 10;
+    return r;
+  };
+  auto made = [](int64_t inode, uint64_t t) {
+    trace::DecodedRecord r = rec(trace::EvSemInit, {1, 1, inode, 0, 1});
+    r.timeNs = t;
+    return r;
+  };
+  auto inversions = [](const trace::DecodedLog &log) {
+    SessionModel m;
+    m.addLog(log);
+    std::vector<Finding> out;
+    detectLockOrderInversion(m, out);
+    return out.size();
+  };
+  // A (inode 5) and B (inode 6) made once: A->B then B->A is an inversion.
+  EXPECT_EQ(
+      inversions(logOf(10, 1, "/bin/p", {made(5, 1), made(6, 2), edge(5, 6, 10), edge(6, 5, 20)})),
+      1u);
+  // Inode 5 made anew between the two edges: the second edge is about another semaphore.
+  EXPECT_EQ(
+      inversions(logOf(10, 1, "/bin/p",
+                       {made(5, 1), made(6, 2), edge(5, 6, 10), made(5, 15), edge(6, 5, 20)})),
+      0u);
+}
