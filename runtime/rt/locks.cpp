@@ -25,6 +25,7 @@ struct LockState {
   uint64_t edges[kMaxEdges]; // hashes of lock-order edges already recorded
   LockId binarySems[kMaxBinarySems];
   int nBinarySems;
+  bool uncached;               // identify() answered for an address without caching its mapping
   uint32_t heldHigh;           // slots [heldHigh, kMaxHeld) of the held table have never been used
   uint64_t posted[kMaxPosted]; // hashes of semaphores this process image has posted
 };
@@ -68,21 +69,6 @@ uint64_t mix(uint64_t h, uint64_t v) {
   return h;
 }
 
-// Moves *tid from `from` to `to`; false when it held something else (another thread was first).
-bool moveTid(int32_t *tid, int32_t from, int32_t to, bool alone) {
-#if defined(__x86_64__)
-  if (alone) {
-    int32_t expected = from;
-    __asm__ __volatile__("cmpxchgl %2, %1" : "+a"(expected), "+m"(*tid) : "r"(to) : "memory", "cc");
-    return expected == from;
-  }
-#else
-  (void)alone;
-#endif
-  int32_t expected = from;
-  return __atomic_compare_exchange_n(tid, &expected, to, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
 // Moves *tid from from to -1; false when another claimer was first.
 bool claimSlot(int32_t *tid, int32_t from, bool alone) { return moveTid(tid, from, -1, alone); }
 
@@ -103,8 +89,10 @@ LockId identify(const void *addr) {
   }
   Lookup l{a, {}, false};
   forEachMapping(findMapping, &l);
-  if (!l.ok)
+  if (!l.ok) {
+    __atomic_store_n(&gLocks.uncached, true, __ATOMIC_RELEASE);
     return LockId{0, 0, a};
+  }
   // A slot emptied by forgetMappings first: claimed by moving its end from 0 to 1 (which no
   // address matches), filled, then opened by storing the real end.
   for (int i = 0; i < n && i < kMaxMappings; ++i) {
@@ -122,28 +110,49 @@ LockId identify(const void *addr) {
     return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
   }
   int slot = __atomic_fetch_add(&gLocks.nMaps, 1, __ATOMIC_ACQ_REL);
-  if (slot < kMaxMappings)
+  if (slot < kMaxMappings) {
     gLocks.maps[slot] = l.found;
-  else
+  } else {
     __atomic_store_n(&gLocks.nMaps, kMaxMappings, __ATOMIC_RELEASE);
+    __atomic_store_n(&gLocks.uncached, true, __ATOMIC_RELEASE);
+  }
   return LockId{l.found.dev, l.found.inode, l.found.offset + (a - l.found.start)};
 }
 
 uint32_t gSharedEpoch;
 __thread int tlsHeldCount __attribute__((tls_model("initial-exec")));
 
+namespace {
+
 void changeSharedEpoch() { __atomic_fetch_add(&gSharedEpoch, 1, __ATOMIC_ACQ_REL); }
 
-void forgetMappings(uintptr_t start, size_t length) {
-  changeSharedEpoch();
+// Every address identify() answered for lies in a cached mapping, unless it could not cache one:
+// a change that touches no cached mapping cannot concern a mutex some thread remembers.
+bool touchesCachedMappings(uintptr_t start, size_t length, bool forget) {
+  bool touched = __atomic_load_n(&gLocks.uncached, __ATOMIC_ACQUIRE);
   int n = __atomic_load_n(&gLocks.nMaps, __ATOMIC_ACQUIRE);
   for (int i = 0; i < n && i < kMaxMappings; ++i) {
     Mapping &m = gLocks.maps[i];
     uint64_t end = __atomic_load_n(&m.end, __ATOMIC_ACQUIRE);
     if (end <= 1 || end <= start || m.start >= start + length)
       continue;
-    __atomic_store_n(&m.end, (uint64_t)0, __ATOMIC_RELEASE); // no address matches it any more
+    touched = true;
+    if (forget)
+      __atomic_store_n(&m.end, (uint64_t)0, __ATOMIC_RELEASE); // no address matches it any more
   }
+  return touched;
+}
+
+} // namespace
+
+void forgetMappings(uintptr_t start, size_t length) {
+  if (touchesCachedMappings(start, length, /*forget=*/true))
+    changeSharedEpoch();
+}
+
+void mutexRemade(const void *addr) {
+  if (touchesCachedMappings((uintptr_t)addr, 1, /*forget=*/false))
+    changeSharedEpoch();
 }
 
 bool holds(const LockId &id) {

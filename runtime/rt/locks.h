@@ -26,11 +26,12 @@ LockId identify(const void *addr);
 // [start, start+length) was unmapped or is mapped anew: cached identities there are stale.
 void forgetMappings(uintptr_t start, size_t length);
 // Changes whenever what was learnt about an address may have become wrong (memory mapped or
-// unmapped, a mutex initialised or destroyed): caches of "the mutex at this address is
-// process-shared" check it.
+// unmapped over a mapping identify() looked at, a mutex there initialised or destroyed): caches
+// of "the mutex at this address is process-shared" check it.
 extern uint32_t gSharedEpoch;
 inline uint32_t sharedEpoch() { return __atomic_load_n(&gSharedEpoch, __ATOMIC_ACQUIRE); }
-void changeSharedEpoch();
+// A mutex at addr is being initialised or destroyed.
+void mutexRemade(const void *addr);
 
 // Locks the calling thread took and has not released itself (never less than the truth: 0 means
 // no lock-order edge can start here).
@@ -57,9 +58,22 @@ void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void 
 // it for this thread. With park, the slot stays this thread's for the next acquisition of the
 // same lock (filled, marked parked: no reader counts it); unparkSlot gives it up.
 bool releaseSlot(int slot, const LockId &id, bool park);
-// The same two steps for a mutex this thread knows the slot of (one store each, inline: they run
-// while other processes wait for the lock), without a timeline to draw (the out-of-line versions
-// record its events). releaseKnownSlot is false when the slot is not held by this thread.
+// Moves a held-table tid from `from` to `to`; false when it held something else (another thread
+// was first). alone (the process started no other thread): only a signal handler of this thread
+// could race, and it cannot split an instruction, so the x86-64 cmpxchg goes without a bus lock
+// (a second locked instruction next to the lock's own costs most of a contended hand-off).
+inline bool moveTid(int32_t *tid, int32_t from, int32_t to, bool alone) {
+  int32_t expected = from;
+#if defined(__x86_64__)
+  if (alone) {
+    __asm__ __volatile__("cmpxchgl %2, %1" : "+a"(expected), "+m"(*tid) : "r"(to) : "memory", "cc");
+    return expected == from;
+  }
+#else
+  (void)alone;
+#endif
+  return __atomic_compare_exchange_n(tid, &expected, to, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 // prepareAcquire's common case inline: this thread holds no other lock (no order edge to record)
 // and its slot for this lock is still parked. True when the slot is now marked as waited for.
 inline bool takeParkedSlot(trace::LogState *st, int slot, const LockId &id, trace::LockKind kind) {
@@ -69,21 +83,12 @@ inline bool takeParkedSlot(trace::LogState *st, int slot, const LockId &id, trac
   if (h.dev != id.dev || h.inode != id.inode || h.offset != id.offset || h.kind != kind)
     return false;
   int me = currentTid();
-  int32_t expected = trace::kParkedBase + me;
-#if defined(__x86_64__)
-  // Without other threads only a signal handler of this thread could race, and it cannot split
-  // an instruction: no bus lock (a second locked instruction next to the mutex's own).
-  if (__atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0) {
-    __asm__ __volatile__("cmpxchgl %2, %1"
-                         : "+a"(expected), "+m"(h.tid)
-                         : "r"((int32_t)-me)
-                         : "memory", "cc");
-    return expected == trace::kParkedBase + me;
-  }
-#endif
-  return __atomic_compare_exchange_n(&h.tid, &expected, -me, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE);
+  return moveTid(&h.tid, trace::kParkedBase + me, -me,
+                 __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) <= 0);
 }
+// The same two steps for a mutex this thread knows the slot of (one store each, inline: they run
+// while other processes wait for the lock), without a timeline to draw (the out-of-line versions
+// record its events). releaseKnownSlot is false when the slot is not held by this thread.
 inline void markKnownSlotHeld(trace::LogState *st, int slot) {
   __atomic_store_n(&st->held[slot].tid, currentTid(), __ATOMIC_RELEASE);
   ++tlsHeldCount;

@@ -187,12 +187,12 @@ PROCSAN_INTERCEPTOR int pthread_mutex_unlock(pthread_mutex_t *m) {
 // A mutex made or unmade here may be a different kind of mutex at an address seen before.
 PROCSAN_INTERCEPTOR int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr) {
   PROCSAN_REAL("pthread_mutex_init", int (*)(pthread_mutex_t *, const pthread_mutexattr_t *));
-  rt::changeSharedEpoch();
+  rt::mutexRemade(m);
   return real(m, attr);
 }
 
 PROCSAN_INTERCEPTOR int pthread_mutex_destroy(pthread_mutex_t *m) {
   PROCSAN_REAL("pthread_mutex_destroy", LockFn);
-  rt::changeSharedEpoch();
+  rt::mutexRemade(m);
   return real(m);
 }
