@@ -465,6 +465,14 @@ int runCheck(const std::vector<std::string> &args) {
   if (totalErrors && !a.quiet)
     std::fprintf(stderr, "%u warning%s treated as error%s.\n", totalErrors,
                  totalErrors == 1 ? "" : "s", totalErrors == 1 ? "" : "s");
+  // A wall of compiler errors still ends with a count.
+  size_t notAnalyzed = 0;
+  for (const analyzer::FileResult &r : results)
+    notAnalyzed += r.inputError;
+  if (notAnalyzed)
+    std::fprintf(stderr, "procsan: %zu file%s analyzed, %zu not analyzed\n",
+                 results.size() - notAnalyzed, results.size() - notAnalyzed == 1 ? "" : "s",
+                 notAnalyzed);
   if (inputErrors)
     return 2;
   return totalFindings ? 1 : 0;

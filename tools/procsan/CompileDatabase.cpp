@@ -1,9 +1,13 @@
 #include "CompileDatabase.h"
 
 #include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/VirtualFileSystem.h"
+
+#include <algorithm>
 
 using namespace clang::tooling;
 
@@ -32,6 +36,37 @@ public:
   }
 };
 
+std::string canonicalPath(llvm::StringRef directory, llvm::StringRef file) {
+  llvm::SmallString<256> path(file);
+  if (!llvm::sys::path::is_absolute(path)) {
+    llvm::SmallString<256> joined(directory);
+    llvm::sys::path::append(joined, file);
+    path = joined;
+  }
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+  llvm::sys::path::native(path);
+  return std::string(path);
+}
+
+// Every file of the database in the order of its entries (a file's first entry counts), as
+// docs/architecture.md promises: getAllFiles() lists them in the order of a hash table.
+std::vector<std::string> filesInOrder(const CompilationDatabase &db) {
+  std::vector<std::string> files = db.getAllFiles();
+  llvm::StringMap<size_t> rank;
+  size_t next = 0;
+  for (const CompileCommand &cmd : db.getAllCompileCommands())
+    rank.try_emplace(canonicalPath(cmd.Directory, cmd.Filename), next++);
+  auto rankOf = [&](const std::string &f) {
+    auto it = rank.find(canonicalPath("", f));
+    return it == rank.end() ? next : it->second;
+  };
+  std::stable_sort(files.begin(), files.end(), [&](const std::string &x, const std::string &y) {
+    size_t rx = rankOf(x), ry = rankOf(y);
+    return rx != ry ? rx < ry : x < y;
+  });
+  return files;
+}
+
 } // namespace
 
 std::unique_ptr<CompilationDatabase> loadBuildDatabase(const std::string &buildDir,
@@ -56,7 +91,7 @@ std::unique_ptr<CompilationDatabase> loadBuildDatabase(const std::string &buildD
     return nullptr;
   }
   if (files.empty())
-    files = db->getAllFiles();
+    files = filesInOrder(*db);
   if (!filesRegex.empty()) {
     llvm::Regex re(filesRegex);
     std::string reError;
