@@ -85,10 +85,28 @@ def procsan_version(procsan):
         return "?"
 
 
-def git_head(path):
+def procsan_commit(procsan):
+    """The commit procsan was built from: the source tree named by its build directory's
+    CMakeCache.txt (a .procsan-commit file there, for an exported tree, or git; '-dirty' when
+    the work tree has changes)."""
+    build = os.path.dirname(os.path.dirname(os.path.realpath(procsan)))
+    src = None
     try:
-        return subprocess.run(["git", "-C", path, "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                    src = line.split("=", 1)[1].strip()
+    except OSError:
+        return "?"
+    if not src:
+        return "?"
+    marker = os.path.join(src, ".procsan-commit")
+    if os.path.exists(marker):
+        with open(marker) as f:
+            return f.read().strip()[:12]
+    try:
+        return subprocess.run(["git", "-C", src, "describe", "--always", "--dirty", "--abbrev=12"],
+                              capture_output=True, text=True).stdout.strip() or "?"
     except Exception:
         return "?"
 
@@ -261,6 +279,8 @@ def main():
     ap.add_argument("--root", default="/work/realcode",
                     help="directory holding the projects' source trees (default /work/realcode)")
     ap.add_argument("--procsan", default=os.path.join(TOP, "build", "bin", "procsan"))
+    ap.add_argument("--procsan-commit", help="record this as procsan's commit (default: found "
+                    "from the build directory's CMakeCache.txt)")
     ap.add_argument("--projects", help="comma-separated subset of the manifest's projects")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--out", help="write the results (every finding with its label) to this JSON")
@@ -289,8 +309,7 @@ def main():
 
     per_rule, per_project = {}, {}
     results = {"procsan": args.procsan, "procsan_version": procsan_version(args.procsan),
-               "procsan_commit": git_head(os.path.dirname(os.path.dirname(os.path.dirname(
-                   os.path.realpath(args.procsan))))),
+               "procsan_commit": args.procsan_commit or procsan_commit(args.procsan),
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "projects": {}}
     missing = []
