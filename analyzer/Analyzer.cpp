@@ -115,6 +115,55 @@ private:
   std::map<FileID, std::vector<Marker>> markers;
 };
 
+// Pairs of rules that one mistake trips on one line, the more specific first: exit() in a child
+// is an unsafe call after fork too; a fork() whose result is not looked at in a loop is the
+// fork bomb; a child that keeps looping, or does not know it is the child, falls through; a
+// std::mutex makes the object in shared memory not trivially copyable. The specific finding is
+// kept and names the other in a note.
+bool subsumes(StringRef specific, StringRef general) {
+  static const std::pair<StringRef, StringRef> pairs[] = {
+      {"mp-exit-in-child", "mp-unsafe-call-after-fork"},
+      {"mp-fork-in-loop", "mp-unchecked-fork"},
+      {"mp-fork-in-loop", "mp-child-fallthrough"},
+      {"mp-unchecked-fork", "mp-child-fallthrough"},
+      {"mp-non-pshared-sync", "mp-nonportable-ipc-payload"},
+  };
+  for (const auto &p : pairs)
+    if (p.first == specific && p.second == general)
+      return true;
+  return false;
+}
+
+// Drops the findings a more specific finding of another rule on the same line stands for, and
+// notes them there.
+void mergeSameLine(std::vector<const Finding *> &kept, std::vector<Finding> &extraNotes,
+                   const SourceManager &sm) {
+  auto lineOf = [&](const Finding *f) {
+    SourceLocation e = sm.getExpansionLoc(f->loc);
+    return std::make_pair(sm.getFileID(e), sm.getExpansionLineNumber(e));
+  };
+  std::vector<bool> dropped(kept.size(), false);
+  for (size_t i = 0; i < kept.size(); ++i)
+    for (size_t j = 0; j < kept.size(); ++j) {
+      if (i == j || dropped[i] || dropped[j] || !subsumes(kept[i]->ruleId, kept[j]->ruleId) ||
+          lineOf(kept[i]) != lineOf(kept[j]))
+        continue;
+      dropped[j] = true;
+      extraNotes[i].notes.push_back(
+          {kept[j]->loc,
+           "also " + kept[j]->ruleId + " here, for the same mistake: " + kept[j]->message});
+    }
+  std::vector<const Finding *> out;
+  std::vector<Finding> outNotes;
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (!dropped[i]) {
+      out.push_back(kept[i]);
+      outNotes.push_back(std::move(extraNotes[i]));
+    }
+  kept = std::move(out);
+  extraNotes = std::move(outNotes);
+}
+
 class ProcsanConsumer : public ASTConsumer {
 public:
   ProcsanConsumer(CompilerInstance &ci, const AnalyzerConfig &config, FileResult &result,
@@ -162,9 +211,15 @@ private:
     unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
     unsigned errorId = engine.getCustomDiagID(DiagnosticsEngine::Error, "%0");
     Suppressions suppressions(sm);
-    for (const Finding &f : findings) {
-      if (suppressions.suppressed(f.loc, f.ruleId))
-        continue;
+    std::vector<const Finding *> kept;
+    for (const Finding &f : findings)
+      if (!suppressions.suppressed(f.loc, f.ruleId))
+        kept.push_back(&f);
+    std::vector<Finding> merged(kept.size());
+    mergeSameLine(kept, merged, sm);
+    for (size_t k = 0; k < kept.size(); ++k) {
+      Finding f = *kept[k];
+      f.notes.insert(f.notes.end(), merged[k].notes.begin(), merged[k].notes.end());
       SourceLocation at = sm.getExpansionLoc(f.loc);
       if (!sm.isInMainFile(at) && config.headerFindings) {
         std::string key = f.ruleId + "|" + f.message + "|" + at.printToString(sm);
