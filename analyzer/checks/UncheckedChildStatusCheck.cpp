@@ -5,6 +5,8 @@
 #include "model/ForkRegions.h"
 #include "model/WaitCalls.h"
 
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
 using namespace clang;
@@ -36,6 +38,93 @@ bool childOnlyExecs(const ForkRegion &r) {
   return false;
 }
 
+bool callsNamed(const std::vector<const Stmt *> &stmts, std::initializer_list<StringRef> names) {
+  for (const Stmt *s : stmts)
+    if (const auto *call = dyn_cast<CallExpr>(s))
+      if (const FunctionDecl *fd = call->getDirectCallee(); fd && fd->getIdentifier())
+        for (StringRef n : names)
+          if (fd->getName() == n)
+            return true;
+  return false;
+}
+
+// The child's job ends the machine or the process image on success (reboot, kexec): there is no
+// status to look at, only the failure the child reports itself.
+bool childNeverReturns(const ForkRegion &r) {
+  return callsNamed(r.childOnlyStatements(), {"reboot", "kexec_load", "kexec_file_load"});
+}
+
+// The child sends its result (a byte, an fd with SCM_RIGHTS, a report) and the parent reads it:
+// a child that died shows up as a short read there, so the outcome is examined elsewhere.
+bool outcomeSentBack(const ForkRegion &r) {
+  return callsNamed(r.childOnlyStatements(),
+                    {"write", "send", "sendmsg", "sendto", "writev", "fwrite"}) &&
+         callsNamed(r.parentOnlyStatements(),
+                    {"read", "recv", "recvmsg", "recvfrom", "readv", "fread"});
+}
+
+bool inLoop(ASTContext &ast, const Stmt *s) {
+  for (int depth = 0; s && depth < 64; ++depth) {
+    DynTypedNodeList parents = ast.getParents(*s);
+    if (parents.empty())
+      return false;
+    s = parents[0].get<Stmt>();
+    if (s && (isa<ForStmt>(s) || isa<WhileStmt>(s) || isa<DoStmt>(s) || isa<CXXForRangeStmt>(s)))
+      return true;
+  }
+  return false;
+}
+
+// The program forks again and again (in a loop, or from a function called in one): a prefork
+// server that replaces the workers it loses.
+bool respawns(AnalysisContext &ctx) {
+  for (const ForkRegion &r : ctx.forkRegions()) {
+    if (inLoop(ctx.ast(), r.site().call))
+      return true;
+    if (const FunctionDecl *fn = r.site().enclosing)
+      for (const CallExpr *c : ctx.uses().callsTo(fn))
+        if (inLoop(ctx.ast(), c))
+          return true;
+  }
+  return false;
+}
+
+// The handler tells the rest of the program that a child ended (a flag, a count, a slot freed),
+// but not why.
+bool announcesDeath(const FunctionDecl *handler) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    bool found = false;
+    void add(const Expr *lv) {
+      const Expr *e = lv->IgnoreParenImpCasts();
+      while (true) {
+        if (const auto *me = dyn_cast<MemberExpr>(e))
+          e = me->getBase()->IgnoreParenImpCasts();
+        else if (const auto *ase = dyn_cast<ArraySubscriptExpr>(e))
+          e = ase->getBase()->IgnoreParenImpCasts();
+        else
+          break;
+      }
+      if (const auto *dre = dyn_cast<DeclRefExpr>(e))
+        if (const auto *vd = dyn_cast<VarDecl>(dre->getDecl()))
+          found |= vd->hasGlobalStorage();
+    }
+    bool VisitBinaryOperator(BinaryOperator *bo) {
+      if (bo->isAssignmentOp())
+        add(bo->getLHS());
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *uo) {
+      if (uo->isIncrementDecrementOp())
+        add(uo->getSubExpr());
+      return true;
+    }
+  } finder;
+  const FunctionDecl *def = nullptr;
+  if (handler && handler->hasBody(def) && def)
+    finder.TraverseStmt(def->getBody());
+  return finder.found;
+}
+
 } // namespace
 
 UncheckedChildStatusCheck::UncheckedChildStatusCheck(const CheckOptions &options)
@@ -47,25 +136,43 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const WaitCall &w : waits.calls()) {
     if (sm.isInSystemHeader(sm.getExpansionLoc(w.call->getBeginLoc())))
       continue;
-    // Zombie reapers (a SIGCHLD handler, a WNOHANG sweep for any child) only collect.
-    if (waits.isSignalHandler(w.enclosing) || (w.anyChild && w.noHang))
+    bool discarded = waits.statusDiscarded(w);
+    bool examined = !discarded && waits.statusIsRead(w);
+    // Zombie reapers (a SIGCHLD handler, a WNOHANG sweep for any child) only collect; but a
+    // handler that tells the main loop a worker is gone, in a program that forks a replacement,
+    // is where the death is handled: if it never looks why, a worker that crashes on every
+    // request is restarted forever unseen.
+    bool handler = waits.isSignalHandler(w.enclosing);
+    bool respawnUnseen =
+        handler && !examined && w.anyChild && announcesDeath(w.enclosing) && respawns(ctx);
+    if ((handler || (w.anyChild && w.noHang)) && !respawnUnseen)
       continue;
     // kill(pid, SIGTERM); waitpid(pid, NULL, 0): ended on purpose, collected only.
     if (waits.killedBeforeWait(w))
       continue;
-    bool discarded = waits.statusDiscarded(w);
-    if (!discarded && waits.statusIsRead(w))
+    if (examined)
+      continue;
+    // Deliberately not looked at: `(void)waitpid(...)`, a wait for a stop handshake
+    // (WUNTRACED), `while (wait(NULL) != pid)` collecting until one child is gone.
+    if (w.voided || w.stops || waits.reapsUntil(w))
       continue;
     const ForkRegion *region = regionWaitedFor(ctx, w);
     if (ignoreExecChildren && region && childOnlyExecs(*region))
       continue;
+    if (region && (childNeverReturns(*region) || outcomeSentBack(*region)))
+      continue;
     std::string fn = w.call->getDirectCallee()->getNameAsString() + "()";
     std::string message =
-        discarded ? fn + " discards the child's exit status: a child that crashes or fails goes "
-                         "unnoticed; test it with WIFSIGNALED/WIFEXITED"
-                  : "the status " + fn +
-                        " stores is never examined: a child that crashes or fails goes "
-                        "unnoticed; test it with WIFSIGNALED/WIFEXITED";
+        respawnUnseen
+            ? "the SIGCHLD handler reaps with " + fn +
+                  " and lets the program start a replacement, but never looks why the child "
+                  "ended: a worker that crashes on every request is restarted forever unseen; "
+                  "test the status with WIFSIGNALED/WIFEXITED and report it"
+        : discarded ? fn + " discards the child's exit status: a child that crashes or fails goes "
+                           "unnoticed; test it with WIFSIGNALED/WIFEXITED"
+                    : "the status " + fn +
+                          " stores is never examined: a child that crashes or fails goes "
+                          "unnoticed; test it with WIFSIGNALED/WIFEXITED";
     Finding &f = diag(w.call->getBeginLoc(), message);
     if (region)
       f.notes.push_back({region->site().call->getBeginLoc(), "the child is created here"});

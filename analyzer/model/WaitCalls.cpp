@@ -63,6 +63,15 @@ const ValueDecl *rootVariable(const Expr *e) {
   return nullptr;
 }
 
+// The expression is spelled with a signal's macro: SIGCHLD, SIGTERM, ...
+bool spelledAsSignal(const Expr *e, ASTContext &ctx, int64_t &sig) {
+  SourceLocation loc = e->IgnoreParenImpCasts()->getBeginLoc();
+  if (!loc.isMacroID() || !evalInt(e, ctx, sig))
+    return false;
+  StringRef macro = Lexer::getImmediateMacroName(loc, ctx.getSourceManager(), ctx.getLangOpts());
+  return macro.starts_with("SIG") && macro.size() > 3 && isUppercase(macro[3]);
+}
+
 bool isSigIgn(const Expr *e, ASTContext &ctx) {
   // SIG_IGN is ((__sighandler_t) 1).
   int64_t v;
@@ -98,18 +107,33 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
         w.status = call->getArg(0);
         w.anyChild = true;
         w.noHang = evalInt(call->getArg(1), ctx, v) && (v & WNOHANG);
+        w.stops = evalInt(call->getArg(1), ctx, v) && (v & (WUNTRACED | WCONTINUED));
       } else if ((name == "waitpid" || name == "wait4") && n >= 3) {
         w.pid = call->getArg(0);
         w.status = call->getArg(1);
         w.anyChild = evalInt(w.pid, ctx, v) && v <= 0;
         w.noHang = evalInt(call->getArg(2), ctx, v) && (v & WNOHANG);
+        w.stops = evalInt(call->getArg(2), ctx, v) && (v & (WUNTRACED | WCONTINUED));
       } else if (name == "waitid" && n >= 4) {
         w.anyChild = evalInt(call->getArg(0), ctx, v) && v == P_ALL;
         if (!w.anyChild)
           w.pid = call->getArg(1);
         w.noHang = evalInt(call->getArg(3), ctx, v) && (v & WNOHANG);
+        // waitid reports exits only with WEXITED; without it the caller waits for stops.
+        w.stops =
+            evalInt(call->getArg(3), ctx, v) && (v & (WSTOPPED | WCONTINUED)) && !(v & WEXITED);
       } else {
         continue;
+      }
+      {
+        DynTypedNodeList parents = ctx.getParents(*call);
+        const Stmt *p = parents.empty() ? nullptr : parents[0].get<Stmt>();
+        while (p && (isa<ParenExpr>(p) || isa<ImplicitCastExpr>(p))) {
+          DynTypedNodeList up = ctx.getParents(*p);
+          p = up.empty() ? nullptr : up[0].get<Stmt>();
+        }
+        if (const auto *cast = dyn_cast_or_null<ExplicitCastExpr>(p))
+          w.voided = cast->getType()->isVoidType();
       }
       reapAny |= w.anyChild;
       if (w.pid)
@@ -118,8 +142,11 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
       waits.push_back(w);
       continue;
     }
-    if (!isCLibrary(fd))
+    if (!isCLibrary(fd) || !ctx.getSourceManager().isInSystemHeader(
+                               ctx.getSourceManager().getExpansionLoc(fd->getLocation()))) {
+      scanInstaller(call);
       continue;
+    }
     // signal(SIGCHLD, handler | SIG_IGN)
     int64_t sig = 0;
     if ((name == "signal" || name == "sigset" || name == "bsd_signal") && call->getNumArgs() == 2) {
@@ -197,6 +224,28 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
   handlersVisitor.TraverseDecl(ctx.getTranslationUnitDecl());
 }
 
+// The program's own wrapper of sigaction/signal (xsignal(SIGCHLD, on_chld), wherever it is
+// defined): a call that names a signal by its macro and a function installs that function as
+// its handler; with SIG_IGN for SIGCHLD, the kernel reaps.
+void WaitModel::scanInstaller(const CallExpr *call) {
+  int64_t sig = 0;
+  bool named = false, sigchld = false;
+  for (const Expr *arg : call->arguments())
+    if (spelledAsSignal(arg, ctx, sig)) {
+      named = true;
+      sigchld |= sig == SIGCHLD;
+    }
+  if (!named)
+    return;
+  for (const Expr *arg : call->arguments()) {
+    if (const FunctionDecl *h = functionNamed(arg))
+      handlers.insert(h->getCanonicalDecl());
+    else if (sigchld && arg->getType()->isPointerType() && isSigIgn(arg, ctx) &&
+             arg->IgnoreParenImpCasts()->getBeginLoc().isMacroID())
+      kernelReaps = true;
+  }
+}
+
 // struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
 void WaitModel::scanSigactionInit(const InitListExpr *init) {
   const RecordDecl *rd = init->getType()->getAsRecordDecl();
@@ -260,6 +309,34 @@ bool WaitModel::killedBeforeWait(const WaitCall &w) const {
         enclosingFunction(ctx, use.call) == w.enclosing &&
         sm.isBeforeInTranslationUnit(use.call->getBeginLoc(), w.call->getBeginLoc()))
       return true;
+  }
+  return false;
+}
+
+bool WaitModel::reapsUntil(const WaitCall &w) const {
+  if (!w.anyChild || w.noHang)
+    return false;
+  ValueUse use = classifyUse(ctx, w.call);
+  if (use.kind != ValueUse::Compared || !use.other || !storageOf(use.other))
+    return false;
+  // The comparison is the condition of a loop: children are collected until that one ends.
+  const Stmt *cur = use.user ? use.user : w.call;
+  for (int depth = 0; depth < 4; ++depth) {
+    DynTypedNodeList parents = ctx.getParents(*cur);
+    if (parents.empty())
+      return false;
+    const Stmt *p = parents[0].get<Stmt>();
+    if (!p)
+      return false;
+    if (const auto *ws = dyn_cast<WhileStmt>(p))
+      return ws->getCond() == cur;
+    if (const auto *ds = dyn_cast<DoStmt>(p))
+      return ds->getCond() == cur;
+    if (const auto *fs = dyn_cast<ForStmt>(p))
+      return fs->getCond() == cur;
+    if (!isa<ParenExpr>(p) && !isa<ImplicitCastExpr>(p) && !isa<BinaryOperator>(p))
+      return false;
+    cur = p;
   }
   return false;
 }

@@ -23,6 +23,10 @@ struct WaitCall {
   const clang::Expr *status = nullptr; // null for waitid
   bool anyChild = false;               // wait(), wait3(), pid -1 or 0 or < -1, waitid(P_ALL)
   bool noHang = false;                 // WNOHANG given
+  // WUNTRACED / WSTOPPED / WCONTINUED: the caller waits for a stop (a handshake with a child that
+  // raises SIGSTOP), not only for the end.
+  bool stops = false;
+  bool voided = false; // (void)waitpid(...): the author said the result does not matter
   const clang::FunctionDecl *enclosing = nullptr;
 };
 
@@ -46,9 +50,12 @@ public:
   bool statusDiscarded(const WaitCall &w) const;
   // The status a wait stored is read afterwards (tested, returned, stored, passed on).
   bool statusIsRead(const WaitCall &w) const;
+  // A reap-until loop: `while (wait(NULL) != pid)` collects children until one of them is gone.
+  bool reapsUntil(const WaitCall &w) const;
 
 private:
   void scanSigactionInit(const clang::InitListExpr *init);
+  void scanInstaller(const clang::CallExpr *call);
   clang::ASTContext &ctx;
   const UseIndex &uses;
   std::vector<WaitCall> waits;
