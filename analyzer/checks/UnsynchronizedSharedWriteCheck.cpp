@@ -10,6 +10,9 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <fcntl.h>
+#include <sys/ipc.h>
+
 using namespace clang;
 
 namespace procsan {
@@ -161,6 +164,32 @@ bool ownedByIndex(const Expr *e, PostForkModel &post, const SharedMemoryModel &s
   return false;
 }
 
+// The write comes before its function makes the lock the processes share (a SysV semaphore set
+// with IPC_CREAT, a named semaphore with O_CREAT, a process-shared sem_t or mutex): whoever
+// attaches the segment by name waits for that lock, so the write initialises the segment.
+bool beforeLockIsMade(const Expr *write, ASTContext &ast, const UseIndex &uses) {
+  const FunctionDecl *fn = enclosingFunction(ast, write);
+  const SourceManager &sm = ast.getSourceManager();
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd || !fd->getIdentifier() || enclosingFunction(ast, call) != fn ||
+        !sm.isBeforeInTranslationUnit(write->getBeginLoc(), call->getBeginLoc()) ||
+        !sm.isInSystemHeader(sm.getExpansionLoc(fd->getLocation())))
+      continue;
+    StringRef name = fd->getName();
+    Expr::EvalResult flags;
+    if (name == "semget" && call->getNumArgs() >= 3 && call->getArg(2)->EvaluateAsInt(flags, ast) &&
+        (flags.Val.getInt().getExtValue() & IPC_CREAT))
+      return true;
+    if (name == "sem_open" && call->getNumArgs() >= 2 &&
+        call->getArg(1)->EvaluateAsInt(flags, ast) && (flags.Val.getInt().getExtValue() & O_CREAT))
+      return true;
+    if (name == "sem_init" || name == "pthread_mutex_init")
+      return true;
+  }
+  return false;
+}
+
 } // namespace
 
 void UnsynchronizedSharedWriteCheck::checkTranslationUnit(AnalysisContext &ctx) {
@@ -218,8 +247,8 @@ void UnsynchronizedSharedWriteCheck::checkTranslationUnit(AnalysisContext &ctx) 
       other = childUse.lookup(a.key);
       if (!other && !byName)
         continue;
-    } else if (!byName) {
-      continue; // before any fork: initialization
+    } else if (!byName || beforeLockIsMade(a.at, ctx.ast(), ctx.uses())) {
+      continue; // before any fork, or before the lock exists: initialization
     }
     if (ownedByIndex(a.target, post, shm))
       continue;
@@ -235,9 +264,11 @@ void UnsynchronizedSharedWriteCheck::checkTranslationUnit(AnalysisContext &ctx) 
     if (!reported.insert({fn, a.key}).second)
       continue;
 
-    std::string who = (a.where.outcomes & OutChild) && !(a.where.outcomes & OutParent) ? "the child"
-                      : (a.where.outcomes & OutParent) ? "the parent"
-                                                       : "this process";
+    bool byChild = a.where.outcomes & OutChild, byParent = a.where.outcomes & OutParent;
+    std::string who = byChild && byParent ? "both the parent and the child"
+                      : byChild           ? "the child"
+                      : byParent          ? "the parent"
+                                          : "this process";
     std::string message = "write to shared memory by " + who +
                           " without a process-shared lock while another process may use it; "
                           "hold a PTHREAD_PROCESS_SHARED mutex or a semaphore around it, or make "

@@ -90,6 +90,68 @@ std::optional<int64_t> flockType(const CallExpr *call, ASTContext &ctx) {
   return last;
 }
 
+// The sem_op of the sembuf a semop()/semtimedop() call passes: from its initializer
+// ({0, -1, SEM_UNDO}, {.sem_op = 1}) or the nearest assignment before the call (sb.sem_op = -1).
+// P (a negative sem_op) takes the semaphore, V (positive) gives it back; 0 waits for zero.
+std::optional<int64_t> semopValue(const CallExpr *call, ASTContext &ctx) {
+  if (call->getNumArgs() < 2)
+    return std::nullopt;
+  const Expr *arg = call->getArg(1)->IgnoreParenCasts();
+  if (const auto *addr = dyn_cast<UnaryOperator>(arg); addr && addr->getOpcode() == UO_AddrOf)
+    arg = addr->getSubExpr()->IgnoreParenImpCasts();
+  const auto *ref = dyn_cast<DeclRefExpr>(arg);
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!vd)
+    return std::nullopt;
+  const SourceManager &sm = ctx.getSourceManager();
+  std::optional<int64_t> last;
+  SourceLocation lastLoc;
+  auto consider = [&](const Expr *value, SourceLocation at) {
+    Expr::EvalResult r;
+    if (!value || !value->EvaluateAsInt(r, ctx) ||
+        !sm.isBeforeInTranslationUnit(at, call->getBeginLoc()))
+      return;
+    if (last && sm.isBeforeInTranslationUnit(at, lastLoc))
+      return;
+    last = r.Val.getInt().getExtValue();
+    lastLoc = at;
+  };
+  // struct sembuf p = {0, -1, SEM_UNDO}; or an array of one.
+  const auto *init = dyn_cast_or_null<InitListExpr>(vd->getInit());
+  if (init && vd->getType()->isArrayType())
+    init = init->getNumInits() ? dyn_cast<InitListExpr>(init->getInit(0)) : nullptr;
+  if (init)
+    if (const RecordDecl *rd = init->getType()->getAsRecordDecl())
+      for (const FieldDecl *f : rd->fields())
+        if (f->getName() == "sem_op" && f->getFieldIndex() < init->getNumInits())
+          consider(init->getInit(f->getFieldIndex()), vd->getLocation());
+  const FunctionDecl *fn = enclosingFunction(ctx, call);
+  if (!fn || !fn->getBody())
+    return last;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const VarDecl *vd;
+    std::function<void(const Expr *, SourceLocation)> consider;
+    bool VisitBinaryOperator(BinaryOperator *bo) {
+      if (bo->getOpcode() != BO_Assign)
+        return true;
+      const auto *me = dyn_cast<MemberExpr>(bo->getLHS()->IgnoreParenImpCasts());
+      if (!me || me->getMemberDecl()->getName() != "sem_op")
+        return true;
+      const Expr *base = me->getBase()->IgnoreParenImpCasts();
+      if (const auto *ase = dyn_cast<ArraySubscriptExpr>(base))
+        base = ase->getBase()->IgnoreParenImpCasts();
+      const auto *dre = dyn_cast<DeclRefExpr>(base);
+      if (dre && dre->getDecl() == vd)
+        consider(bo->getRHS(), bo->getBeginLoc());
+      return true;
+    }
+  } finder;
+  finder.vd = vd;
+  finder.consider = consider;
+  finder.TraverseStmt(const_cast<Stmt *>(fn->getBody()));
+  return last;
+}
+
 // RAII lock guards of the standard library and Boost.Interprocess, by name.
 bool isLibraryGuard(const CXXRecordDecl *rd) {
   if (!rd || !rd->getIdentifier())
@@ -137,6 +199,11 @@ int libraryLockEffect(const CallExpr *call, ASTContext &ctx) {
                    .Default(0);
   if (effect)
     return effect;
+  if (name == "semop" || name == "semtimedop") {
+    // An operation the model cannot read counts as taking the semaphore (may hold).
+    std::optional<int64_t> op = semopValue(call, ctx);
+    return !op || *op < 0 ? 1 : *op > 0 ? -1 : 0;
+  }
   if (name == "flock") {
     std::optional<int64_t> op = intArg(call, 1, ctx);
     if (!op)

@@ -190,7 +190,11 @@ bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
   } else {
     sources.push_back(e);
   }
+  // Attached by name when the program opens it without creating it; a program that creates it
+  // when missing (`if ((id = shmget(key, n, 0)) < 0) id = shmget(key, n, IPC_CREAT | 0600);`)
+  // is its creator, as with IPC_CREAT alone.
   const SourceManager &sm = ctx.getSourceManager();
+  bool attaches = false;
   for (const Expr *s : sources) {
     const auto *call = dyn_cast<CallExpr>(s->IgnoreParenCasts());
     StringRef name;
@@ -201,20 +205,24 @@ bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
       if (name != "shmget" || call->getNumArgs() < 3)
         continue;
       Expr::EvalResult key, flags;
-      if (call->getArg(0)->EvaluateAsInt(key, ctx) && key.Val.getInt() != IPC_PRIVATE &&
-          call->getArg(2)->EvaluateAsInt(flags, ctx) &&
-          !(flags.Val.getInt().getExtValue() & IPC_CREAT))
-        return true;
+      if (!call->getArg(0)->EvaluateAsInt(key, ctx) || key.Val.getInt() == IPC_PRIVATE ||
+          !call->getArg(2)->EvaluateAsInt(flags, ctx))
+        continue;
+      if (flags.Val.getInt().getExtValue() & IPC_CREAT)
+        return false;
+      attaches = true;
       continue;
     }
     if (name != "shm_open" && name != "open" && name != "open64" && name != "openat")
       continue;
     Expr::EvalResult flags;
-    if (call->getNumArgs() > flagArg && call->getArg(flagArg)->EvaluateAsInt(flags, ctx) &&
-        !(flags.Val.getInt().getExtValue() & O_CREAT))
-      return true;
+    if (call->getNumArgs() <= flagArg || !call->getArg(flagArg)->EvaluateAsInt(flags, ctx))
+      continue;
+    if (flags.Val.getInt().getExtValue() & O_CREAT)
+      return false;
+    attaches = true;
   }
-  return false;
+  return attaches;
 }
 
 std::vector<std::pair<const Decl *, const SharedOrigin *>>
