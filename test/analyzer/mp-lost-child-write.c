@@ -79,7 +79,7 @@ long copy_in_child(void) {
   int status;
   waitpid(pid, &status, 0);
   return st.done ? st.bytes : -1;
-  // CHECK: mp-lost-child-write.c:[[@LINE-1]]:10: warning: 'done' is read by the parent after the child ended
-  // CHECK: mp-lost-child-write.c:[[@LINE-2]]:20: warning: 'bytes' is read by the parent after the child ended
+  // CHECK: mp-lost-child-write.c:[[@LINE-1]]:10: warning: 'st.done' is read by the parent after the child ended
+  // CHECK: mp-lost-child-write.c:[[@LINE-2]]:20: warning: 'st.bytes' is read by the parent after the child ended
 }
 // CHECK-NOT: warning:
