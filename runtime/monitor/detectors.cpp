@@ -1,4 +1,5 @@
 #include "monitor/detectors.h"
+#include "monitor/forkbomb.h"
 #include "monitor/hang.h"
 
 #include <algorithm>
@@ -23,6 +24,8 @@ const std::vector<Detector> &allDetectors() {
        detectLockHeldAtExit},
       {"mp-lock-order-inversion", "two process-shared locks taken in both orders",
        detectLockOrderInversion},
+      {"mp-fork-bomb", "children that fork again at the same site, generation after generation",
+       detectForkDoubling},
   };
   return detectors;
 }
@@ -62,9 +65,12 @@ bool inSession(const SessionModel &model, const Process *p) {
   return false;
 }
 
-// True the first time a fork site (the innermost frame of the fork's stack) is seen.
+// True the first time a fork site is seen: the whole stack, not its innermost frame, which is
+// the same for every os.fork() of a Python program (or every call of a C fork wrapper).
 bool firstAtSite(std::vector<uint64_t> &seen, const ForkRecord &fr) {
-  uint64_t site = fr.stack.frames.empty() ? 0 : fr.stack.frames.front().pc;
+  uint64_t site = 1469598103934665603ull;
+  for (const Frame &f : fr.stack.frames)
+    site = (site ^ f.pc) * 1099511628211ull;
   for (uint64_t s : seen)
     if (s == site)
       return false;
@@ -309,7 +315,7 @@ bool othersMayTake(const SessionModel &model, const Process &holder, const LockK
   std::pair<int, uint64_t> creator = model.semaphoreCreator(lock);
   if (creator.first == 0)
     return true;
-  std::string name = model.semaphoreName(lock);
+  std::string name = model.semaphoreName(lock, holder.endNs ? holder.endNs : UINT64_MAX);
   if (!name.empty()) {
     bool unlinked =
         std::any_of(model.ipcObjects().begin(), model.ipcObjects().end(), [&](const IpcObject &o) {
@@ -349,6 +355,10 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
     const Process &p = entry.second;
     if (!p.exit.known || p.killedByMonitor || p.held.empty())
       continue;
+    // Killed on purpose by the tree (an executor's _terminate_broken, a supervisor's kill): the
+    // killer chose to end it wherever it was; a later wait on the lock is a dead-owner hang.
+    if (p.exit.signaled && model.signalSentByTree(p.pid, p.exit.signal))
+      continue;
     std::vector<const HeldEntry *> held;
     for (const HeldEntry &h : p.held) {
       // An RLock taken again by its holder is one lock held, not several.
@@ -370,8 +380,8 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
       const HeldEntry &h = *hp;
       if (!what.empty())
         what += ", ";
-      what +=
-          model.describeLock(h.lock, h.kind) + " (taken by thread " + std::to_string(h.tid) + ")";
+      what += model.describeLock(h.lock, h.kind, p.endNs ? p.endNs : UINT64_MAX) +
+              " (taken by thread " + std::to_string(h.tid) + ")";
     }
     f.message = model.describeProcess(p) + " " + p.exit.describe() + " while holding " + what +
                 ": whoever waits for it next waits forever (or gets EOWNERDEAD from a robust "
@@ -415,7 +425,8 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       f.rule = "mp-lock-order-inversion";
       f.severity = "warning";
       f.processes = {a.pid, b.pid};
-      std::string l1 = model.describeLock(a.first, 0), l2 = model.describeLock(a.second, 0);
+      std::string l1 = model.describeLock(a.first, 0, a.timeNs),
+                  l2 = model.describeLock(a.second, 0, a.timeNs);
       f.message = "process-shared locks taken in opposite orders: " + l2 + " while holding " + l1 +
                   " (pid " + std::to_string(a.pid) + "), and the reverse (pid " +
                   std::to_string(b.pid) + "): the two can deadlock";
@@ -492,10 +503,18 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     // first) is the kill's doing.
     if (p.pid == model.rootPid() || !p.exit.abnormal() || p.killedByMonitor)
       continue;
-    // A signal another process of the tree sent on purpose (terminate(), kill()) is no crash.
-    if (p.exit.signaled && model.signalSentByTree(p.pid, p.exit.signal))
+    // A signal another process of the tree sent on purpose (terminate(), kill()) is no crash,
+    // nor is the exit status a handler of such a signal chose (a worker that turns SIGTERM into
+    // exit(15)).
+    if (model.signalSentByTree(p.pid, p.exit.signaled ? p.exit.signal : 0))
       continue;
     bool reapedByProgram = p.reapedBy > 0;
+    // Noticed: the program reaped it and kept the status (waitpid(pid, &status, ..), Python's
+    // join()/exitcode). Whether the status is then examined is the analyzer's question
+    // (mp-unchecked-child-status); a test suite that crashes workers on purpose and checks how
+    // they ended is silent here.
+    if (reapedByProgram && !p.statusDiscarded)
+      continue;
     if (!p.exit.signaled) {
       // Exit codes of exec'd tools are answers (grep, test), not failures: only a worker running
       // the parent's own program that fails counts.
@@ -555,7 +574,8 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     if (reapedByProgram) {
       reap.pid = p.reapedBy;
       reap.what = "pid " + std::to_string(p.reapedBy) +
-                  (p.reapedBy == p.ppid ? " (its parent)" : "") + " reaped it (status: " + how +
+                  (p.reapedBy == p.ppid ? " (its parent)" : "") +
+                  " reaped it without keeping its status (" + how +
                   ") and the program still exited with status 0";
       f.processes.push_back(p.reapedBy);
     } else if (p.reapedBy == kReapedByMonitor) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <functional>
 #include <set>
 #include <sys/resource.h>
 #include <time.h>
@@ -276,6 +277,83 @@ Finding forkBombFinding(const SessionModel &model, const std::map<int, int> &liv
     f.events.push_back(std::move(ev));
   }
   return f;
+}
+
+void detectForkDoubling(const SessionModel &model, std::vector<Finding> &out) {
+  for (const auto &e : model.processes())
+    if (e.second.killedByMonitor)
+      return;
+  // generation[pid]: how many forks at the same site, each by a child of the previous one that
+  // did not exec, led to pid.
+  std::map<int, size_t> generation;
+  std::map<std::string, size_t> made;
+  std::map<std::string, std::pair<size_t, int>> deepest; // site -> (generation, pid)
+  std::function<size_t(int, int)> genOf = [&](int pid, int depth) -> size_t {
+    auto it = generation.find(pid);
+    if (it != generation.end())
+      return it->second;
+    const Process *p = model.find(pid);
+    const ForkRecord *fr = p ? model.forkOf(pid) : nullptr;
+    size_t g = 0;
+    if (fr && !siteKey(*fr).empty()) {
+      g = 1;
+      const Process *parent = model.find(p->ppid);
+      const ForkRecord *up = parent ? model.forkOf(parent->pid) : nullptr;
+      if (parent && !parent->execed() && up && siteKey(*up) == siteKey(*fr) && depth < 4096)
+        g = genOf(parent->pid, depth + 1) + 1;
+    }
+    generation[pid] = g;
+    return g;
+  };
+  for (const auto &e : model.processes()) {
+    const ForkRecord *fr = model.forkOf(e.first);
+    if (!fr || siteKey(*fr).empty())
+      continue;
+    std::string key = siteKey(*fr);
+    ++made[key];
+    size_t g = genOf(e.first, 0);
+    std::pair<size_t, int> &d = deepest[key];
+    if (g > d.first)
+      d = {g, e.first};
+  }
+  for (const auto &site : deepest) {
+    size_t gens = site.second.first, total = made[site.first];
+    if (gens < kDoublingGenerations || total < kDoublingProcesses)
+      continue;
+    std::vector<int> chain;
+    for (int cur = site.second.second; cur > 0 && chain.size() <= gens;) {
+      chain.push_back(cur);
+      const Process *p = model.find(cur);
+      cur = p ? p->ppid : 0;
+    }
+    std::reverse(chain.begin(), chain.end());
+    Finding f;
+    f.rule = "mp-fork-bomb";
+    f.severity = "warning";
+    f.message = "children forked at one site forked again at the same site for " +
+                std::to_string(gens) + " generations: " + std::to_string(total) +
+                " processes from that site, growing exponentially (it stayed under --max-procs " +
+                "here; a larger count or a deeper recursion would not). Growth chain: ";
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain.size() > 8 && i == 3) {
+        f.message += " -> ... (" + std::to_string(chain.size() - 7) + " more)";
+        i = chain.size() - 4;
+      }
+      f.message += (i ? " -> " : "") + std::to_string(chain[i]);
+    }
+    for (size_t i = 0; i < chain.size() && f.processes.size() < 16; ++i)
+      f.processes.push_back(chain[i]);
+    const ForkRecord *fr = model.forkOf(site.second.second);
+    FindingEvent ev;
+    ev.pid = fr ? model.find(site.second.second)->ppid : 0;
+    ev.tid = fr ? fr->tid : 0;
+    ev.what = "the fork site, here in generation " + std::to_string(gens) + " (pid " +
+              std::to_string(ev.pid) + ")";
+    if (fr)
+      ev.stack = fr->stack;
+    f.events.push_back(std::move(ev));
+    out.push_back(std::move(f));
+  }
 }
 
 } // namespace monitor

@@ -55,6 +55,14 @@ std::map<int, int> freezeTree(int root, int adopter);
 Finding forkBombFinding(const SessionModel &model, const std::map<int, int> &live, int root,
                         const std::string &reason);
 
+// Post mortem: children forked at one site that forked again at the same site, generation after
+// generation, so the tree doubled (or more) with every one; reported even when it stayed under
+// the limits (a bigger input or a deeper recursion would not). Nothing when procsan stopped the
+// tree (the live finding says it).
+void detectForkDoubling(const SessionModel &model, std::vector<Finding> &out);
+constexpr size_t kDoublingGenerations = 7;
+constexpr size_t kDoublingProcesses = 100;
+
 } // namespace monitor
 } // namespace procsan
 

@@ -919,12 +919,14 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
     }
   }
 
-  // A worker crashed earlier and the rest of the tree now sleeps: the classic Pool hang.
+  // A worker crashed earlier and the rest of the tree now waits: the classic Pool hang. Only
+  // when no thread runs and none waits with a timeout: a sleep, a timed wait or a poll with a
+  // timeout ends by itself (a test waiting out a timeout after a crash it handled on purpose).
   if (out.empty()) {
     bool allBlocked = true;
     for (const auto &entry : tree.processes)
       for (const ThreadWait &w : an.waits[entry.first])
-        allBlocked &= w.kind != WaitKind::Running;
+        allBlocked &= w.kind != WaitKind::Running && w.kind != WaitKind::Timed;
     for (const auto &entry : model.processes()) {
       const Process &dead = entry.second;
       if (!allBlocked || !dead.exit.known || !dead.exit.signaled ||

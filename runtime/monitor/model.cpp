@@ -61,6 +61,10 @@ const char *ipcKindName(int kind) {
 }
 
 void SessionModel::finish() {
+  for (auto &named : lockNames_) // logs are read process by process, not in time order
+    std::stable_sort(named.second.begin(), named.second.end(),
+                     [](const std::pair<uint64_t, std::string> &a,
+                        const std::pair<uint64_t, std::string> &b) { return a.first < b.first; });
   // Forked children run their parent's image with its argv until they exec. Parents start
   // before their children, so one pass in start order settles chains of forks.
   std::vector<Process *> order;
@@ -240,10 +244,10 @@ std::string SessionModel::describeProcess(const Process &p) const {
   return "process " + std::to_string(p.pid) + (cmd.empty() ? "" : " (" + cmd + ")");
 }
 
-std::string SessionModel::describeLock(const LockKey &k, int kind) const {
-  auto named = lockNames_.find(k);
-  if (named != lockNames_.end())
-    return "the named semaphore '" + named->second + "'" + multiprocessingRole(named->second, k);
+std::string SessionModel::describeLock(const LockKey &k, int kind, uint64_t t) const {
+  std::string name = semaphoreName(k, t);
+  if (!name.empty())
+    return "the named semaphore '" + name + "'" + multiprocessingRole(name, k);
   char where[96];
   std::pair<const Process *, const SharedMapping *> m = mappingOf(k);
   std::string what =
@@ -272,9 +276,15 @@ std::pair<const Process *, const SharedMapping *> SessionModel::mappingOf(const 
   return best;
 }
 
-std::string SessionModel::semaphoreName(const LockKey &k) const {
+std::string SessionModel::semaphoreName(const LockKey &k, uint64_t t) const {
   auto it = lockNames_.find(k);
-  return it == lockNames_.end() ? std::string() : it->second;
+  if (it == lockNames_.end() || it->second.empty())
+    return std::string();
+  const std::pair<uint64_t, std::string> *best = &it->second.front(); // made before tracing saw
+  for (const auto &named : it->second)
+    if (named.first <= t)
+      best = &named;
+  return best->second;
 }
 
 long SessionModel::semaphoreInitialValue(const LockKey &k) const {
@@ -396,6 +406,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       child.exit = ExitInfo::fromWaitStatus((int)r.args[1]);
       child.reapedBy = log.pid;
       child.reapedNs = r.timeNs;
+      child.statusDiscarded = r.args[4] == 1;
       if (child.ppid == 0)
         child.ppid = log.pid;
       break;
@@ -537,8 +548,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         semCreators_[k] = {log.pid, r.timeNs};
     }
     if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
-      lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}] =
-          pendingSemName;
+      lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}]
+          .emplace_back(r.timeNs, pendingSemName);
       pendingSemName.clear();
     }
     switch (r.kind) {
@@ -697,7 +708,7 @@ bool SessionModel::isAncestor(int ancestor, int pid) const {
 bool SessionModel::signalSentByTree(int pid, int signal) const {
   const Process *victim = find(pid);
   for (const KillEvent &k : kills_) {
-    if (k.sender == pid || k.signal != signal)
+    if (k.sender == pid || (signal != 0 && k.signal != signal) || k.signal == 0)
       continue;
     // Group and broadcast kills are taken as deliberate: precision first.
     if (k.target <= 0)

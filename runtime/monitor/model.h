@@ -184,7 +184,8 @@ struct Process {
   uint64_t startNs = 0, endNs = 0;
   ExitInfo exit;
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
-  uint64_t reapedNs = 0; // when a traced reaper's wait returned it (a bound on its death)
+  uint64_t reapedNs = 0;        // when a traced reaper's wait returned it (a bound on its death)
+  bool statusDiscarded = false; // its reaper passed no status pointer (wait(NULL))
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
@@ -244,12 +245,14 @@ public:
   // next; locks of two generations are not the same lock.
   size_t semaphoreGeneration(const LockKey &k, uint64_t t) const;
   // "a process-shared mutex at offset 0x40 of /dev/zero (deleted)", as well as can be said.
-  std::string describeLock(const LockKey &k, int kind) const;
+  // At time t (a named semaphore's identity may have named several semaphores in turn: the one
+  // created last by t is meant); the default is the last one made.
+  std::string describeLock(const LockKey &k, int kind, uint64_t t = UINT64_MAX) const;
   // The first recorded mmap(MAP_SHARED) that holds the lock's memory, and the process that made
   // it; {nullptr, nullptr} when none was recorded (memory mapped before tracing, SysV shm).
   std::pair<const Process *, const SharedMapping *> mappingOf(const LockKey &k) const;
   // The name a semaphore was created with (sem_open), or empty.
-  std::string semaphoreName(const LockKey &k) const;
+  std::string semaphoreName(const LockKey &k, uint64_t t = UINT64_MAX) const;
   // The value a shared semaphore was created with, or -1 when its creation was not seen.
   long semaphoreInitialValue(const LockKey &k) const;
   // The process that created a shared semaphore (sem_init or sem_open with O_CREAT) and when,
@@ -286,7 +289,8 @@ public:
   // True when some process of the tree other than pid sent pid this signal on purpose: a group
   // or broadcast kill, or a kill aimed at pid by an ancestor, by its reaper, or by procsan.
   // A kill aimed at it by anyone else (a sibling, a child) counts only when the program reaped
-  // the victim (it saw the status).
+  // the victim (it saw the status). Signal 0 asks about any signal (probes with kill(pid, 0)
+  // never count).
   bool signalSentByTree(int pid, int signal) const;
   bool isAncestor(int ancestor, int pid) const;
   // True when p runs the same program image as its parent (a worker, not an exec'd tool).
@@ -299,7 +303,8 @@ private:
   std::vector<IpcObject> ipc_;
   SignalSender senderOf(const Process &p) const;
   std::vector<LockOrderEdge> lockOrder_;
-  std::map<LockKey, std::string> lockNames_;                // named semaphores by identity
+  // Named semaphores by identity: (creation time, name), in time order after finish().
+  std::map<LockKey, std::vector<std::pair<uint64_t, std::string>>> lockNames_;
   std::map<LockKey, long> semInitial_;                      // initial values of shared semaphores
   std::map<LockKey, std::pair<int, uint64_t>> semCreators_; // first creation seen: pid, time
   std::map<LockKey, std::vector<uint64_t>> semCreations_;   // every creation's time

@@ -4,7 +4,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace procsan {
 namespace monitor {
@@ -89,18 +91,74 @@ std::string summaryLine(const std::vector<Finding> &findings) {
   return out + "\n";
 }
 
+namespace {
+
+// Where a finding happened, for grouping repeats in the text: the rule and every event's stack
+// (by symbol and line where known, else by module and offset, which stay the same across the
+// processes of one program while addresses may not). Findings without stacks never group.
+std::string placeKey(const Finding &f) {
+  std::string key = f.rule;
+  bool anyFrame = false;
+  for (const FindingEvent &e : f.events) {
+    key += "|";
+    for (const Frame &fr : e.stack.frames) {
+      anyFrame = true;
+      if (!fr.function.empty() || !fr.file.empty())
+        key += fr.function + "@" + fr.file + ":" + std::to_string(fr.line) + ";";
+      else
+        key += fr.module + "+" + hex(fr.fileOffset) + ";";
+    }
+  }
+  return anyFrame ? key : std::string();
+}
+
+} // namespace
+
 std::string renderText(const std::vector<Finding> &findings, bool color, bool summary) {
   const char *bold = color ? "\033[1m" : "";
   const char *red = color ? "\033[1;31m" : "";
   const char *reset = color ? "\033[0m" : "";
+  // A finding repeated at the same place (the same worker code in 40 processes) is shown once,
+  // with how many times and in which processes it happened; the JSON keeps every occurrence.
+  std::vector<std::string> keys(findings.size());
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    keys[i] = placeKey(findings[i]);
+    if (!keys[i].empty())
+      groups[keys[i]].push_back(i);
+  }
   std::string out;
-  for (const Finding &f : findings) {
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding &f = findings[i];
+    const std::vector<size_t> *group = nullptr;
+    if (!keys[i].empty()) {
+      group = &groups[keys[i]];
+      if (group->front() != i)
+        continue; // shown with the first of its group
+    }
     out += std::string(bold) + "procsan: " + red + f.severity + ": " + reset + bold + f.message +
            " [" + f.rule + "]" + reset + "\n";
     for (const FindingEvent &e : f.events) {
       out += "  " + e.what + "\n";
-      for (size_t i = 0; i < e.stack.frames.size(); ++i)
-        out += renderFrame(i, e.stack.frames[i]);
+      for (size_t k = 0; k < e.stack.frames.size(); ++k)
+        out += renderFrame(k, e.stack.frames[k]);
+    }
+    if (group && group->size() > 1) {
+      std::set<int> pids;
+      for (size_t g : *group)
+        pids.insert(findings[g].processes.begin(), findings[g].processes.end());
+      std::string list;
+      size_t shown = 0;
+      for (int pid : pids) {
+        if (shown++ == 8) {
+          list += ", ...";
+          break;
+        }
+        list += (list.empty() ? "" : ", ") + std::to_string(pid);
+      }
+      out += "  (" + std::to_string(group->size() - 1) + " more time" +
+             (group->size() == 2 ? "" : "s") + " at the same place, in processes " + list +
+             "; the JSON report lists each)\n";
     }
   }
   if (summary)

@@ -400,10 +400,10 @@ void noteProducerPost(const LockId &id) {
     traceLock(trace::EvLockRelease, trace::LockSem, id, 1);
 }
 
-void noteReleased(const LockId &id) {
+bool noteReleased(const LockId &id) {
   trace::LogState *st = logState();
   if (!st)
-    return;
+    return false;
   int tid = currentTid();
   int fallback = -1;
   for (uint32_t i = 0, n = heldLimit(); i < n; ++i) {
@@ -417,7 +417,7 @@ void noteReleased(const LockId &id) {
         --tlsHeldCount;
       if (gLockTracing)
         traceLock(trace::EvLockRelease, h.kind, id, 0);
-      return;
+      return true;
     }
     fallback = (int)i; // a semaphore may be posted by another thread of the process
   }
@@ -426,6 +426,7 @@ void noteReleased(const LockId &id) {
     if (gLockTracing)
       traceLock(trace::EvLockRelease, st->held[fallback].kind, id, 0);
   }
+  return false;
 }
 
 void noteBlocking(const LockId &id, trace::LockKind kind, const void *addr) {

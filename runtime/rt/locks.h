@@ -42,7 +42,9 @@ extern __thread int tlsHeldCount __attribute__((tls_model("initial-exec")));
 // lock is held, so other processes wait for them: addr (where this process sees the lock) lets
 // the release find its slot again without identifying the lock.
 void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr = nullptr);
-void noteReleased(const LockId &id);
+// noteReleased is false when no thread of this process held it, or another thread did (a
+// semaphore posted on another thread's behalf: a token handed over, not a lock released).
+bool noteReleased(const LockId &id);
 // A blocking acquisition in two steps, so that the lock's holder does the least while other
 // processes wait for it: before the wait, a held-table slot is filled but not yet marked held
 // (its tid negated; the slot number, or -1, is returned); once the wait returns, one store marks

@@ -31,6 +31,7 @@ enum EventKind : uint16_t {
                       // a3/a4=bytes pending in stdout/stderr; text=other threads "tid:name ...";
                       // frames=stack at fork
   EvWaitResult = 4,   // a0=reaped pid a1=raw status a2=options a3=1 if reaped (not WNOWAIT)
+                      // a4=1 if the caller passed no status pointer (status discarded)
   EvKill = 5,         // a0=target a1=signal a2=result a3=api (KillApi)
   EvSignal = 6,       // crash signal delivered: a0=sig a1=si_code a2=si_pid a3=fault addr
   EvModule = 7,       // a0=map start a1=map end a2=file offset; text=path

@@ -25,11 +25,18 @@ int main(void) {
   sa.sa_handler = on_sigchld;
   sa.sa_flags = SA_RESTART;
   sigaction(SIGCHLD, &sa, NULL);
+  // SIGCHLD stays blocked but inside sigsuspend: a check-then-pause() loop could lose the last
+  // signal between the test and the pause and wait forever.
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
   for (int i = 0; i < 3; ++i)
     if (fork() == 0)
       _exit(0);
   while (reaped < 3)
-    pause();
+    sigsuspend(&old);
+  sigprocmask(SIG_SETMASK, &old, NULL);
 
   signal(SIGCHLD, SIG_IGN); // the kernel reaps from now on
   if (fork() == 0)

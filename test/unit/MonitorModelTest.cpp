@@ -53,10 +53,11 @@ TEST(ExitInfo, DecodesWaitStatuses) {
   EXPECT_TRUE(s.abnormal());
 }
 
+// wait(NULL): the status is dropped (the fifth argument).
 TEST(LostCrash, CrashReapedButProgramSucceeded) {
   SessionModel m;
   m.addLog(
-      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1})}));
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvSignal, {SIGSEGV, 1, 0, 0})}));
   m.setRoot(10, exitedStatus(0));
   auto f = lostCrashes(m);
@@ -85,10 +86,29 @@ TEST(LostCrash, DeliberateKillIsNoCrash) {
   EXPECT_TRUE(lostCrashes(m).empty());
 }
 
+TEST(LostCrash, CrashReapedWithItsStatusKeptWasNoticed) {
+  SessionModel m;
+  m.addLog(
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvSignal, {SIGSEGV, 1, 0, 0})}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
+TEST(LostCrash, ExitChosenAfterADeliberateSignalIsNoFailure) {
+  SessionModel m; // a worker that catches the SIGTERM of Pool.terminate() and exits with 15
+  m.addLog(logOf(10, 1, "/bin/app",
+                 {rec(trace::EvKill, {11, SIGTERM, 0, 0}),
+                  rec(trace::EvWaitResult, {11, exitedStatus(15), 0, 1, 1})}));
+  m.addLog(logOf(11, 10, "/bin/app", {}));
+  m.setRoot(10, exitedStatus(0));
+  EXPECT_TRUE(lostCrashes(m).empty());
+}
+
 TEST(LostCrash, SelfKillIsACrash) {
   SessionModel m;
   m.addLog(
-      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1})}));
+      logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, signaledStatus(SIGKILL), 0, 1, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {rec(trace::EvKill, {11, SIGKILL, 0, 0})}));
   m.setRoot(10, exitedStatus(0));
   EXPECT_EQ(lostCrashes(m).size(), 1u);
@@ -115,7 +135,7 @@ TEST(LostCrash, NonZeroExitOfAnExecdToolIsAnAnswer) {
 
 TEST(LostCrash, FailedWorkerOfTheSameProgram) {
   SessionModel m;
-  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, exitedStatus(3), 0, 1})}));
+  m.addLog(logOf(10, 1, "/bin/app", {rec(trace::EvWaitResult, {11, exitedStatus(3), 0, 1, 1})}));
   m.addLog(logOf(11, 10, "/bin/app", {}));
   m.setRoot(10, exitedStatus(0));
   auto f = lostCrashes(m);

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <map>
+#include <mqueue.h>
 #include <poll.h>
 #include <set>
 #include <sys/prctl.h>
@@ -179,6 +180,33 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
   return true;
 }
 
+// Findings start on a line of their own: the program's last line on the same stderr may be
+// unfinished (a test runner's "test_x ... " when the tree hung). A regular file tells its last
+// byte; a terminal or a pipe does not, so a report made while the program still runs starts with
+// a newline there.
+void writeOnOwnLine(const std::string &text, bool programRunning) {
+  if (text.empty())
+    return;
+  bool newline = programRunning;
+  struct stat st;
+  if (fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+    newline = false;
+    if (st.st_size > 0) {
+      // stderr is usually open for writing only: read its last byte through a new descriptor.
+      char last = '\n';
+      int fd = open("/proc/self/fd/2", O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || pread(fd, &last, 1, st.st_size - 1) != 1)
+        last = programRunning ? 0 : '\n';
+      if (fd >= 0)
+        close(fd);
+      newline = last != '\n';
+    }
+  }
+  if (newline)
+    std::fputc('\n', stderr);
+  std::fputs(text.c_str(), stderr);
+}
+
 double monotonicSeconds() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -264,6 +292,17 @@ void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
       if (obj.stillPresent && cleanup && shmctl(obj.sysvId, IPC_RMID, nullptr) == 0)
         std::fprintf(stderr, "procsan run: removed leaked %s %d\n", monitor::ipcKindName(obj.kind),
                      obj.sysvId);
+      continue;
+    }
+    if (obj.kind == trace::IpcMq) {
+      // Asked of the kernel itself: /dev/mqueue shows queues only where it is mounted.
+      mqd_t q = obj.name.empty() ? (mqd_t)-1 : mq_open(obj.name.c_str(), O_RDONLY | O_NONBLOCK);
+      obj.stillPresent = q != (mqd_t)-1 || errno == EACCES;
+      if (q != (mqd_t)-1)
+        mq_close(q);
+      if (obj.stillPresent && cleanup && mq_unlink(obj.name.c_str()) == 0)
+        std::fprintf(stderr, "procsan run: removed leaked %s '%s'\n",
+                     monitor::ipcKindName(obj.kind), obj.name.c_str());
       continue;
     }
     std::string path = ipcPath(obj.kind, obj.name);
@@ -490,7 +529,7 @@ int runCommand(const std::vector<std::string> &args) {
               monitor::forkBombFinding(live, frozen, root, reason)};
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
-          std::fputs(monitor::renderText(found, isatty(STDERR_FILENO), false).c_str(), stderr);
+          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false), true);
           hangFindings.insert(hangFindings.end(), found.begin(), found.end());
         }
         std::fprintf(stderr, "procsan run: the tree grew out of bounds; killing it "
@@ -544,7 +583,7 @@ int runCommand(const std::vector<std::string> &args) {
           found.push_back(std::move(f));
         }
         if (found.empty() && repeated && o.onHang == "kill") {
-          std::fprintf(stderr, "procsan run: the tree is stuck; killing it\n");
+          writeOnOwnLine("procsan run: the tree is stuck; killing it\n", true);
           for (const auto &e : tree.processes) {
             killedByMonitor.push_back(e.first);
             kill(e.first, SIGKILL);
@@ -567,7 +606,7 @@ int runCommand(const std::vector<std::string> &args) {
           }
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
-          std::fputs(monitor::renderText(found, isatty(STDERR_FILENO), false).c_str(), stderr);
+          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false), true);
           hangFindings.insert(hangFindings.end(), found.begin(), found.end());
           if (o.onHang == "kill") {
             std::fprintf(stderr, "procsan run: the tree is stuck; killing it (--on-hang=report "
@@ -647,7 +686,7 @@ int runCommand(const std::vector<std::string> &args) {
     }
   }
   finishModel(model, rec);
-  std::fputs(traceLossWarnings(session, model).c_str(), stderr);
+  writeOnOwnLine(traceLossWarnings(session, model), false);
   probeIpcObjects(model, o.cleanup);
   for (const monitor::IpcObject &obj : model.ipcObjects())
     if (obj.stillPresent)
@@ -655,11 +694,11 @@ int runCommand(const std::vector<std::string> &args) {
 
   std::vector<monitor::Finding> fresh = detectFindings(model, o.rules);
   monitor::sortFindings(fresh);
-  std::fputs(monitor::renderText(fresh, isatty(STDERR_FILENO), false).c_str(), stderr);
+  writeOnOwnLine(monitor::renderText(fresh, isatty(STDERR_FILENO), false), false);
   std::vector<monitor::Finding> findings = hangFindings; // already filtered by --rules
   findings.insert(findings.end(), fresh.begin(), fresh.end());
   monitor::sortFindings(findings);
-  std::fputs(monitor::summaryLine(findings).c_str(), stderr);
+  writeOnOwnLine(monitor::summaryLine(findings), false);
   std::string writeError;
   if (!o.output.empty() &&
       !writeFile(o.output, renderReport(o.format, rec, model, findings), writeError))

@@ -126,10 +126,11 @@ std::string traceLossWarnings(const std::string &dir, const monitor::SessionMode
       dropped += p.eventsDropped;
       ++dropping;
     }
-    // Every forked child of a traced process loads the runtime: no log means it could not
-    // create one.
+    // Every forked child of a traced process makes its log as it starts: no log means it could
+    // not make one, unless a signal ended it first (Pool.terminate() right after a fork).
     const monitor::Process *parent = model.find(p.ppid);
-    if (!p.traced && parent && parent->traced && model.forkOf(p.pid))
+    if (!p.traced && parent && parent->traced && model.forkOf(p.pid) &&
+        !(p.exit.known && p.exit.signaled))
       ++untraced;
   }
   if (dropped)

@@ -109,6 +109,11 @@ void beforeFork(ForkState &f) {
   trace::LogState *st = rt::logState();
   if (!st)
     return;
+  // A thread that was just joined may still be on its way out (CPython wakes join() before the
+  // OS thread ends): let such threads finish before counting them. Bounded, and only paid by a
+  // fork while started threads still count as alive.
+  for (int i = 0; i < 8 && __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0; ++i)
+    sched_yield();
   if (__atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0)
     collectThreads(f.threads);
   f.out = pendingBytes(stdout);

@@ -150,9 +150,9 @@ PROCSAN_INTERCEPTOR int sem_post(sem_t *s) {
     rt::LockId id = rt::identify(s);
     if (rt::gLockTracing && !rt::holds(id))
       rt::noteProducerPost(id);
-    if (rt::holds(id))
-      rt::noteReleased(id);
-    else
+    // Posted by a thread that did not take it (another thread of this process did, or none):
+    // a token handed over, like a post by another process, not the release of a lock.
+    if (!rt::holds(id) || !rt::noteReleased(id))
       rt::notePosted(id, s);
     errno = savedErrno;
   }

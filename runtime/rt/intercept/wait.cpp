@@ -9,15 +9,19 @@ using namespace procsan;
 
 namespace {
 
-void noteReaped(pid_t pid, int status, int options) {
+// discarded: the caller passed no status pointer (wait(NULL)), so nothing in the program can
+// have looked at how the child ended.
+void noteReaped(pid_t pid, int status, int options, bool discarded) {
   if (pid <= 0)
     return;
   bool reaped = !(options & WNOWAIT);
   bool final = WIFEXITED(status) || WIFSIGNALED(status);
   if (!final)
     return; // stopped/continued reports are not deaths
-  rt::record(
-      rt::Event{trace::EvWaitResult, {pid, status, options, reaped ? 1 : 0, 0, 0}, nullptr, 0});
+  rt::record(rt::Event{trace::EvWaitResult,
+                       {pid, status, options, reaped ? 1 : 0, discarded ? 1 : 0, 0},
+                       nullptr,
+                       0});
 }
 
 } // namespace
@@ -28,7 +32,7 @@ PROCSAN_INTERCEPTOR pid_t waitpid(pid_t pid, int *wstatus, int options) {
   int local = 0;
   pid_t r = real(pid, wstatus ? wstatus : &local, options);
   int savedErrno = errno;
-  noteReaped(r, wstatus ? *wstatus : local, options);
+  noteReaped(r, wstatus ? *wstatus : local, options, !wstatus);
   errno = savedErrno;
   return r;
 }
@@ -41,7 +45,7 @@ PROCSAN_INTERCEPTOR pid_t wait4(pid_t pid, int *wstatus, int options, struct rus
   int local = 0;
   pid_t r = real(pid, wstatus ? wstatus : &local, options, usage);
   int savedErrno = errno;
-  noteReaped(r, wstatus ? *wstatus : local, options);
+  noteReaped(r, wstatus ? *wstatus : local, options, !wstatus);
   errno = savedErrno;
   return r;
 }
@@ -65,7 +69,7 @@ PROCSAN_INTERCEPTOR int waitid(idtype_t idtype, id_t id, siginfo_t *info, int op
     else if (info->si_code == CLD_DUMPED)
       status = (info->si_status & 0x7f) | 0x80;
     if (status >= 0)
-      noteReaped(info->si_pid, status, options);
+      noteReaped(info->si_pid, status, options, false);
   }
   errno = savedErrno;
   return r;
