@@ -39,7 +39,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 UTREC = os.path.join(HERE, "ut_record.py")
 PYENV = os.path.expanduser("~/.pyenv/versions/3.11.7/bin/python3")
 DEBIAN_PY = "/usr/bin/python3"
-PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--timeout=300"]
+PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:timeout"]  # the run has a timeout; pytest-timeout would take SIGALRM (pebble tests it)
 
 # Each suite: how to run it. kind "unittest" runs ut_record.py over modules; "pytest" runs
 # pytest with --junitxml; "nginx" and "postgres" are servers under load.
@@ -67,7 +67,7 @@ SUITES = [
      "timeout": 1200,
      "what": "uqfoundation/multiprocess (dill-based clone): its copy of CPython's suite, fork, "
              "processes + manager types + misc, pyenv python 3.11.7, dill from source"},
-    {"name": "loky", "kind": "pytest", "python": DEBIAN_PY, "dir": "loky", "pythonpath": [],
+    {"name": "loky", "kind": "pytest", "python": DEBIAN_PY, "dir": "loky", "pythonpath": ["loky"],
      "args": ["tests/test_reusable_executor.py", "tests/test_synchronize.py",
               "tests/test_worker_timeout.py", "tests/test_resource_tracker.py"],
      "timeout": 1200,
@@ -459,7 +459,8 @@ def show(results, labels):
         for c in per_rule.values():
             tot.update(c)
         table.append((name, same, same_status, ratio_txt, len(findings), tot))
-    print("\n=== summary (procsan %s)" % results.get("procsan_version", "?"))
+    print("\n=== summary (procsan %s, %s)" % (results.get("procsan_version", "?"),
+                                            results.get("procsan_commit", "?")))
     print("%-28s %-10s %-8s %-28s %s" % ("suite", "outcomes", "exit", "cost", "findings"))
     for name, same, same_status, ratio_txt, n, tot in table:
         print("%-28s %-10s %-8s %-28s %d (TP %d, expected %d, FP %d, unlabelled %d)" % (
@@ -495,6 +496,34 @@ def procsan_version(procsan):
         return "?"
 
 
+def procsan_commit(procsan):
+    """The last commit of procsan's source tree (named by the build directory's CMakeCache.txt)
+    made before the binary was built, with the build time and '+changes' when the tree had
+    uncommitted changes then (the binary may hold work in progress)."""
+    exe = os.path.realpath(procsan)
+    build = os.path.dirname(os.path.dirname(exe))
+    src = TOP
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                    src = line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    try:
+        built = datetime.datetime.fromtimestamp(os.path.getmtime(exe))
+        commit = subprocess.run(["git", "-C", src, "log", "-1", "--format=%h",
+                                 "--before=" + built.isoformat()],
+                                capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", src, "status", "--porcelain", "--untracked-files=no",
+                                "--", "runtime", "tools"],
+                               capture_output=True, text=True).stdout.strip()
+        return "%s%s (binary built %s)" % (commit or "?", "+changes" if dirty else "",
+                                           built.strftime("%Y-%m-%d %H:%M"))
+    except OSError:
+        return "?"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", default="/work/realcode-rt")
@@ -508,6 +537,12 @@ def main():
     ap.add_argument("--server-runs", type=int, default=1)
     ap.add_argument("--list", action="store_true")
     opts = ap.parse_args()
+    # A shell without job control starts background commands with SIGINT and SIGQUIT ignored,
+    # and children inherit that: tests that send themselves SIGINT (KeyboardInterrupt) would fail.
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        if signal.getsignal(sig) == signal.SIG_IGN:
+            signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT
+                          else signal.SIG_DFL)
     if opts.list:
         for s in SUITES:
             print("%-28s %s" % (s["name"], s["what"]))
@@ -528,12 +563,7 @@ def main():
             results = json.load(f)
     results["procsan"] = opts.procsan
     results["procsan_version"] = procsan_version(opts.procsan)
-    try:
-        results["procsan_commit"] = subprocess.run(
-            ["git", "-C", TOP, "rev-parse", "--short", "HEAD"], capture_output=True,
-            text=True).stdout.strip()
-    except OSError:
-        pass
+    results["procsan_commit"] = procsan_commit(opts.procsan)
     for s in wanted:
         sdir = os.path.join(out, s["name"])
         os.makedirs(sdir, exist_ok=True)
