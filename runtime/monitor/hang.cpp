@@ -8,6 +8,7 @@
 #include <map>
 #include <poll.h>
 #include <set>
+#include <time.h>
 #include <unistd.h>
 
 namespace procsan {
@@ -64,16 +65,33 @@ const FdSnapshot *fdOf(const ProcessSnapshot &p, int fd) {
 bool canRead(int mode) { return mode == 0 /*O_RDONLY*/ || mode == 2 /*O_RDWR*/; }
 bool canWrite(int mode) { return mode == 1 /*O_WRONLY*/ || mode == 2; }
 
+uint64_t monotonicNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 struct Analysis {
   const TreeSnapshot &tree;
   std::map<int, std::vector<ThreadWait>> waits;          // per pid, per thread (same order)
   std::map<std::string, std::set<int>> readers, writers; // pipe target -> pids
 
-  explicit Analysis(const TreeSnapshot &t) : tree(t) {
+  Analysis(const TreeSnapshot &t, const SessionModel &model) : tree(t) {
+    uint64_t now = monotonicNs();
     for (const auto &entry : tree.processes) {
       const ProcessSnapshot &p = entry.second;
-      for (const ThreadSnapshot &th : p.threads)
-        waits[p.pid].push_back(classifyWait(th));
+      // pause()/sigsuspend() with an alarm armed waits with a timeout (alarm(10); pause();).
+      const Process *mp = model.find(p.pid);
+      bool alarmArmed =
+          mp && mp->alarmAtNs != 0 && (mp->alarmIntervalNs > 0 || mp->alarmAtNs > now);
+      for (const ThreadSnapshot &th : p.threads) {
+        ThreadWait w = classifyWait(th);
+        if (alarmArmed && w.kind == WaitKind::Signal) {
+          w.kind = WaitKind::Timed;
+          w.what += " (an alarm is armed)";
+        }
+        waits[p.pid].push_back(w);
+      }
       for (const FdSnapshot &f : p.fds) {
         if (f.target.rfind("pipe:", 0) != 0)
           continue;
@@ -762,7 +780,7 @@ void sentinelJoinBeforeDrain(const Analysis &an, const SessionModel &model, cons
 std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &model,
                                   double idleSeconds) {
   std::vector<Finding> out;
-  Analysis an(tree);
+  Analysis an(tree, model);
   char secs[32];
   snprintf(secs, sizeof(secs), "%.1f", idleSeconds);
   std::set<int> explained;
@@ -1000,7 +1018,7 @@ namespace monitor {
 
 std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel &model,
                                     const std::map<int, double> &stuckFor) {
-  Analysis an(tree);
+  Analysis an(tree, model);
   std::vector<WaitNode> nodes = waitGraph(an, model);
   std::set<int> candidates;
   double seconds = 0;

@@ -411,6 +411,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         child.ppid = log.pid;
       break;
     }
+    case trace::EvTimerArmed:
+      p.alarmAtNs = r.args[0] > 0 ? r.timeNs + (uint64_t)r.args[0] : 0;
+      p.alarmIntervalNs = r.args[1] > 0 ? (uint64_t)r.args[1] : 0;
+      break;
     case trace::EvFork:
       if (r.args[0] > 0) {
         Process &child = get((int)r.args[0]);

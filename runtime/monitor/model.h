@@ -186,6 +186,8 @@ struct Process {
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
   uint64_t reapedNs = 0;        // when a traced reaper's wait returned it (a bound on its death)
   bool statusDiscarded = false; // its reaper passed no status pointer (wait(NULL))
+  uint64_t alarmAtNs = 0;       // when its last alarm()/setitimer(ITIMER_REAL) fires (0: none)
+  uint64_t alarmIntervalNs = 0; // and then every so often (0: once)
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)

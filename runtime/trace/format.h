@@ -55,7 +55,9 @@ enum EventKind : uint16_t {
   EvSysvShmRmid = 22, // shmctl(IPC_RMID): a0=shmid a1=result
   EvMqBlock = 23,     // a message queue call would block: a0=MqOp a1=mqd; text=queue; frames
   EvMqWake = 24,      // the blocking call returned: a0=MqOp a1=mqd a2=0 or errno
-  // 25-46: reserved for the interposers being added next to the ones above.
+  EvTimerArmed = 25,  // alarm()/setitimer(ITIMER_REAL): a0=ns from now until it fires (0:
+                      // disarmed) a1=interval in ns (0: once)
+  // 26-46: reserved for the interposers being added next to the ones above.
   EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
                             // a pipe or FIFO (inode a1) this process can write to: a helper
                             // that ends when this process ends (its "lifeline")
