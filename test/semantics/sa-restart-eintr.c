@@ -2,7 +2,9 @@
 // RUN: %threeways %t | FileCheck %s
 // A signal that interrupts a blocking call restarts it with SA_RESTART and fails it with EINTR
 // without, for plain read and for the calls the runtime interposes (waitpid, a shared sem_wait).
-// The child signals only once the parent sleeps in that very system call.
+// The child signals only once the parent sleeps in that very system call, and ends the call only
+// once the parent's handler has run (the handler acknowledges through a pipe): a fixed delay was
+// not enough on a loaded machine, where the call could complete before the signal was handled.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <semaphore.h>
@@ -16,7 +18,21 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t caught;
-static void onUsr1(int sig) { caught += sig == SIGUSR1; }
+static int ack[2]; // the handler writes one byte per signal; the signalling child reads it
+static void onUsr1(int sig) {
+  caught += sig == SIGUSR1;
+  int saved = errno;
+  if (write(ack[1], "a", 1) != 1)
+    _exit(3);
+  errno = saved;
+}
+
+// In the signalling child: waits until the parent's handler has run.
+static void awaitHandler(void) {
+  char a;
+  if (read(ack[0], &a, 1) != 1)
+    _exit(1);
+}
 
 // Waits until `pid` sleeps in system call `nr` with first argument `arg` (per /proc/PID/syscall:
 // the runtime may make other calls of the same kind first), then signals it.
@@ -55,7 +71,7 @@ static void tryRead(int flags, const char *label) {
   pid_t child = fork();
   if (child == 0) {
     signalWhenAsleepIn(parent, SYS_read, (unsigned long)p[0]);
-    usleep(20000);
+    awaitHandler();
     write(p[1], "x", 1);
     _exit(0);
   }
@@ -75,7 +91,7 @@ static void tryWaitpid(int flags, const char *label) {
   pid_t signaller = fork();
   if (signaller == 0) {
     signalWhenAsleepIn(parent, SYS_wait4, (unsigned long)getpid());
-    usleep(20000);
+    awaitHandler();
     _exit(0);
   }
   caught = 0;
@@ -94,7 +110,7 @@ static void trySemWait(sem_t *s, int flags, const char *label) {
   pid_t child = fork();
   if (child == 0) {
     signalWhenAsleepIn(parent, SYS_futex, (unsigned long)s);
-    usleep(20000);
+    awaitHandler();
     sem_post(s);
     _exit(0);
   }
@@ -109,6 +125,8 @@ static void trySemWait(sem_t *s, int flags, const char *label) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  if (pipe(ack) != 0)
+    return 1;
   tryRead(0, "no SA_RESTART");
   tryRead(SA_RESTART, "SA_RESTART");
   tryWaitpid(0, "no SA_RESTART");

@@ -480,6 +480,10 @@ int runCommand(const std::vector<std::string> &args) {
   bombLimits.maxRate = o.maxForkRate;
   monitor::ForkBombWatch bombWatch(bombLimits);
   bool watchGrowth = bombLimits.maxProcs > 0 || bombLimits.maxRate > 0;
+  // The tree was one process when it started: a burst of forks before the first sample is
+  // growth measured from there, not the baseline.
+  std::string noReason;
+  bombWatch.sample(1, monotonicSeconds(), noReason);
   double lastGrowthSample = 0;
   bool rootDone = false;
   int rootStatus = 0;
