@@ -314,10 +314,17 @@ bool WaitModel::killedBeforeWait(const WaitCall &w) const {
 }
 
 bool WaitModel::reapsUntil(const WaitCall &w) const {
-  if (!w.anyChild || w.noHang)
+  if (w.noHang)
     return false;
   ValueUse use = classifyUse(ctx, w.call);
+  // while ((rc = waitpid(pid, &st, 0)) != pid): through the assignment.
+  if (use.kind == ValueUse::StoredTo && use.assignment)
+    use = classifyUse(ctx, use.assignment);
   if (use.kind != ValueUse::Compared || !use.other || !storageOf(use.other))
+    return false;
+  // A wait for one child retried until it returns that child (a tty helper, an emergency
+  // shell): the program waits for it to be gone, not for what it reports.
+  if (!w.anyChild && (!w.pid || storageOf(w.pid) != storageOf(use.other)))
     return false;
   // The comparison is the condition of a loop: children are collected until that one ends.
   const Stmt *cur = use.user ? use.user : w.call;

@@ -50,7 +50,8 @@ public:
   bool statusDiscarded(const WaitCall &w) const;
   // The status a wait stored is read afterwards (tested, returned, stored, passed on).
   bool statusIsRead(const WaitCall &w) const;
-  // A reap-until loop: `while (wait(NULL) != pid)` collects children until one of them is gone.
+  // A reap-until loop: `while (wait(NULL) != pid)` collects children until one of them is gone;
+  // `while ((rc = waitpid(pid, &st, 0)) != pid)` retries until that child is gone.
   bool reapsUntil(const WaitCall &w) const;
 
 private:

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -130,4 +131,67 @@ void notify_only(int fd) {
   }
   waitpid(pid, NULL, 0);
   // CHECK: deliberate.c:[[@LINE-1]]:3: warning: waitpid() discards
+}
+
+// A wait for one child retried until it returns that child: a short-lived helper (it only takes
+// the terminal) whose end, not its report, is what the parent waits for.
+int take_terminal(int tty);
+void steal_tty(int tty) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    take_terminal(tty);
+    _exit(0);
+  }
+  pid_t rc;
+  int st;
+  while ((rc = waitpid(pid, &st, 0)) != pid)
+    if (rc < 0)
+      break;
+}
+
+// The look-alike retries only on error, and the status it stores is never looked at.
+void retry_on_error(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    work();
+    _exit(0);
+  }
+  int st;
+  while (waitpid(pid, &st, 0) < 0) {
+  }
+  // CHECK: deliberate.c:[[@LINE-2]]:10: warning: the status waitpid() stores is never examined
+}
+
+// A proxy command whose result is the connection it passes back over a socketpair.
+int receive_fd(int sock);
+int connect_through_proxy(char **argv, int sp[2]) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(sp[0], 0);
+    dup2(sp[0], 1);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(sp[0]);
+  int conn = receive_fd(sp[1]);
+  close(sp[1]);
+  while (waitpid(pid, NULL, 0) == -1) {
+  }
+  return conn;
+}
+
+// Collected on the way out: the program exits with the result of its own protocol.
+int talk(void);
+void finish(pid_t transport) {
+  int err = talk();
+  while (waitpid(transport, NULL, 0) == -1) {
+  }
+  exit(err == 0 ? 0 : 1);
+}
+
+// The look-alike exits with success whatever happened to the child.
+void finish_blindly(pid_t worker) {
+  waitpid(worker, NULL, 0);
+  // CHECK: deliberate.c:[[@LINE-1]]:3: warning: waitpid() discards
+  exit(0);
 }
