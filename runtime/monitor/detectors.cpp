@@ -324,11 +324,14 @@ bool othersMayTake(const SessionModel &model, const Process &holder, const LockK
     if (!unlinked)
       return true;
   }
-  std::set<int> sharers = model.lockUsers(lock);
+  std::set<int> users = model.lockUsers(lock);
+  std::set<int> sharers = users;
   std::vector<int> work{creator.first};
   for (size_t i = 0; i < work.size() && i < 100000; ++i) {
     const Process *p = model.find(work[i]);
-    if (!p)
+    // The creator's children inherit the lock; further down it passes only through a process
+    // that showed it used the lock (a grandchild forked by an unrelated helper is no taker).
+    if (!p || (p->pid != creator.first && !users.count(p->pid)))
       continue;
     for (const ForkRecord &fr : p->forks) {
       if (p->pid == creator.first && fr.timeNs < creator.second)
