@@ -215,6 +215,13 @@ bool SharedMemoryModel::fdAttachedByName(const Expr *fd, bool sysv) const {
     }
     if (name != "shm_open" && name != "open" && name != "open64" && name != "openat")
       continue;
+    // MAP_SHARED of /dev/zero is the old spelling of an anonymous shared mapping: nobody else
+    // can attach it.
+    unsigned pathArg = name == "openat" ? 1 : 0;
+    if (call->getNumArgs() > pathArg)
+      if (const auto *lit = dyn_cast<StringLiteral>(call->getArg(pathArg)->IgnoreParenCasts()))
+        if (lit->getBytes() == "/dev/zero")
+          return false;
     Expr::EvalResult flags;
     if (call->getNumArgs() <= flagArg || !call->getArg(flagArg)->EvaluateAsInt(flags, ctx))
       continue;

@@ -2,7 +2,9 @@
 // SysV semaphores used as a lock: semop() with sem_op -1 (P) takes it, +1 (V) gives it back, and
 // the writes between are protected. Writes that fill a segment in before the semaphore set that
 // guards it exists are initialization.
+#include <fcntl.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -79,4 +81,33 @@ void reset(void) {
   semid = semget(STATS_KEY, 1, 0600);
   st->bytes = 0;
   // CHECK: semop.c:[[@LINE-1]]:3: warning: write to shared memory by this process without a process-shared lock
+}
+
+// The old spelling of an anonymous shared mapping: MAP_SHARED of /dev/zero, filled in before any
+// fork. Nobody else can attach it.
+struct stats *make_private_stats(void) {
+  int fd = open("/dev/zero", O_RDWR);
+  struct stats *st = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  st->requests = 1;
+  return st;
+}
+
+// A segment the program creates when it is missing is its own, as with IPC_CREAT alone.
+struct stats *attach_or_create(void) {
+  int shmid = shmget(STATS_KEY, sizeof(struct stats), 0600);
+  if (shmid < 0)
+    shmid = shmget(STATS_KEY, sizeof(struct stats), IPC_CREAT | 0600);
+  struct stats *st = shmat(shmid, NULL, 0);
+  st->errors = 0;
+  return st;
+}
+
+// The look-alike: a file some other program created, attached by name.
+struct stats *attach_file(void) {
+  int fd = open("/run/stats", O_RDWR);
+  struct stats *st = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  st->bytes = 0;
+  // CHECK: semop.c:[[@LINE-1]]:3: warning: write to shared memory by this process without a process-shared lock
+  return st;
 }
