@@ -5,6 +5,7 @@
 #include "model/UseIndex.h"
 
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/Basic/SourceManager.h"
 
 #include <fcntl.h>
@@ -26,10 +27,18 @@ struct NameKey {
 NameKey keyOf(const Expr *arg) {
   NameKey k;
   const Expr *e = arg->IgnoreParenImpCasts();
-  if (const auto *lit = dyn_cast<StringLiteral>(e))
+  if (const auto *lit = dyn_cast<StringLiteral>(e)) {
     k.literal = lit->getString().str();
-  else
-    k.storage = storageOf(e);
+    return k;
+  }
+  // name_.c_str(), name.data(): the string object that holds the name (an RAII wrapper's
+  // member).
+  if (const auto *mc = dyn_cast<CXXMemberCallExpr>(e))
+    if (const CXXMethodDecl *md = mc->getMethodDecl();
+        md && md->getIdentifier() && mc->getNumArgs() == 0 &&
+        (md->getName() == "c_str" || md->getName() == "data"))
+      e = mc->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  k.storage = storageOf(e);
   return k;
 }
 
