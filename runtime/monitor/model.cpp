@@ -223,6 +223,18 @@ int SessionModel::poolOwnerOf(const Process &p) const {
   for (size_t i = queues.size() - 3; i < queues.size(); ++i)
     if (pipeRole(queues[i]->inode).what != "SimpleQueue" || queues[i]->tid != queues.back()->tid)
       return 0;
+  // Pool() starts its workers from the thread that made the queues before it starts its own
+  // threads (later workers come from its worker-handler thread). A child that thread forks once
+  // more threads run is a Process (or an executor's worker) started after the Pool.
+  if (fork->tid == queues.back()->tid) {
+    const ForkRecord *first = nullptr;
+    for (const ForkRecord &fr : parent->forks)
+      if (fr.tid == fork->tid && fr.timeNs > queues.back()->timeNs &&
+          (!first || fr.timeNs < first->timeNs))
+        first = &fr;
+    if (first && fork->threads != first->threads)
+      return 0;
+  }
   return parent->pid;
 }
 
