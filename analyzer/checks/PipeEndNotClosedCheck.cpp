@@ -85,6 +85,15 @@ bool mayCloseAllFds(ASTContext &ctx, const Expr *e, const SourceManager &sm) {
   return findThroughCalls(def, sm, query).found();
 }
 
+// Code before this fork that only the child of an earlier fork runs (a pipeline's producer
+// closing its ends before its exec) does not run in this process.
+bool inAnotherChild(AnalysisContext &ctx, const ForkRegion &region, const Expr *at) {
+  for (const ForkRegion &other : ctx.forkRegions())
+    if (&other != &region && isChildOnly(other.outcomesAt(at)))
+      return true;
+  return false;
+}
+
 } // namespace
 
 void PipeEndNotClosedCheck::checkTranslationUnit(AnalysisContext &ctx) {
@@ -120,7 +129,8 @@ void PipeEndNotClosedCheck::checkTranslationUnit(AnalysisContext &ctx) {
           if (u.end == 0)
             continue;
           uint8_t o = region.outcomesAt(u.at);
-          bool here = o == 0 || (o & mine); // before the fork (o == 0) or in this process
+          // before the fork (o == 0) in this process, or after it in this process
+          bool here = (o == 0 && !inAnotherChild(ctx, region, u.at)) || (o & mine);
           if (u.end != 1 || u.kind == PipeEndUse::Close || u.kind == PipeEndUse::Other)
             handled |= here;
           if (u.kind == PipeEndUse::Dup && here && o != 0)
@@ -179,11 +189,13 @@ void PipeEndNotClosedCheck::checkExecLeaks(AnalysisContext &ctx, const ForkRegio
     if (pipe.closeOnExec || !sharedByFork(ast, pipe, region))
       continue;
     bool open[2] = {true, true};
+    bool readsItself = false; // the read end moved onto stdin/stdout/stderr for the program
     const Expr *dup[2] = {nullptr, nullptr};
     for (const PipeEndUse &u : pipe.uses) {
       uint8_t o = region.outcomesAt(u.at);
       bool inChild =
-          o == 0 ? sm.isBeforeInTranslationUnit(u.at->getBeginLoc(), site.call->getBeginLoc())
+          o == 0 ? sm.isBeforeInTranslationUnit(u.at->getBeginLoc(), site.call->getBeginLoc()) &&
+                       !inAnotherChild(ctx, region, u.at)
                  : (o & OutChild) && beforeExec(u.at);
       if (!inChild)
         continue;
@@ -193,6 +205,8 @@ void PipeEndNotClosedCheck::checkExecLeaks(AnalysisContext &ctx, const ForkRegio
                      (u.kind == PipeEndUse::Dup && u.dupTarget >= 0 && u.dupTarget <= 2);
       if (u.kind == PipeEndUse::Dup && u.dupTarget > 2)
         dup[u.end < 0 ? 0 : u.end] = u.at;
+      if (u.kind == PipeEndUse::Dup && u.end == 0 && u.dupTarget >= 0 && u.dupTarget <= 2)
+        readsItself = true;
       if (!handled)
         continue;
       if (u.end < 0)
@@ -205,9 +219,12 @@ void PipeEndNotClosedCheck::checkExecLeaks(AnalysisContext &ctx, const ForkRegio
         continue;
       std::string fd = pipe.name + "[" + std::to_string(end) + "]";
       std::string effect =
-          end == 1 ? "whoever reads the pipe sees end-of-file only after that program exits"
-                   : "whoever writes the pipe gets no EPIPE when its reader goes away, and may "
-                     "block on a full pipe instead";
+          end == 1 && readsItself
+              ? "that program reads this same pipe and never sees end-of-file: it waits for "
+                "more input after every writer is done"
+          : end == 1 ? "whoever reads the pipe sees end-of-file only after that program exits"
+                     : "whoever writes the pipe gets no EPIPE when its reader goes away, and may "
+                       "block on a full pipe instead";
       Finding &f =
           diag(exec->getBeginLoc(), "the " + std::string(end == 1 ? "write" : "read") + " end '" +
                                         fd + "' is still open in the child at " + execName +

@@ -18,7 +18,7 @@ void feed_sort(const char *data) {
     dup2(fds[0], 0);
     close(fds[0]);
     execlp("sort", "sort", (char *)0);
-    // CHECK: mp-pipe-end-not-closed-exec.c:[[@LINE-1]]:5: warning: the write end 'fds[1]' is still open in the child at execlp(): the program it runs inherits it; whoever reads the pipe sees end-of-file only after that program exits [mp-pipe-end-not-closed]
+    // CHECK: mp-pipe-end-not-closed-exec.c:[[@LINE-1]]:5: warning: the write end 'fds[1]' is still open in the child at execlp(): the program it runs inherits it; that program reads this same pipe and never sees end-of-file: it waits for more input after every writer is done [mp-pipe-end-not-closed]
     // CHECK: :[[@LINE-7]]:3: note: the pipe is created here without O_CLOEXEC; close 'fds[1]' in the child, or use pipe2(.., O_CLOEXEC)
     // CHECK: :[[@LINE-7]]:15: note: child of this fork()
     _exit(127);
