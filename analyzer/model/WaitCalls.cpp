@@ -317,6 +317,30 @@ bool WaitModel::reapsUntil(const WaitCall &w) const {
   if (w.noHang)
     return false;
   ValueUse use = classifyUse(ctx, w.call);
+  // while (1) { pid_t got = wait(NULL); ...; if (got == pid) break; }
+  if (use.kind == ValueUse::StoredTo && !use.assignment && use.target)
+    for (const Expr *ref : uses.referencesTo(use.target)) {
+      ValueUse cmp = classifyUse(ctx, ref);
+      if (cmp.kind != ValueUse::Compared || !cmp.other || !storageOf(cmp.other) ||
+          (!w.anyChild && (!w.pid || storageOf(w.pid) != storageOf(cmp.other))))
+        continue;
+      const Stmt *cur = cmp.user;
+      for (int depth = 0; cur && depth < 4; ++depth) {
+        DynTypedNodeList parents = ctx.getParents(*cur);
+        const Stmt *p = parents.empty() ? nullptr : parents[0].get<Stmt>();
+        if (const auto *is = dyn_cast_or_null<IfStmt>(p)) {
+          const Stmt *then = is->getThen();
+          if (const auto *cs = dyn_cast_or_null<CompoundStmt>(then); cs && !cs->body_empty())
+            then = cs->body_back();
+          if (is->getCond() == cur && then && isa<BreakStmt>(then))
+            return true;
+          break;
+        }
+        if (!p || (!isa<ParenExpr>(p) && !isa<ImplicitCastExpr>(p)))
+          break;
+        cur = p;
+      }
+    }
   // while ((rc = waitpid(pid, &st, 0)) != pid): through the assignment.
   if (use.kind == ValueUse::StoredTo && use.assignment)
     use = classifyUse(ctx, use.assignment);
