@@ -804,25 +804,39 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
             continue;
           const std::vector<ThreadWait> &cws = an.waits[c.pid];
           for (size_t j = 0; j < c.threads.size() && j < cws.size(); ++j) {
-            if (cws[j].kind != WaitKind::WriteFd)
+            // A full message queue blocks its sender the same way (mq_send's first argument
+            // is the queue's descriptor).
+            bool mq = cws[j].what == "mq_send" && cws[j].kind == WaitKind::Lock;
+            if (cws[j].kind != WaitKind::WriteFd && !mq)
               continue;
-            const FdSnapshot *f = fdOf(c, cws[j].fd);
-            if (!f || f->target.rfind("pipe:", 0) != 0)
+            int cfd = mq ? (int)c.threads[j].args[0] : cws[j].fd;
+            const FdSnapshot *f = fdOf(c, cfd);
+            if (!f || (!mq && f->target.rfind("pipe:", 0) != 0))
               continue;
-            std::set<int> rd = an.readers[f->target];
-            rd.erase(c.pid);
+            std::set<int> rd;
+            if (mq) {
+              for (const auto &qe : tree.processes)
+                if (qe.first != c.pid)
+                  for (const FdSnapshot &qf : qe.second.fds)
+                    if (qf.target == f->target)
+                      rd.insert(qe.first);
+            } else {
+              rd = an.readers[f->target];
+              rd.erase(c.pid);
+            }
             if (rd.empty() || rd != std::set<int>{p.pid})
               continue;
             Finding fd;
             fd.rule = "mp-join-before-drain";
             fd.message = processName(model, p) + " waits for its child " + processName(model, c) +
-                         " to exit, while the child is blocked writing to a full pipe that only "
-                         "the parent reads: neither can go on (stuck for " +
+                         " to exit, while the child is blocked writing to a full " +
+                         (mq ? "message queue" : "pipe") + " that only the parent " +
+                         (mq ? "receives from" : "reads") + ": neither can go on (stuck for " +
                          secs + " s)";
             fd.processes = {p.pid, c.pid};
             fd.events.push_back(waitEvent(p, t, w));
             ThreadWait cw = cws[j];
-            cw.what += " on " + describeFd(c, cw.fd);
+            cw.what += " on " + describeFd(c, cfd);
             fd.events.push_back(waitEvent(c, c.threads[j], cw));
             out.push_back(std::move(fd));
             explained.insert(p.pid);

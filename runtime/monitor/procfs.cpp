@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 namespace procsan {
@@ -178,13 +179,19 @@ void readFds(TreeSnapshot &tree) {
       if (n <= 0)
         continue;
       buf[n] = 0;
-      if (strncmp(buf, "pipe:", 5) != 0 && strncmp(buf, "socket:", 7) != 0)
+      bool pipeOrSocket = strncmp(buf, "pipe:", 5) == 0 || strncmp(buf, "socket:", 7) == 0;
+      if (!pipeOrSocket && buf[0] != '/')
         continue;
+      // A POSIX message queue's descriptor shows its name as a path; its file system (mqueue,
+      // mounted or not) tells it apart.
+      struct statfs fs;
+      if (!pipeOrSocket && (statfs(link.c_str(), &fs) != 0 || fs.f_type != 0x19800202))
+        continue;
+      std::string info =
+          readSmallFile("/proc/" + std::to_string(p.pid) + "/fdinfo/" + std::to_string(fd));
       FdSnapshot f;
       f.fd = fd;
       f.target = buf;
-      std::string info =
-          readSmallFile("/proc/" + std::to_string(p.pid) + "/fdinfo/" + std::to_string(fd));
       size_t flags = info.find("flags:");
       if (flags != std::string::npos)
         f.accessMode = (int)(strtoul(info.c_str() + flags + 6, nullptr, 8) & O_ACCMODE);

@@ -46,7 +46,7 @@ struct TreeSnapshot {
 // Every live process descending from root, plus the direct children of adopter (orphans the
 // subreaper adopted). Threads' states and system calls are read; fds are not.
 TreeSnapshot readTree(int root, int adopter);
-// Fills the fd tables (pipes and sockets only) of every process in the snapshot.
+// Fills the fd tables (pipes, sockets and message queues only) of every process in the snapshot.
 void readFds(TreeSnapshot &tree);
 
 // The wait status of a zombie (the exit_code field of /proc/PID/stat), or -1 when pid is no
