@@ -186,16 +186,62 @@ def run_python_suite(s, mode, opts, sdir):
         cmd = [s["python"], UTREC, "--out", outfile] + s["modules"]
     else:
         outfile = prefix + ".junit.xml"
-        cmd = [s["python"]] + PYTEST + ["--junitxml=" + outfile] + s["args"]
+        env["PYTHONPATH"] = os.pathsep.join(pp + [HERE])
+        env["PROCSAN_BENCH_TIMES"] = prefix + ".times.jsonl"
+        cmd = [s["python"]] + PYTEST + ["-p", "pytest_times", "--junitxml=" + outfile] + s["args"]
     report = prefix + ".procsan.json"
     if mode == "procsan":
         cmd = traced_cmd(opts.procsan, report, cmd)
     status, wall = run_cmd(cmd, cwd, env, s["timeout"], prefix)
     outcomes = (unittest_outcomes if s["kind"] == "unittest" else junit_outcomes)(outfile)
-    r = {"status": status, "wall": wall, "outcomes": outcomes, "cmd": cmd}
+    r = {"status": status, "wall": wall, "outcomes": outcomes, "cmd": cmd,
+         "times": test_times(outfile if s["kind"] == "unittest" else prefix + ".times.jsonl")}
     if mode == "procsan":
         r["findings"], r["report"] = read_findings(report)
+        attach_tests(r["findings"], r["times"], report)
     return r
+
+
+def test_times(path):
+    """[test, start_us, end_us] per test, from ut_record.py's outcomes or pytest_times.py."""
+    start, end = {}, {}
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    d = json.loads(line)
+                except ValueError:
+                    continue
+                if d.get("start_us"):
+                    start[d["test"]] = d["start_us"]
+                if d.get("end_us"):
+                    end[d["test"]] = d["end_us"]
+    except OSError:
+        pass
+    return sorted([t, start[t], end.get(t)] for t in start)
+
+
+def attach_tests(findings, times, report):
+    """Names, in each finding's "test", the test that was running when the newest process of
+    the finding started (the forked child, the worker that died...)."""
+    if not findings or not times:
+        return
+    try:
+        with open(report) as f:
+            procs = {p["pid"]: p for p in json.load(f).get("processes", [])}
+    except (OSError, ValueError):
+        return
+    times = sorted(times, key=lambda x: x[1])
+    for fd in findings:
+        starts = [procs[p].get("start_us") or 0 for p in fd.get("processes", []) if p in procs]
+        if not starts:
+            continue
+        t = max(starts)
+        running = [x[0] for x in times if x[1] <= t and (x[2] is None or t <= x[2])]
+        if not running:
+            before = [x for x in times if x[1] <= t]
+            running = [before[-1][0] + " (after)"] if before else []
+        fd["test"] = running[-1] if running else None
 
 
 def free_port():
@@ -355,6 +401,7 @@ def normalize(msg):
     names of semaphores and temporary files."""
     m = re.sub(r"0x[0-9a-fA-F]+", "0x#", msg)
     m = re.sub(r"/tmp/[^\s,;:)'\"]+", "/tmp/*", m)
+    m = re.sub(r"(?<![\w.])/[^\s,;:()'\"]*/([^\s,;:()'\"/]+)", r"\1", m)  # paths: basename
     m = RANDOM_NAME.sub("~", m)
     m = re.sub(r"\d+(\.\d+)?", "#", m)
     return " ".join(m.split())
@@ -371,8 +418,22 @@ def load_labels():
 
 
 def match_label(labels, suite, finding):
+    """The label of a finding: labels that also name the test (a regex over the finding's
+    "test", the test that was running) come first, then by normalized message, then by the
+    regex 'match' over the normalized message."""
     rule = finding.get("rule")
     norm = normalize(finding.get("message", ""))
+    test = finding.get("test") or ""
+    for lab in labels:
+        if lab.get("suite") not in (suite, "*") or lab.get("rule") != rule or "test" not in lab:
+            continue
+        if not re.search(lab["test"], test):
+            continue
+        if ("message" in lab and normalize(lab["message"]) == norm) or (
+                "match" in lab and re.search(lab["match"], norm)) or (
+                "message" not in lab and "match" not in lab):
+            return lab
+    labels = [lab for lab in labels if "test" not in lab]
     for lab in labels:
         if lab.get("suite") not in (suite, "*") or lab.get("rule") != rule:
             continue
@@ -496,6 +557,21 @@ def procsan_version(procsan):
         return "?"
 
 
+def reattach(results, out):
+    """Names the running test of findings saved without one (from the files kept in out)."""
+    for name, res in results["suites"].items():
+        t = res.get("procsan") or {}
+        fs = t.get("findings") or []
+        if not fs or all("test" in f for f in fs):
+            continue
+        d = os.path.join(out, name)
+        for times_file in ("procsan.outcomes.jsonl", "procsan.times.jsonl"):
+            times = test_times(os.path.join(d, times_file))
+            if times:
+                attach_tests(fs, times, os.path.join(d, "procsan.procsan.json"))
+                break
+
+
 def procsan_commit(procsan):
     """The last commit of procsan's source tree (named by the build directory's CMakeCache.txt)
     made before the binary was built, with the build time and '+changes' when the tree had
@@ -550,7 +626,9 @@ def main():
     labels = load_labels()
     if opts.reuse:
         with open(os.path.join(opts.reuse, "results.json")) as f:
-            show(json.load(f), labels)
+            results = json.load(f)
+        reattach(results, opts.reuse)
+        show(results, labels)
         return 0
     wanted = [s for s in SUITES if not opts.suites or s["name"] in opts.suites.split(",")]
     out = opts.out or os.path.join(opts.root, "results",

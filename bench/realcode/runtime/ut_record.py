@@ -9,6 +9,7 @@ test output still goes to stderr as unittest writes it; FILE gets {"test": id, "
 import argparse
 import json
 import sys
+import time
 import unittest
 
 
@@ -21,8 +22,16 @@ def main():
     out = open(opts.out, "w", buffering=1)
 
     class Recorder(unittest.TextTestResult):
+        def startTest(self, test):
+            self._t0 = int(time.monotonic() * 1e6)
+            super().startTest(test)
+
         def _note(self, test, outcome):
-            out.write(json.dumps({"test": test.id(), "outcome": outcome}) + "\n")
+            # start/end: CLOCK_MONOTONIC in microseconds, the clock of procsan's start_us/end_us,
+            # so a finding's processes can be matched to the test that was running.
+            out.write(json.dumps({"test": test.id(), "outcome": outcome,
+                                  "start_us": getattr(self, "_t0", None),
+                                  "end_us": int(time.monotonic() * 1e6)}) + "\n")
 
         def addSuccess(self, test):
             super().addSuccess(test)
