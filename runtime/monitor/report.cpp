@@ -93,6 +93,8 @@ std::string summaryLine(const std::vector<Finding> &findings) {
 
 namespace {
 
+constexpr size_t kSummaryTableAbove = 5;
+
 // Where a finding happened, for grouping repeats in the text: the rule and every event's stack
 // (by symbol and line where known, else by module and offset, which stay the same across the
 // processes of one program while addresses may not). Findings without stacks never group.
@@ -128,6 +130,29 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
       groups[keys[i]].push_back(i);
   }
   std::string out;
+  // Many findings: a table first, so the report can be scanned before it is read.
+  if (findings.size() > kSummaryTableAbove) {
+    std::vector<std::pair<std::string, std::pair<size_t, std::set<std::string>>>> rows;
+    for (size_t i = 0; i < findings.size(); ++i) {
+      auto it = std::find_if(rows.begin(), rows.end(),
+                             [&](const auto &r) { return r.first == findings[i].rule; });
+      if (it == rows.end()) {
+        rows.push_back({findings[i].rule, {0, {}}});
+        it = rows.end() - 1;
+      }
+      ++it->second.first;
+      it->second.second.insert(keys[i].empty() ? std::to_string(i) : keys[i]);
+    }
+    out += std::string(bold) + "procsan: " + std::to_string(findings.size()) +
+           " findings; by rule:" + reset + "\n";
+    for (const auto &r : rows) {
+      char line[160];
+      size_t places = r.second.second.size();
+      snprintf(line, sizeof(line), "  %-26s %5zu  (%zu place%s)\n", r.first.c_str(), r.second.first,
+               places, places == 1 ? "" : "s");
+      out += line;
+    }
+  }
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding &f = findings[i];
     const std::vector<size_t> *group = nullptr;
@@ -156,8 +181,8 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
         }
         list += (list.empty() ? "" : ", ") + std::to_string(pid);
       }
-      out += "  (" + std::to_string(group->size() - 1) + " more time" +
-             (group->size() == 2 ? "" : "s") + " at the same place, in processes " + list +
+      out += "  (" + std::to_string(group->size()) +
+             " times at the same place in all, in processes " + list +
              "; the JSON report lists each)\n";
     }
   }
