@@ -400,6 +400,7 @@ def normalize(msg):
     """The message without what changes from run to run: addresses, pids, counts, times, random
     names of semaphores and temporary files."""
     m = re.sub(r"0x[0-9a-fA-F]+", "0x#", msg)
+    m = re.sub(r"'/([A-Za-z]+)[-_.][^'\s]*'", r"'/\1-*'", m)  # /mp-XXXX, /loky-PID-XXXX
     m = re.sub(r"/tmp/[^\s,;:)'\"]+", "/tmp/*", m)
     m = re.sub(r"(?<![\w.])/[^\s,;:()'\"]*/([^\s,;:()'\"/]+)", r"\1", m)  # paths: basename
     m = RANDOM_NAME.sub("~", m)
@@ -564,12 +565,16 @@ def reattach(results, out):
         fs = t.get("findings") or []
         if not fs or all("test" in f for f in fs):
             continue
-        d = os.path.join(out, name)
-        for times_file in ("procsan.outcomes.jsonl", "procsan.times.jsonl"):
-            times = test_times(os.path.join(d, times_file))
-            if times:
-                attach_tests(fs, times, os.path.join(d, "procsan.procsan.json"))
-                break
+        for base in [out] + results.get("merged_from", []):
+            d = os.path.join(base, name)
+            if not os.path.exists(os.path.join(d, "procsan.procsan.json")):
+                continue
+            for times_file in ("procsan.outcomes.jsonl", "procsan.times.jsonl"):
+                times = test_times(os.path.join(d, times_file))
+                if times:
+                    attach_tests(fs, times, os.path.join(d, "procsan.procsan.json"))
+                    break
+            break
 
 
 def procsan_commit(procsan):
@@ -639,6 +644,9 @@ def main():
     if opts.merge:
         with open(opts.merge) as f:
             results = json.load(f)
+        # where the suites not run now keep their logs and reports
+        results["merged_from"] = [os.path.dirname(os.path.abspath(opts.merge))] + \
+            results.get("merged_from", [])
     results["procsan"] = opts.procsan
     results["procsan_version"] = procsan_version(opts.procsan)
     results["procsan_commit"] = procsan_commit(opts.procsan)
