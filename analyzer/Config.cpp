@@ -17,6 +17,11 @@ namespace analyzer {
 
 namespace {
 
+// Options of the shared models rather than of one check: no rule id before them.
+bool isGlobalOption(StringRef key) { return key == "ForkFunctions" || key == "NoReturnFunctions"; }
+
+bool isOptionKey(StringRef key) { return key.contains('.') || isGlobalOption(key); }
+
 std::string scalarText(yaml::Node *node, bool &ok) {
   auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
   if (!scalar) {
@@ -80,8 +85,10 @@ Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
         for (yaml::KeyValueNode &o : *opts) {
           std::string k = scalarText(o.getKey(), ok);
           std::string v = scalarText(o.getValue(), ok);
-          if (!ok || k.find('.') == std::string::npos)
-            return fail(o.getKey(), "CheckOptions entries are 'rule-id.Option: value'");
+          if (!ok || !isOptionKey(k))
+            return fail(o.getKey(),
+                        "CheckOptions entries are 'rule-id.Option: value' (or ForkFunctions, "
+                        "NoReturnFunctions)");
           config.checkOptions[k] = v;
         }
       } else if (auto *list = dyn_cast_or_null<yaml::SequenceNode>(value)) {
@@ -100,8 +107,10 @@ Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
             else
               return fail(f.getKey(), "unknown key '" + name + "' (key or value)");
           }
-          if (!ok || k.find('.') == std::string::npos)
-            return fail(&item, "CheckOptions entries are 'rule-id.Option: value'");
+          if (!ok || !isOptionKey(k))
+            return fail(&item,
+                        "CheckOptions entries are 'rule-id.Option: value' (or ForkFunctions, "
+                        "NoReturnFunctions)");
           config.checkOptions[k] = v;
         }
       } else {

@@ -26,6 +26,15 @@ const CallExpr *asExecCall(const Stmt *s) {
   return name.starts_with("exec") || name == "fexecve" ? call : nullptr;
 }
 
+// The exec call of the block the child leaves from, if any.
+const CallExpr *execIn(const CFGBlock *b) {
+  for (const CFGElement &e : *b)
+    if (auto s = e.getAs<CFGStmt>())
+      if (const CallExpr *call = asExecCall(s->getStmt()))
+        return call;
+  return nullptr;
+}
+
 // The first statement of a block, for a note at the shared code.
 const Stmt *firstStmt(const CFGBlock *b) {
   for (const CFGElement &e : *b)
@@ -37,20 +46,29 @@ const Stmt *firstStmt(const CFGBlock *b) {
 } // namespace
 
 void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  modelOptions.applyTo(ctx); // clang-tidy runs no registerMatchers of ours
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
     // A wrapper returns the pid so its caller can branch; a looping child is mp-fork-in-loop.
-    if (!isReportable(region, sm) || site.returned || region.childReachesForkAgain())
+    // But a wrapper that execs in the child has told its callers the child is gone: a failed
+    // exec that returns hands them 0 or -1 as if it were the parent.
+    if (!isReportable(region, sm) || region.childReachesForkAgain())
       continue;
-    bool isMain = site.enclosing->isMain();
+    // Returning from an entry point ends the child (mp-exit-in-child looks at how).
+    bool isEntry = isProcessEntry(ctx.ast(), ctx.uses(), site.enclosing);
     std::set<const Stmt *> reported;
     for (const ChildExit &ce : region.childExits()) {
-      if (ce.leavesFunction && isMain)
+      if (ce.leavesFunction && isEntry)
         continue; // returning from main in the child is mp-exit-in-child
       // `exec_fn(data); return -1; /* not reached */`: a call through a pointer may well never
       // return; precision first.
       if (ce.afterIndirectCall)
+        continue;
+      const CallExpr *exec = asExecCall(ce.lastStmt);
+      if (!exec)
+        exec = execIn(ce.from);
+      if (site.returned && !exec)
         continue;
       const Stmt *at = ce.returnStmt ? ce.returnStmt : ce.lastStmt;
       if (!at)
@@ -59,7 +77,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
         continue;
       std::string fn = site.enclosing->getNameAsString();
       std::string message;
-      if (const CallExpr *exec = asExecCall(ce.lastStmt))
+      if (exec)
         message = "if " + exec->getDirectCallee()->getNameAsString() +
                   "() fails, the child process " +
                   (ce.leavesFunction ? "returns from '" + fn + "' into its caller's code"

@@ -2,6 +2,7 @@
 #define PROCSAN_ANALYZER_CHECKS_CHILDFALLTHROUGHCHECK_H
 
 #include "Check.h"
+#include "model/ForkSites.h"
 
 namespace procsan {
 namespace analyzer {
@@ -15,8 +16,15 @@ public:
       "Flags a child branch that does not end in _exit, exec or a noreturn call and runs on into "
       "code the parent also runs.";
 
-  explicit ChildFallthroughCheck(const CheckOptions &options) : Check(Id, options) {}
+  explicit ChildFallthroughCheck(const CheckOptions &options)
+      : Check(Id, options), modelOptions(options) {}
+  void registerMatchers(clang::ast_matchers::MatchFinder *) override {
+    modelOptions.applyTo(ctx());
+  }
   void checkTranslationUnit(AnalysisContext &ctx) override;
+
+private:
+  ForkModelOptions modelOptions;
 };
 
 } // namespace analyzer

@@ -2,6 +2,7 @@
 #define PROCSAN_ANALYZER_CHECKS_EXITINCHILDCHECK_H
 
 #include "Check.h"
+#include "model/ForkSites.h"
 
 namespace procsan {
 namespace analyzer {
@@ -16,9 +17,13 @@ public:
       "flushes stdio buffers a second time.";
 
   explicit ExitInChildCheck(const CheckOptions &options);
+  void registerMatchers(clang::ast_matchers::MatchFinder *) override {
+    modelOptions.applyTo(ctx());
+  }
   void checkTranslationUnit(AnalysisContext &ctx) override;
 
 private:
+  ForkModelOptions modelOptions;
   unsigned maxCallDepth;
 };
 

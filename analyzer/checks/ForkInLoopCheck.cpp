@@ -36,6 +36,7 @@ const Stmt *enclosingLoop(ASTContext &ctx, const Stmt *s) {
 } // namespace
 
 void ForkInLoopCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  modelOptions.applyTo(ctx); // clang-tidy runs no registerMatchers of ours
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkRegion &region : ctx.forkRegions()) {
     if (!isReportable(region, sm) || !region.childReachesForkAgain())

@@ -2,6 +2,7 @@
 #define PROCSAN_ANALYZER_CHECKS_FORKINLOOPCHECK_H
 
 #include "Check.h"
+#include "model/ForkSites.h"
 
 namespace procsan {
 namespace analyzer {
@@ -13,8 +14,15 @@ public:
   static constexpr const char *Summary =
       "Flags a fork in a loop whose child stays in the loop and reaches the fork again.";
 
-  explicit ForkInLoopCheck(const CheckOptions &options) : Check(Id, options) {}
+  explicit ForkInLoopCheck(const CheckOptions &options)
+      : Check(Id, options), modelOptions(options) {}
+  void registerMatchers(clang::ast_matchers::MatchFinder *) override {
+    modelOptions.applyTo(ctx());
+  }
   void checkTranslationUnit(AnalysisContext &ctx) override;
+
+private:
+  ForkModelOptions modelOptions;
 };
 
 } // namespace analyzer

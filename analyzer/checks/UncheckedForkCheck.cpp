@@ -5,6 +5,7 @@
 #include "model/ForkSites.h"
 #include "model/UseIndex.h"
 
+#include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
 
 using namespace clang;
@@ -13,7 +14,8 @@ namespace procsan {
 namespace analyzer {
 
 UncheckedForkCheck::UncheckedForkCheck(const CheckOptions &options)
-    : Check(Id, options), reportErrorOnlyTests(boolOption("ReportErrorOnlyTests", true)) {}
+    : Check(Id, options), modelOptions(options),
+      reportErrorOnlyTests(boolOption("ReportErrorOnlyTests", true)) {}
 
 namespace {
 
@@ -34,11 +36,15 @@ std::string meaningOfMinusOne(const CallExpr *call, unsigned argIndex) {
   return {};
 }
 
+const Expr *stripParens(const Expr *e) { return e ? e->IgnoreParenImpCasts() : nullptr; }
+
 } // namespace
 
 void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  modelOptions.applyTo(ctx); // clang-tidy runs no registerMatchers of ours
   const SourceManager &sm = ctx.sourceManager();
   reportErrorPathUses(ctx);
+  reportErrorAsParent(ctx);
   for (const ForkSite &site : ctx.forkSites().sites()) {
     // A wrapper hands the pid to its caller; the caller's use is what counts.
     if (site.returned || site.escapes || site.testsChild() || site.childHandledInWrapper)
@@ -46,7 +52,8 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
     SourceLocation loc = site.call->getBeginLoc();
     if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
       continue;
-    bool errorOnly = site.testsError();
+    // A dropped wrapper macro's value is discarded, whatever its body tests.
+    bool errorOnly = site.testsError() && !site.discarded;
     if (errorOnly && !reportErrorOnlyTests)
       continue;
     std::string callee = site.callee->getNameAsString() + "()";
@@ -74,6 +81,43 @@ void UncheckedForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       f.notes.push_back({site.wrappedFork->getBeginLoc(),
                          "'" + site.callee->getNameAsString() + "' returns the result of this " +
                              site.wrappedFork->getDirectCallee()->getNameAsString() + "()"});
+  }
+}
+
+// `if (fork() == 0) { ... } else { started = true; }`: the pid is not kept and no test separates
+// -1, so a failed fork takes the else branch as if a child had started, and nothing can notice
+// later.
+void UncheckedForkCheck::reportErrorAsParent(AnalysisContext &ctx) {
+  const SourceManager &sm = ctx.sourceManager();
+  for (const ForkSite &site : ctx.forkSites().sites()) {
+    if (site.storage || site.escapes || site.returned || site.discarded ||
+        site.childHandledInWrapper || site.errorHandledInWrapper || site.testsError() ||
+        !ForkSiteModel::isForkFunction(site.callee))
+      continue;
+    SourceLocation loc = site.call->getBeginLoc();
+    if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
+      continue;
+    for (const PidTest &t : site.tests) {
+      if (!t.separatesChild || !t.condition || (t.trueOutcomes & OutError) ||
+          !(t.trueOutcomes & OutChild))
+        continue;
+      const IfStmt *is = nullptr;
+      DynTypedNodeList parents = ctx.ast().getParents(*t.condition);
+      for (unsigned depth = 0; !parents.empty() && depth < 4 && !is; ++depth) {
+        is = parents[0].get<IfStmt>();
+        const Stmt *p = parents[0].get<Stmt>();
+        if (is || !p || !(isa<ParenExpr>(p) || isa<ImplicitCastExpr>(p)))
+          break;
+        parents = ctx.ast().getParents(*p);
+      }
+      if (!is || !is->getElse() || stripParens(is->getCond()) != stripParens(t.condition))
+        continue;
+      Finding &f = diag(loc, "when " + site.callee->getNameAsString() +
+                                 "() fails, the else branch runs as if a child had started; "
+                                 "the -1 is not kept, so nothing notices the failure");
+      f.notes.push_back({is->getElse()->getBeginLoc(), "the branch -1 takes"});
+      break;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
 #define PROCSAN_ANALYZER_CHECKS_UNCHECKEDFORKCHECK_H
 
 #include "Check.h"
+#include "model/ForkSites.h"
 
 namespace procsan {
 namespace analyzer {
@@ -15,11 +16,16 @@ public:
       "same code.";
 
   explicit UncheckedForkCheck(const CheckOptions &options);
+  void registerMatchers(clang::ast_matchers::MatchFinder *) override {
+    modelOptions.applyTo(ctx());
+  }
   void checkTranslationUnit(AnalysisContext &ctx) override;
 
 private:
+  ForkModelOptions modelOptions;
   // The -1 of a failed fork reaching kill/waitpid/... as if it were a process.
   void reportErrorPathUses(AnalysisContext &ctx);
+  void reportErrorAsParent(AnalysisContext &ctx);
   bool reportErrorOnlyTests;
 };
 

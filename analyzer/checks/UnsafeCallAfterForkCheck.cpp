@@ -79,7 +79,7 @@ bool singleThreadedAtFork(AnalysisContext &ctx, const ForkRegion &region) {
 } // namespace
 
 UnsafeCallAfterForkCheck::UnsafeCallAfterForkCheck(const CheckOptions &options)
-    : Check(Id, options), mode(Mode::Auto), maxCallDepth(3) {
+    : Check(Id, options), modelOptions(options), mode(Mode::Auto), maxCallDepth(3) {
   std::string m = option("AssumeMultithreaded", "auto");
   if (m == "always")
     mode = Mode::Always;
@@ -91,6 +91,7 @@ UnsafeCallAfterForkCheck::UnsafeCallAfterForkCheck(const CheckOptions &options)
 }
 
 void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
+  modelOptions.applyTo(ctx); // clang-tidy runs no registerMatchers of ours
   if (mode == Mode::Never)
     return;
   const SourceManager &sm = ctx.sourceManager();

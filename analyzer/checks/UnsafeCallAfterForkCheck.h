@@ -2,6 +2,7 @@
 #define PROCSAN_ANALYZER_CHECKS_UNSAFECALLAFTERFORKCHECK_H
 
 #include "Check.h"
+#include "model/ForkSites.h"
 
 namespace procsan {
 namespace analyzer {
@@ -16,9 +17,13 @@ public:
       "process, before the child execs or exits.";
 
   explicit UnsafeCallAfterForkCheck(const CheckOptions &options);
+  void registerMatchers(clang::ast_matchers::MatchFinder *) override {
+    modelOptions.applyTo(ctx());
+  }
   void checkTranslationUnit(AnalysisContext &ctx) override;
 
 private:
+  ForkModelOptions modelOptions;
   enum class Mode { Auto, Always, Never };
   Mode mode;
   unsigned maxCallDepth;

@@ -1,10 +1,13 @@
 #include "model/ForkRegions.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <algorithm>
 #include <deque>
+#include <functional>
 
 using namespace clang;
 
@@ -42,6 +45,10 @@ ForkRegion::ForkRegion(const ForkSite &site, FunctionSummaries &summaries)
     return;
   if (site.childHandledInWrapper)
     initial = OutError | OutParent;
+  // A wrapper that ends its own error path (`if (pid < 0) die(...)`) never returns -1.
+  if (site.errorHandledInWrapper ||
+      (site.wrappedFork && summaries.wrapperMayFail(site.callee) == std::optional<bool>(false)))
+    initial &= ~OutError;
   for (const CFGBlock *b : *cfg) {
     if (!b)
       continue;
@@ -88,19 +95,154 @@ uint8_t ForkRegion::filterEdge(const CFGBlock &from, unsigned succIndex, uint8_t
       return 0;
     const Stmt *label = succ->getLabel();
     if (const auto *sc = dyn_cast_or_null<SwitchCase>(label))
-      return state & switchLabelOutcomes(summaries.ast(), sw, sc);
+      return state & withFlagged(switchLabelOutcomes(summaries.ast(), sw, sc));
     // The implicit "no case matched" edge (no default label).
-    return state & switchLabelOutcomes(summaries.ast(), sw, nullptr);
+    return state & withFlagged(switchLabelOutcomes(summaries.ast(), sw, nullptr));
   }
   if (from.succ_size() != 2)
     return state;
-  const PidTest *t = testFor(branchCondition(from));
-  if (!t || !t->condition)
+  const Expr *cond = branchCondition(from);
+  uint8_t trueSet = 0;
+  if (const PidTest *t = testFor(cond); t && t->condition)
+    trueSet = withFlagged(t->trueOutcomes);
+  else if (std::optional<uint8_t> f = flagTest(cond))
+    trueSet = *f;
+  else
     return state;
-  return succIndex == 0 ? (state & t->trueOutcomes) : (state & ~t->trueOutcomes & OutAll);
+  return succIndex == 0 ? (state & trueSet) : (state & ~trueSet & kAllStates);
+}
+
+namespace {
+
+// The constant an expression evaluates to.
+std::optional<int64_t> constantOf(ASTContext &ctx, const Expr *e) {
+  Expr::EvalResult r;
+  if (!e || e->isValueDependent() || !e->EvaluateAsInt(r, ctx))
+    return std::nullopt;
+  return r.Val.getInt().getExtValue();
+}
+
+const VarDecl *localNamed(const Expr *e) {
+  const auto *ref = dyn_cast_or_null<DeclRefExpr>(e ? e->IgnoreParenImpCasts() : nullptr);
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  return vd && vd->hasLocalStorage() && !vd->getType()->isReferenceType() ? vd : nullptr;
+}
+
+} // namespace
+
+std::optional<uint8_t> ForkRegion::flagTest(const Expr *cond) const {
+  if (!flag || !cond)
+    return std::nullopt;
+  ASTContext &ctx = summaries.ast();
+  const Expr *e = stripped(cond);
+  // Which values make the condition true: v, !v, v == k, v != k (either side).
+  std::function<std::optional<bool>(int64_t)> holds;
+  if (localNamed(e) == flag) {
+    holds = [](int64_t v) { return v != 0; };
+  } else if (const auto *uo = dyn_cast<UnaryOperator>(e);
+             uo && uo->getOpcode() == UO_LNot && localNamed(uo->getSubExpr()) == flag) {
+    holds = [](int64_t v) { return v == 0; };
+  } else if (const auto *bo = dyn_cast<BinaryOperator>(e);
+             bo && (bo->getOpcode() == BO_EQ || bo->getOpcode() == BO_NE)) {
+    const Expr *other = localNamed(bo->getLHS()) == flag   ? bo->getRHS()
+                        : localNamed(bo->getRHS()) == flag ? bo->getLHS()
+                                                           : nullptr;
+    std::optional<int64_t> k = constantOf(ctx, other);
+    if (!k)
+      return std::nullopt;
+    bool eq = bo->getOpcode() == BO_EQ;
+    holds = [k, eq](int64_t v) { return (v == *k) == eq; };
+  } else {
+    return std::nullopt;
+  }
+  return (*holds(flagSet) ? kChildFlagged : 0) |
+         (*holds(flagOther) ? (OutError | OutChild | OutParent) : 0);
+}
+
+// A variable only the child sets, to one constant, while every other store of it (its
+// initializer included) is another constant: `if (pid == 0) child = 1;`. A test of it tells the
+// child that stored it from everybody else.
+void ForkRegion::findChildFlag() {
+  ASTContext &ctx = summaries.ast();
+  struct Store {
+    const VarDecl *var;
+    const Expr *value;
+    const Stmt *at;
+  };
+  std::vector<Store> stores;
+  llvm::DenseSet<const VarDecl *> spoiled;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    std::vector<Store> &stores;
+    llvm::DenseSet<const VarDecl *> &spoiled;
+    Finder(std::vector<Store> &st, llvm::DenseSet<const VarDecl *> &sp) : stores(st), spoiled(sp) {}
+    bool VisitBinaryOperator(BinaryOperator *bo) {
+      if (const VarDecl *v = localNamed(bo->getLHS())) {
+        if (bo->getOpcode() == BO_Assign)
+          stores.push_back({v, bo->getRHS(), bo});
+        else if (bo->isAssignmentOp())
+          spoiled.insert(v);
+      }
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *uo) {
+      if (uo->isIncrementDecrementOp() || uo->getOpcode() == UO_AddrOf)
+        if (const VarDecl *v = localNamed(uo->getSubExpr()))
+          spoiled.insert(v);
+      return true;
+    }
+  } finder(stores, spoiled);
+  finder.TraverseStmt(const_cast<Stmt *>(forkSite.enclosing->getBody()));
+  for (const Store &candidate : stores) {
+    const VarDecl *v = candidate.var;
+    // Only the child, not the error path, may run the store.
+    if (spoiled.count(v) || outcomesAt(candidate.at) != OutChild ||
+        forkSite.storages.end() != std::find(forkSite.storages.begin(), forkSite.storages.end(), v))
+      continue;
+    std::optional<int64_t> set = constantOf(ctx, candidate.value);
+    if (!set)
+      continue;
+    // Every other store: one constant, the same everywhere outside the child.
+    bool haveOther = false, consistent = true;
+    int64_t otherValue = 0;
+    if (const Expr *init = v->getInit()) {
+      std::optional<int64_t> k = constantOf(ctx, init);
+      consistent = k.has_value();
+      haveOther = consistent;
+      otherValue = k.value_or(0);
+    }
+    for (const Store &st : stores) {
+      if (!consistent || st.var != v)
+        continue;
+      std::optional<int64_t> k = constantOf(ctx, st.value);
+      bool childStore = outcomesAt(st.at) == OutChild;
+      if (!k || (childStore && *k != *set) || (!childStore && haveOther && *k != otherValue)) {
+        consistent = false;
+      } else if (!childStore) {
+        haveOther = true;
+        otherValue = *k;
+      }
+    }
+    if (!consistent || !haveOther || otherValue == *set)
+      continue;
+    flag = v;
+    flagSet = *set;
+    flagOther = otherValue;
+    for (const Store &st : stores)
+      if (st.var == v && outcomesAt(st.at) == OutChild)
+        flagStores.insert(st.at);
+    return;
+  }
 }
 
 void ForkRegion::run() {
+  dataflow();
+  findChildFlag();
+  if (flag)
+    dataflow(); // again, with the child that set the flag told apart
+  finishRun();
+}
+
+void ForkRegion::dataflow() {
   unsigned n = cfg->getNumBlockIDs();
   in.assign(n, 0);
   out.assign(n, 0);
@@ -120,6 +262,10 @@ void ForkRegion::run() {
     uint8_t state = in[b->getBlockID()];
     if (b == forkBlock)
       state |= initial; // every pass through the fork starts all its outcomes again
+    if ((state & OutChild) && !flagStores.empty())
+      for (const CFGElement &e : *b)
+        if (auto st = e.getAs<CFGStmt>(); st && flagStores.count(st->getStmt()))
+          state = (state & ~OutChild) | kChildFlagged;
     out[b->getBlockID()] = state;
     if (summaries.blockEndsPath(*b))
       continue;
@@ -136,14 +282,45 @@ void ForkRegion::run() {
       }
     }
   }
+}
 
-  forkReachedByChild = (in[forkBlock->getBlockID()] & OutChild) != 0;
+void ForkRegion::finishRun() {
+  // The child runs shared code that calls nothing (a loop's increment and condition, a second
+  // test of its pid) and comes back to code only it runs on every path: it has not left.
+  auto childComesBack = [&](const CFGBlock *from, uint8_t state) {
+    std::vector<std::pair<const CFGBlock *, uint8_t>> work{{from, state}};
+    llvm::DenseSet<const CFGBlock *> seen;
+    while (!work.empty()) {
+      auto [b, st] = work.back();
+      work.pop_back();
+      if (isChildOnly(visible(out[b->getBlockID()])))
+        continue; // back in the child's own code
+      if (b == &cfg->getExit() || b == forkBlock)
+        return false; // it leaves, or forks again
+      if (!seen.insert(b).second)
+        continue;
+      for (const CFGElement &e : *b)
+        if (auto cs = e.getAs<CFGStmt>(); cs && isa<CallExpr>(cs->getStmt()))
+          return false;
+      unsigned idx = 0;
+      for (auto it = b->succ_begin(); it != b->succ_end(); ++it, ++idx)
+        if (const CFGBlock *succ = it->getReachableBlock()) {
+          uint8_t edge = filterEdge(*b, idx, st);
+          if (visible(edge) & OutChild)
+            work.push_back({succ, edge});
+        }
+    }
+    return true;
+  };
+  if (forkSite.returned)
+    summaries.noteWrapperMayFail(forkSite.enclosing, errorReachesExit());
+  forkReachedByChild = (visible(in[forkBlock->getBlockID()]) & OutChild) != 0;
   forkReachedAtAll = in[forkBlock->getBlockID()] != 0;
   for (const CFGBlock *b : *cfg) {
     if (!b)
       continue;
     uint8_t state = out[b->getBlockID()];
-    if (!isChildOnly(state))
+    if (!isChildOnly(visible(state)))
       continue;
     ++childOnlyBlocks;
     if (summaries.blockEndsPath(*b))
@@ -154,13 +331,15 @@ void ForkRegion::run() {
       if (!succ)
         continue;
       uint8_t edge = filterEdge(*b, idx, state);
-      if (!(edge & OutChild))
+      if (!(visible(edge) & OutChild))
         continue;
       bool toExit = succ == &cfg->getExit();
       // Shared code is code the parent reaches too. Leaving the function is only a fall-through
       // when the parent also returns (a daemonizing parent that exits leaves the caller's code
       // to the child).
       if (!(out[succ->getBlockID()] & OutParent))
+        continue;
+      if (childComesBack(succ, edge))
         continue;
       ChildExit ce;
       ce.from = b;
@@ -199,7 +378,7 @@ uint8_t ForkRegion::outcomesAt(const Stmt *s) const {
   uint8_t state = in[block];
   if (block == forkBlock->getBlockID() && index > forkIndex)
     state |= initial;
-  return state;
+  return visible(state);
 }
 
 std::vector<const Stmt *> ForkRegion::statementsWhere(bool (*pred)(uint8_t)) const {
@@ -255,8 +434,55 @@ void addChildPathNotes(Finding &f, const ForkRegion &region) {
     f.notes.push_back({t->expr->getBeginLoc(), "this test makes it the child's path"});
 }
 
+namespace {
+
+bool endsProcessWith(const FunctionDecl *fd, unsigned argIndex) {
+  if (!fd || !fd->getIdentifier() || argIndex != 0)
+    return false;
+  StringRef n = fd->getName();
+  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
+  bool library =
+      dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC() || dc->isStdNamespace();
+  return library && (n == "exit" || n == "_exit" || n == "_Exit" || n == "quick_exit");
+}
+
+bool isProcessEntry(ASTContext &ctx, const UseIndex &uses, const FunctionDecl *fd, unsigned depth) {
+  if (!fd)
+    return false;
+  if (fd->isMain())
+    return true;
+  if (depth > 3 || !fd->getIdentifier() || !fd->getReturnType()->isIntegerType())
+    return false;
+  llvm::ArrayRef<const CallExpr *> callers = uses.callsTo(fd);
+  if (callers.empty())
+    return fd->getName().ends_with("_main") && fd->getNumParams() == 2 &&
+           fd->getParamDecl(0)->getType()->isIntegerType() &&
+           fd->getParamDecl(1)->getType()->isPointerType();
+  for (const CallExpr *c : callers) {
+    ValueUse use = classifyUse(ctx, c);
+    if (use.kind == ValueUse::Argument &&
+        endsProcessWith(use.call->getDirectCallee(), use.argIndex))
+      continue;
+    if (use.kind == ValueUse::Returned &&
+        isProcessEntry(ctx, uses, enclosingFunction(ctx, c), depth + 1))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool isProcessEntry(ASTContext &ctx, const UseIndex &uses, const FunctionDecl *fd) {
+  return isProcessEntry(ctx, uses, fd, 0);
+}
+
 bool ForkRegion::parentReachesExit() const {
   return cfg && (out[cfg->getExit().getBlockID()] & OutParent);
+}
+
+bool ForkRegion::errorReachesExit() const {
+  return !cfg || (out[cfg->getExit().getBlockID()] & OutError);
 }
 
 } // namespace analyzer

@@ -11,6 +11,9 @@
 
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <optional>
 
 #include <vector>
 
@@ -49,6 +52,8 @@ public:
   const PidTest *childBranchTest() const;
   // The parent returns from the enclosing function on some path.
   bool parentReachesExit() const;
+  // The error path (-1) returns from the enclosing function on some path.
+  bool errorReachesExit() const;
 
   // A child path reaches the fork call again (a loop or goto around the fork).
   bool childReachesForkAgain() const { return forkReachedByChild; }
@@ -59,6 +64,15 @@ public:
 private:
   std::vector<const clang::Stmt *> statementsWhere(bool (*pred)(uint8_t)) const;
   void run();
+  void dataflow();
+  void findChildFlag();
+  void finishRun();
+  // The outcome sets of a test of the child's flag (see findChildFlag), or nullopt.
+  std::optional<uint8_t> flagTest(const clang::Expr *cond) const;
+  // Inside the dataflow only: the child after it set its flag.
+  static constexpr uint8_t kChildFlagged = 8, kAllStates = OutAll | kChildFlagged;
+  static uint8_t withFlagged(uint8_t set) { return set & OutChild ? set | kChildFlagged : set; }
+  static uint8_t visible(uint8_t s) { return (s & OutAll) | (s & kChildFlagged ? OutChild : 0); }
   uint8_t filterEdge(const clang::CFGBlock &from, unsigned succIndex, uint8_t state) const;
   const PidTest *testFor(const clang::Expr *condition) const;
 
@@ -75,6 +89,9 @@ private:
   bool forkReachedAtAll = false;
   unsigned childOnlyBlocks = 0;
   std::vector<ChildExit> exits;
+  const clang::VarDecl *flag = nullptr;
+  int64_t flagSet = 0, flagOther = 0;
+  llvm::DenseSet<const clang::Stmt *> flagStores;
 };
 
 // A region checks report on: its CFG is known and the fork is in the program's own code.
@@ -82,6 +99,13 @@ bool isReportable(const ForkRegion &region, const clang::SourceManager &sm);
 
 // Notes that show why code is the child's: the fork, and the test that sends the child there.
 void addChildPathNotes(Finding &f, const ForkRegion &region);
+
+// A process entry point: returning from it ends the process with the value as exit status.
+// main(); a function whose every caller in this file ends the process with its value
+// (`exit(run_child(...))`, `return applet_main(...)` in another entry point); a multi-call
+// binary's `int name_main(int, char **)` that this file never calls (it is reached through a
+// table of applets).
+bool isProcessEntry(clang::ASTContext &ctx, const UseIndex &uses, const clang::FunctionDecl *fd);
 
 inline bool isChildOnly(uint8_t outcomes) {
   return (outcomes & OutChild) && !(outcomes & OutParent);

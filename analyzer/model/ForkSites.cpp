@@ -1,4 +1,5 @@
 #include "model/ForkSites.h"
+#include "AnalysisContext.h"
 #include "model/ProgramSummaries.h"
 
 #include "clang/AST/ExprCXX.h"
@@ -57,7 +58,26 @@ std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs)
 
 constexpr int64_t kErrorValue = -1, kChildValue = 0, kParentValue = 1;
 
+// The statement expression whose value a discarded use is: the use is the last statement of
+// its compound body. Null otherwise.
+const StmtExpr *valueOfStatementExpression(ASTContext &ctx, const ValueUse &use) {
+  const auto *body = dyn_cast_or_null<CompoundStmt>(use.user);
+  if (!body || body->body_empty() || body->body_back() != use.at)
+    return nullptr;
+  DynTypedNodeList parents = ctx.getParents(*body);
+  return parents.empty() ? nullptr : parents[0].get<StmtExpr>();
+}
+
 } // namespace
+
+ForkModelOptions::ForkModelOptions(const CheckOptions &options)
+    : forkFunctions(options.get("ForkFunctions", "")),
+      noReturnFunctions(options.get("NoReturnFunctions", "")) {}
+
+void ForkModelOptions::applyTo(AnalysisContext &ctx) const {
+  if (!forkFunctions.empty() || !noReturnFunctions.empty())
+    ctx.program().configure(forkFunctions, noReturnFunctions);
+}
 
 bool ForkSiteModel::isForkFunction(const FunctionDecl *fd) {
   if (!fd || !fd->getIdentifier())
@@ -83,17 +103,20 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView 
     const CallExpr *call;
     const CallExpr *wrappedFork;
     bool childHandled;
+    bool errorHandled = false;
   };
   std::vector<Pending> pending;
   const SourceManager &sm = ctx.getSourceManager();
   for (const CallExpr *call : uses.allCalls()) {
     const FunctionDecl *callee = call->getDirectCallee();
-    bool diverts = false;
+    bool diverts = false, neverFails = false;
     if (isForkFunction(callee))
       pending.push_back({call, nullptr, false});
+    else if (program && callee->getReturnType()->isIntegerType() && program->configuredFork(callee))
+      pending.push_back({call, nullptr, false}); // named in the ForkFunctions option
     else if (program && callee->getReturnType()->isIntegerType() &&
-             program->isForkWrapper(callee, sm, diverts))
-      pending.push_back({call, nullptr, diverts}); // a wrapper defined in another TU
+             program->isForkWrapper(callee, sm, diverts, &neverFails))
+      pending.push_back({call, nullptr, diverts, neverFails}); // a wrapper defined in another TU
   }
   llvm::DenseSet<const CallExpr *> done;
   for (unsigned round = 0; !pending.empty() && round < 8; ++round) {
@@ -107,6 +130,7 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView 
       site.enclosing = enclosingFunction(ctx, p.call);
       site.wrappedFork = p.wrappedFork;
       site.childHandledInWrapper = p.childHandled;
+      site.errorHandledInWrapper = p.errorHandled;
       llvm::DenseSet<const void *> seen;
       trace(site, p.call, seen, 0);
       if (site.returned && site.enclosing &&
@@ -164,9 +188,12 @@ const SwitchCase *labelFor(ASTContext &ctx, const SwitchStmt *sw, int64_t v, boo
   return dflt;
 }
 
-uint8_t outcomesWhere(const std::function<bool(int64_t)> &predicate) {
-  return (predicate(kErrorValue) ? OutError : 0) | (predicate(kChildValue) ? OutChild : 0) |
-         (predicate(kParentValue) ? OutParent : 0);
+// `delta` was added to the pid before the test (`pid--;`): the parent's pid is at least 2, so
+// its shifted value keeps its sign for a delta of one.
+uint8_t outcomesWhere(const std::function<bool(int64_t)> &predicate, int delta = 0) {
+  int64_t parent = delta ? 2 + delta : kParentValue;
+  return (predicate(kErrorValue + delta) ? OutError : 0) |
+         (predicate(kChildValue + delta) ? OutChild : 0) | (predicate(parent) ? OutParent : 0);
 }
 
 void setSeparation(PidTest &t, uint8_t trueSet) {
@@ -191,7 +218,7 @@ uint8_t switchLabelOutcomes(ASTContext &ctx, const SwitchStmt *sw, const SwitchC
   return set;
 }
 
-PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
+PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta) const {
   PidTest t;
   t.expr = use.user ? dyn_cast<Expr>(use.user) : nullptr;
   if (!t.expr)
@@ -200,11 +227,11 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
   case ValueUse::Truthiness:
     if (const auto *uo = dyn_cast_or_null<UnaryOperator>(use.user)) {
       t.condition = uo; // !pid
-      setSeparation(t, outcomesWhere([](int64_t v) { return v == 0; }));
+      setSeparation(t, outcomesWhere([](int64_t v) { return v == 0; }, delta));
     } else {
       t.condition = use.at; // if (pid), pid && x, pid ? a : b
       t.expr = use.at;
-      setSeparation(t, outcomesWhere([](int64_t v) { return v != 0; }));
+      setSeparation(t, outcomesWhere([](int64_t v) { return v != 0; }, delta));
     }
     break;
   case ValueUse::Compared: {
@@ -220,9 +247,11 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use) const {
     }
     int64_t k = r.Val.getInt().getExtValue();
     BinaryOperatorKind op = bo->getOpcode();
-    setSeparation(t, outcomesWhere([&](int64_t v) {
-                    return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
-                  }));
+    setSeparation(t, outcomesWhere(
+                         [&](int64_t v) {
+                           return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
+                         },
+                         delta));
     break;
   }
   case ValueUse::Switched: {
@@ -252,13 +281,30 @@ void ForkSiteModel::trace(ForkSite &site, const Expr *value, llvm::DenseSet<cons
   ValueUse use = classifyUse(ctx, value);
   switch (use.kind) {
   case ValueUse::Discarded:
-    if (value == site.call)
+    // `({ pid_t p = fork(); if (p < 0) die(); p; })`: the last statement of a statement
+    // expression is its value; what the user of the macro does with it is what counts.
+    if (const StmtExpr *se = valueOfStatementExpression(ctx, use)) {
+      trace(site, se, seen, depth + 1);
+      return;
+    }
+    if (value == site.call || isa<StmtExpr>(value))
       site.discarded = true;
     return;
   case ValueUse::Compared:
   case ValueUse::Truthiness:
-  case ValueUse::Switched:
-    site.tests.push_back(classifyTest(use));
+  case ValueUse::Switched: {
+    // Steps of one (`pid--`) before the test, in the same function, shift the three values.
+    int delta = 0;
+    const SourceManager &sm = ctx.getSourceManager();
+    for (const auto &[at, d] : site.adjustments)
+      if (sm.isBeforeInTranslationUnit(at->getBeginLoc(), value->getBeginLoc()))
+        delta += d;
+    if (delta < -1 || delta > 1 || (delta && use.kind == ValueUse::Switched)) {
+      site.escapes = true; // arithmetic the model does not follow
+      return;
+    }
+    site.tests.push_back(classifyTest(use, delta));
+  }
     return;
   case ValueUse::StoredTo:
     if (!site.storage)
@@ -287,6 +333,11 @@ void ForkSiteModel::trace(ForkSite &site, const Expr *value, llvm::DenseSet<cons
   case ValueUse::Overwritten:
     return;
   case ValueUse::Other:
+    if (const auto *uo = dyn_cast_or_null<UnaryOperator>(use.user);
+        uo && uo->isIncrementDecrementOp() && classifyUse(ctx, uo).kind == ValueUse::Discarded) {
+      site.adjustments.push_back({uo, uo->isIncrementOp() ? 1 : -1}); // `pid--;` on its own
+      return;
+    }
     site.escapes = true;
     return;
   }

@@ -5,6 +5,7 @@
 #ifndef PROCSAN_ANALYZER_MODEL_FORKSITES_H
 #define PROCSAN_ANALYZER_MODEL_FORKSITES_H
 
+#include "Check.h"
 #include "model/UseIndex.h"
 
 #include "clang/AST/Decl.h"
@@ -43,6 +44,8 @@ struct ForkSite {
   // For a wrapper call: the wrapper already sent the child elsewhere (it tests the pid itself),
   // so this call returns only in the parent (or on error).
   bool childHandledInWrapper = false;
+  // For a wrapper call: the wrapper ends its own error path, so this call never returns -1.
+  bool errorHandledInWrapper = false;
 
   bool discarded = false;                         // the call's value is thrown away
   const clang::ValueDecl *storage = nullptr;      // first variable or field the pid is stored in
@@ -50,12 +53,24 @@ struct ForkSite {
   std::vector<PidTest> tests;                     // every test the pid reaches
   bool escapes = false;  // flows where the model cannot follow: the pid may be tested there
   bool returned = false; // returned to the caller: the enclosing function is a fork wrapper
+  // `pid--;` / `pid++;` statements: tests after them see the values shifted.
+  std::vector<std::pair<const clang::Expr *, int>> adjustments;
 
   bool testsChild() const;
   bool testsError() const;
 };
 
+class AnalysisContext;
 class ProgramView;
+
+// The project's own fork functions and never-returning functions: the options ForkFunctions
+// and NoReturnFunctions (names separated by ';' or ','), global keys of CheckOptions. Every
+// check that asks the fork-site model reads them and hands them to the model before it is built.
+struct ForkModelOptions {
+  explicit ForkModelOptions(const CheckOptions &options);
+  void applyTo(AnalysisContext &ctx) const;
+  std::string forkFunctions, noReturnFunctions;
+};
 
 class ForkSiteModel {
 public:
@@ -77,7 +92,7 @@ private:
              unsigned depth);
   void traceStorage(ForkSite &site, const clang::ValueDecl *d, llvm::DenseSet<const void *> &seen,
                     unsigned depth);
-  PidTest classifyTest(const ValueUse &use) const;
+  PidTest classifyTest(const ValueUse &use, int delta) const;
 
   clang::ASTContext &ctx;
   const UseIndex &uses;

@@ -1,5 +1,9 @@
 #include "model/PostFork.h"
+#include "AnalysisContext.h"
+#include "model/CallChains.h"
 
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -337,6 +341,228 @@ bool PostForkModel::onlyForkIdentities(const Expr *e, unsigned depth) {
     if (!isForkIdentity(v, depth))
       return false;
   return true;
+}
+
+} // namespace analyzer
+} // namespace procsan
+
+namespace procsan {
+namespace analyzer {
+
+namespace {
+
+bool isLibraryFunction(const FunctionDecl *fd) {
+  if (!fd || !fd->getIdentifier())
+    return false;
+  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
+  return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC() ||
+         dc->isStdNamespace();
+}
+
+// The expression names one of the standard streams (stderr, std::cerr, ...).
+bool namesStream(const Expr *e, std::initializer_list<StringRef> names) {
+  if (!e)
+    return false;
+  e = e->IgnoreParenImpCasts();
+  while (const auto *op = dyn_cast<CXXOperatorCallExpr>(e)) { // std::cout << a << b
+    if (op->getNumArgs() == 0)
+      return false;
+    e = op->getArg(0)->IgnoreParenImpCasts();
+  }
+  const auto *ref = dyn_cast<DeclRefExpr>(e);
+  if (!ref || !ref->getDecl()->getIdentifier())
+    return false;
+  StringRef n = ref->getDecl()->getName();
+  for (StringRef want : names)
+    if (n == want)
+      return true;
+  return false;
+}
+
+bool isStdioFlush(const CallExpr *call) {
+  if (const auto *op = dyn_cast<CXXOperatorCallExpr>(call)) { // std::cout << std::endl
+    for (const Expr *arg : op->arguments())
+      if (const auto *ref = dyn_cast<DeclRefExpr>(arg->IgnoreParenImpCasts()))
+        if (const auto *fd = dyn_cast<FunctionDecl>(ref->getDecl()))
+          if (fd->getIdentifier() && (fd->getName() == "endl" || fd->getName() == "flush"))
+            return true;
+    return false;
+  }
+  const FunctionDecl *fd = call->getDirectCallee();
+  if (!fd || !fd->getIdentifier())
+    return false;
+  StringRef n = fd->getName();
+  if (isa<CXXMemberCallExpr>(call))
+    return n == "flush";
+  return isLibraryFunction(fd) && (n == "fflush" || n == "fflush_unlocked" || n == "fclose" ||
+                                   n == "setvbuf" || n == "setbuf" || n == "fcloseall");
+}
+
+} // namespace
+
+bool isBufferedStdioWrite(const CallExpr *call) {
+  if (const auto *op = dyn_cast<CXXOperatorCallExpr>(call))
+    return op->getOperator() == OO_LessLess && op->getNumArgs() == 2 &&
+           namesStream(op->getArg(0), {"cout", "wcout", "clog", "wclog"});
+  const FunctionDecl *fd = call->getDirectCallee();
+  if (!isLibraryFunction(fd))
+    return false;
+  StringRef n = fd->getName();
+  if (n.ends_with("_unlocked"))
+    n = n.drop_back(9);
+  unsigned stream = ~0u; // the argument naming the FILE
+  if (n == "printf" || n == "vprintf" || n == "puts" || n == "putchar" || n == "wprintf" ||
+      n == "putwchar")
+    return true;
+  if (n == "fprintf" || n == "vfprintf" || n == "fwprintf")
+    stream = 0;
+  else if (n == "fputs" || n == "fputc" || n == "putc" || n == "fputws" || n == "fputwc" ||
+           n == "putwc")
+    stream = 1;
+  else if (n == "fwrite")
+    stream = 3;
+  if (stream >= call->getNumArgs())
+    return false;
+  return !namesStream(call->getArg(stream), {"stderr"}); // stderr is unbuffered
+}
+
+SourceLocation exitHandlerIn(ASTContext &ctx, const UseIndex &uses) {
+  const SourceManager &sm = ctx.getSourceManager();
+  for (const CallExpr *call : uses.allCalls()) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    if (!isLibraryFunction(fd) || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
+      continue;
+    if (fd->getName() == "atexit" || fd->getName() == "on_exit")
+      return call->getBeginLoc();
+  }
+  // Static objects whose destructor is the program's own code (or flushes a file stream).
+  struct Statics : RecursiveASTVisitor<Statics> {
+    const SourceManager &sm;
+    SourceLocation found;
+    explicit Statics(const SourceManager &sm) : sm(sm) {}
+    bool TraverseDecl(Decl *d) {
+      if (found.isValid())
+        return false;
+      if (d && !isa<TranslationUnitDecl>(d) &&
+          sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation())))
+        return true;
+      return RecursiveASTVisitor::TraverseDecl(d);
+    }
+    bool VisitVarDecl(VarDecl *vd) {
+      if (!vd->hasGlobalStorage() || vd->getTLSKind() != VarDecl::TLS_None ||
+          vd->getType().isDestructedType() != QualType::DK_cxx_destructor)
+        return true;
+      const CXXRecordDecl *rd = vd->getType()->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+      if (!rd || !rd->getDestructor())
+        return true;
+      const CXXDestructorDecl *dtor = rd->getDestructor();
+      bool programs = !sm.isInSystemHeader(sm.getExpansionLoc(dtor->getLocation()));
+      bool fileStream = rd->isInStdNamespace() && rd->getIdentifier() &&
+                        (rd->getName().contains("fstream") || rd->getName() == "basic_filebuf");
+      if (programs || fileStream)
+        found = vd->getLocation();
+      return true;
+    }
+  } statics(sm);
+  statics.TraverseDecl(ctx.getTranslationUnitDecl());
+  return statics.found;
+}
+
+namespace {
+
+// Follows calls of this TU's functions to a buffered write (or to code it cannot see).
+bool reachesWrite(const FunctionDecl *fd, const SourceManager &sm, bool unknownCounts) {
+  CallChainQuery query;
+  query.maxDepth = 3;
+  query.match = [&](const Expr *e) -> std::string {
+    const auto *call = dyn_cast<CallExpr>(e);
+    if (!call)
+      return {};
+    if (isBufferedStdioWrite(call))
+      return "write";
+    if (!unknownCounts)
+      return {};
+    const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee)
+      return call->isTypeDependent() ? "" : "unknown";
+    if (!callee->hasBody() && !callee->isNoReturn() &&
+        !sm.isInSystemHeader(sm.getExpansionLoc(callee->getLocation())))
+      return "unknown";
+    return {};
+  };
+  return findThroughCalls(fd, sm, query).found();
+}
+
+// Whether stdio output may be pending in fd's process just before `at`.
+bool pendingBefore(AnalysisContext &ctx, const FunctionDecl *fd, const Stmt *at,
+                   const Expr *&witness) {
+  const CFG *cfg = ctx.summaries().cfgFor(fd);
+  if (!cfg)
+    return false;
+  const SourceManager &sm = ctx.sourceManager();
+  const Expr *firstWrite = nullptr;
+  ByteFlow flow(*cfg, ByteFlow::Max, 0, [&](const CFGElement &e, uint8_t v) -> uint8_t {
+    auto st = e.getAs<CFGStmt>();
+    const auto *call = st ? dyn_cast<CallExpr>(st->getStmt()) : nullptr;
+    if (!call)
+      return v;
+    if (isStdioFlush(call))
+      return 0;
+    bool writes = isBufferedStdioWrite(call);
+    if (!writes)
+      if (const FunctionDecl *callee = call->getDirectCallee(); callee && callee->hasBody())
+        writes = reachesWrite(callee, sm, false);
+    if (writes && !firstWrite)
+      firstWrite = call;
+    return writes ? 1 : v;
+  });
+  std::optional<uint8_t> v = flow.before(at);
+  if (v && *v) {
+    witness = firstWrite;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+const Expr *pendingStdioAtFork(AnalysisContext &ctx, const ForkRegion &region) {
+  const ForkSite &site = region.site();
+  const Expr *witness = nullptr;
+  if (!site.enclosing)
+    return nullptr;
+  if (pendingBefore(ctx, site.enclosing, site.call, witness))
+    return witness;
+  for (const CallExpr *c : ctx.uses().callsTo(site.enclosing))
+    if (const FunctionDecl *caller = enclosingFunction(ctx.ast(), c))
+      if (pendingBefore(ctx, caller, c, witness))
+        return witness;
+  return nullptr;
+}
+
+bool childMayWriteStdio(AnalysisContext &ctx, const ForkRegion &region) {
+  const SourceManager &sm = ctx.sourceManager();
+  for (const Stmt *s : region.childOnlyStatements()) {
+    const auto *call = dyn_cast<CallExpr>(s);
+    if (!call)
+      continue;
+    if (isBufferedStdioWrite(call))
+      return true;
+    const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee) {
+      if (!call->isTypeDependent())
+        return true; // through a pointer: anything
+      continue;
+    }
+    if (callee->hasBody()) {
+      if (reachesWrite(callee, sm, true))
+        return true;
+    } else if (!callee->isNoReturn() &&
+               !sm.isInSystemHeader(sm.getExpansionLoc(callee->getLocation()))) {
+      return true; // the program's code in another file
+    }
+  }
+  return false;
 }
 
 } // namespace analyzer

@@ -72,6 +72,21 @@ private:
   llvm::DenseSet<const ForkRegion *> many;
 };
 
+class AnalysisContext;
+
+// What exit() in a forked child would run or flush a second time, inherited from the parent.
+// Where this TU registers an atexit/on_exit handler or defines a static object whose destructor
+// runs at exit (in the program's own code); invalid when it does neither.
+clang::SourceLocation exitHandlerIn(clang::ASTContext &ctx, const UseIndex &uses);
+// A buffered stdio write (stdout, a FILE other than stderr, std::cout) that may still sit in the
+// parent's buffers when the fork runs: before the fork in its function, or before the call in
+// the callers this TU has. Null when none is known.
+const clang::Expr *pendingStdioAtFork(AnalysisContext &ctx, const ForkRegion &region);
+// The child may write to a buffered stdio stream before it ends, itself or in code this TU cannot
+// see: its output needs exit()'s flush, and _exit() alone would lose it.
+bool childMayWriteStdio(AnalysisContext &ctx, const ForkRegion &region);
+bool isBufferedStdioWrite(const clang::CallExpr *call);
+
 } // namespace analyzer
 } // namespace procsan
 

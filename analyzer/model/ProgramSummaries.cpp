@@ -1,8 +1,11 @@
 #include "model/ProgramSummaries.h"
 
 #include "AnalysisContext.h"
+#include "model/CallChains.h"
+#include "model/ForkRegions.h"
 #include "model/ForkSites.h"
 #include "model/Pipes.h"
+#include "model/PostFork.h"
 #include "model/SharedMemory.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
@@ -14,6 +17,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -50,10 +54,13 @@ void FunctionSummary::merge(const FunctionSummary &o) {
   drainsParam |= o.drainsParam;
   keepsParam |= o.keepsParam;
   fdParams |= o.fdParams;
-  for (const std::string &k : o.returnsResultOf)
-    if (std::find(returnsResultOf.begin(), returnsResultOf.end(), k) == returnsResultOf.end())
-      returnsResultOf.push_back(k);
-  std::sort(returnsResultOf.begin(), returnsResultOf.end());
+  for (auto [into, from] :
+       {std::pair{&returnsResultOf, &o.returnsResultOf}, std::pair{&noReturnIf, &o.noReturnIf},
+        std::pair{&neverFailsIf, &o.neverFailsIf}}) {
+    into->insert(into->end(), from->begin(), from->end());
+    std::sort(into->begin(), into->end());
+    into->erase(std::unique(into->begin(), into->end()), into->end());
+  }
   keepSmallest(name, o.name);
   keepSmallest(where, o.where);
 }
@@ -63,6 +70,7 @@ void ProgramSummaries::add(const TUSummary &tu) {
     functions[kv.first].merge(kv.second);
   keepSmallest(reaps, tu.reapsWhere);
   keepSmallest(threads, tu.threadsWhere);
+  keepSmallest(exitHandlers, tu.exitHandlersWhere);
   for (const IpcNameText &n : tu.unlinked)
     unlinked.push_back(n);
   std::sort(unlinked.begin(), unlinked.end());
@@ -81,6 +89,41 @@ void ProgramSummaries::add(const TUSummary &tu) {
 }
 
 void ProgramSummaries::finish() {
+  // Facts that hold if functions of other files never return: each round confirms at least one
+  // more, so this ends.
+  auto allNeverReturn = [&](const std::vector<std::string> &keys) {
+    for (const std::string &k : keys) {
+      auto it = functions.find(k);
+      if (it == functions.end() || !(it->second.facts & FactNeverReturns))
+        return false;
+    }
+    return true;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto &kv : functions) {
+      FunctionSummary &f = kv.second;
+      if ((f.facts & FactNeverReturnsIf) && !(f.facts & FactNeverReturns) &&
+          allNeverReturn(f.noReturnIf)) {
+        f.facts |= FactNeverReturns;
+        changed = true;
+      }
+      if ((f.facts & FactWrapperNeverFailsIf) && !(f.facts & FactWrapperNeverFails) &&
+          allNeverReturn(f.neverFailsIf)) {
+        f.facts |= FactWrapperNeverFails;
+        changed = true;
+      }
+      if ((f.facts & FactNeverReturns) && !(f.facts & FactCallsExit))
+        for (const std::string &k : f.noReturnIf)
+          if (auto it = functions.find(k);
+              it != functions.end() && (it->second.facts & FactCallsExit)) {
+            f.facts |= FactCallsExit;
+            changed = true;
+            break;
+          }
+    }
+  }
+
   // A function returning the result of a wrapper is one: iterate to the fixpoint (each round
   // marks at least one more function, so this ends). The same for shared memory.
   for (bool changed = true; changed;) {
@@ -175,7 +218,8 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
     const FunctionSummary *f = t->function(rest);
     if (!f || !(f->facts & FactForkWrapper))
       return {};
-    return f->facts & FactWrapperDivertsChild ? "diverts" : "wrapper";
+    return std::string(f->facts & FactWrapperDivertsChild ? "diverts" : "wrapper") +
+           (f->facts & FactWrapperNeverFails ? ",nofail" : "");
   }
   case 'N': {
     const FunctionSummary *f = t->function(rest);
@@ -211,6 +255,12 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
     return t->startsThreads(rest) ? "threads" : "";
   case 'E':
     return t->earlyOnly(rest) ? "early" : "";
+  case 'x': {
+    const FunctionSummary *f = t->function(rest);
+    return f && (f->facts & FactCallsExit) ? "exit" : "";
+  }
+  case 'h':
+    return t->exitHandlersWhere();
   case 'R':
     return t->reapsWhere();
   case 'T':
@@ -253,15 +303,47 @@ std::string ProgramView::externalKey(const FunctionDecl *fd, const SourceManager
   return functionKey(fd, sm);
 }
 
-bool ProgramView::isForkWrapper(const FunctionDecl *fd, const SourceManager &sm,
-                                bool &divertsChild) {
+bool ProgramView::isForkWrapper(const FunctionDecl *fd, const SourceManager &sm, bool &divertsChild,
+                                bool *neverFails) {
   divertsChild = false;
+  if (neverFails)
+    *neverFails = false;
   std::string key = externalKey(fd, sm);
   if (key.empty())
     return false;
   std::string a = ask("W:" + key);
-  divertsChild = a == "diverts";
+  divertsChild = llvm::StringRef(a).starts_with("diverts");
+  if (neverFails)
+    *neverFails = llvm::StringRef(a).ends_with(",nofail");
   return !a.empty();
+}
+
+namespace {
+
+void splitNames(llvm::StringRef list, std::set<std::string> &into) {
+  for (llvm::StringRef p : llvm::split(list, ';'))
+    for (llvm::StringRef q : llvm::split(p, ','))
+      if (!q.trim().empty())
+        into.insert(q.trim().str());
+}
+
+bool namedIn(const FunctionDecl *fd, const std::set<std::string> &names) {
+  if (!fd || names.empty() || !fd->getIdentifier())
+    return false;
+  return names.count(fd->getName().str()) || names.count(fd->getQualifiedNameAsString());
+}
+
+} // namespace
+
+void ProgramView::configure(llvm::StringRef forkFunctions, llvm::StringRef noReturnFunctions) {
+  splitNames(forkFunctions, forkNames);
+  splitNames(noReturnFunctions, noReturnNames);
+}
+
+bool ProgramView::configuredFork(const FunctionDecl *fd) const { return namedIn(fd, forkNames); }
+
+bool ProgramView::configuredNoReturn(const FunctionDecl *fd) const {
+  return namedIn(fd, noReturnNames);
 }
 
 bool ProgramView::neverReturns(const FunctionDecl *fd, const SourceManager &sm) {
@@ -351,6 +433,12 @@ uint32_t ProgramView::holdsShared(const ValueDecl *d, const SourceManager &sm) {
 }
 
 std::string ProgramView::reapsElsewhere() { return ask("R:"); }
+std::string ProgramView::exitHandlersElsewhere() { return ask("h:"); }
+
+bool ProgramView::callsExit(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = externalKey(fd, sm);
+  return !key.empty() && !ask("x:" + key).empty();
+}
 std::string ProgramView::threadsElsewhere() { return ask("T:"); }
 
 bool ProgramView::mayUnlinkElsewhere(const IpcNameText &created) {
@@ -422,6 +510,35 @@ void collectDefinitions(const DeclContext *dc, const SourceManager &sm,
              rd && rd->isThisDeclarationADefinition() && !rd->isDependentContext())
       collectDefinitions(rd, sm, out);
   }
+}
+
+// The function calls the C library's exit(), itself or through this TU's functions.
+bool callsExitHere(const FunctionDecl *fd, const SourceManager &sm) {
+  CallChainQuery query;
+  query.match = [](const Expr *e) -> std::string {
+    const auto *call = dyn_cast<CallExpr>(e);
+    const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+    return callee && callee->getIdentifier() && callee->getName() == "exit" &&
+                   (callee->isExternC() ||
+                    callee->getDeclContext()->getRedeclContext()->isTranslationUnit() ||
+                    callee->getDeclContext()->getRedeclContext()->isStdNamespace())
+               ? "exit"
+               : "";
+  };
+  return findThroughCalls(fd, sm, query).found();
+}
+
+bool hasReturnStatement(const FunctionDecl *fd) {
+  struct Finder : RecursiveASTVisitor<Finder> {
+    bool found = false;
+    bool VisitReturnStmt(ReturnStmt *) {
+      found = true;
+      return false;
+    }
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  } finder;
+  finder.TraverseStmt(fd->getBody());
+  return finder.found;
 }
 
 bool isFdType(QualType t) {
@@ -512,6 +629,7 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
     // Functions that may never return: they call a noreturn function, or one of these.
     std::set<const FunctionDecl *> noReturnCandidates;
     std::vector<std::pair<const FunctionDecl *, const FunctionDecl *>> localCalls; // callee, in
+    llvm::DenseMap<const FunctionDecl *, bool> returnsSomewhere;
     for (const CallExpr *call : uses.allCalls()) {
       const FunctionDecl *callee = call->getDirectCallee();
       if (callee->isNoReturn() || callee->hasBody()) {
@@ -522,12 +640,21 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
           localCalls.push_back({callee->getCanonicalDecl(), in->getCanonicalDecl()});
         continue;
       }
+      std::string key = ProgramView::externalKey(callee, sm);
+      if (key.empty())
+        continue;
+      // A function that calls one of another file and has no return statement may never
+      // return (die() -> xfunc_die() -> exit()): the merge decides.
+      if (const FunctionDecl *in = enclosingFunction(ast, call)) {
+        auto [it, added] = returnsSomewhere.try_emplace(in->getCanonicalDecl(), false);
+        if (added)
+          it->second = hasReturnStatement(in);
+        if (!it->second)
+          noReturnCandidates.insert(in->getCanonicalDecl());
+      }
       // `return wrapper();` or `pid = wrapper(); ... return pid;` with the wrapper elsewhere
       // (a fork wrapper, or a function returning shared memory).
       if (!callee->getReturnType()->isIntegerType() && !callee->getReturnType()->isPointerType())
-        continue;
-      std::string key = ProgramView::externalKey(callee, sm);
-      if (key.empty())
         continue;
       ValueUse use = classifyUse(ast, call);
       bool returned = use.kind == ValueUse::Returned;
@@ -544,6 +671,31 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
         if (noReturnCandidates.count(callee) && noReturnCandidates.insert(in).second)
           grew = true;
     }
+    // Answers that hold if the functions of other files they call never return.
+    FunctionSummaries optimistic(ast);
+    optimistic.setProgram(&view);
+    optimistic.assumeOtherFilesNeverReturn();
+    // Fork wrappers that never return -1 (their error path ends in a function that never
+    // returns), in the order of the fork-site model (inner wrappers first).
+    llvm::DenseMap<const FunctionDecl *, std::pair<uint32_t, std::set<std::string>>> wrapperFacts;
+    for (const ForkSite &site : forks.sites()) {
+      if (!site.returned || !site.enclosing)
+        continue;
+      std::set<std::string> keys;
+      optimistic.pushCollector(&keys);
+      ForkRegion region(site, optimistic);
+      optimistic.popCollector();
+      auto &entry = wrapperFacts[site.enclosing->getCanonicalDecl()];
+      if (!region.valid() || region.errorReachesExit() || (entry.first & 1u << 31)) {
+        entry = {1u << 31, {}}; // some fork of it may return -1
+        continue;
+      }
+      entry.second.insert(keys.begin(), keys.end());
+      entry.first = entry.second.empty() ? FactWrapperNeverFails : FactWrapperNeverFailsIf;
+    }
+    for (auto &kv : wrapperFacts)
+      if (kv.second.first & 1u << 31)
+        kv.second.first = 0;
     for (const WaitCall &w : waits.calls()) {
       const auto *param = w.pid ? dyn_cast_or_null<ParmVarDecl>(storageOf(w.pid)) : nullptr;
       if (param && w.enclosing && param->getDeclContext() == w.enclosing &&
@@ -558,8 +710,21 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
         if (forks.wrapperDivertsChild(fd))
           s.facts |= FactWrapperDivertsChild;
       }
-      if (noReturnCandidates.count(fd->getCanonicalDecl()) && summaries.neverReturns(fd))
-        s.facts |= FactNeverReturns;
+      if (noReturnCandidates.count(fd->getCanonicalDecl())) {
+        if (summaries.neverReturns(fd)) {
+          s.facts |= FactNeverReturns;
+        } else if (optimistic.neverReturns(fd)) {
+          const std::set<std::string> &keys = optimistic.reliedOn(fd);
+          s.facts |= keys.empty() ? (uint32_t)FactNeverReturns : (uint32_t)FactNeverReturnsIf;
+          s.noReturnIf.assign(keys.begin(), keys.end());
+        }
+        if ((s.facts & (FactNeverReturns | FactNeverReturnsIf)) && callsExitHere(fd, sm))
+          s.facts |= FactCallsExit;
+      }
+      if (auto it = wrapperFacts.find(fd->getCanonicalDecl()); it != wrapperFacts.end()) {
+        s.facts |= it->second.first;
+        s.neverFailsIf.assign(it->second.second.begin(), it->second.second.end());
+      }
       if (fd->getReturnType()->isPointerType())
         if (const SharedOrigin *o = ctx.sharedMemory().declOrigin(fd)) {
           s.facts |= FactReturnsShared;
@@ -604,6 +769,8 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
   const std::vector<const Expr *> &threads = view.threadStarts(ast);
   if (!threads.empty())
     tu.threadsWhere = placeOf(sm, threads.front()->getBeginLoc());
+  if (SourceLocation h = exitHandlerIn(ast, uses); h.isValid())
+    tu.exitHandlersWhere = placeOf(sm, h);
 
   for (const CallExpr *call : uses.allCalls()) {
     const FunctionDecl *fd = call->getDirectCallee();

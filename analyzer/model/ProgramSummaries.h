@@ -35,6 +35,14 @@ enum FunctionFact : uint32_t {
   FactReturnsShared = 8,
   FactReturnsSharedAnonymous = 16,
   FactReturnsSharedAttached = 32,
+  // A fork wrapper that never returns the failure (-1): its error path never returns.
+  FactWrapperNeverFails = 64,
+  // The two facts above hold if every function of `noReturnIf` / `neverFailsIf` (other files)
+  // never returns: resolved by ProgramSummaries::finish.
+  FactNeverReturnsIf = 128,
+  FactWrapperNeverFailsIf = 256,
+  // Calls exit() (itself or through calls; a function of `noReturnIf` that does counts too).
+  FactCallsExit = 512,
 };
 
 // Facts about one function with external linkage. Parameter facts are bit masks (bit i:
@@ -49,7 +57,8 @@ struct FunctionSummary {
   // Functions defined elsewhere whose result this one returns: it is a fork wrapper when one of
   // them is (resolved by the merge).
   std::vector<std::string> returnsResultOf;
-  std::string name;  // for messages
+  std::vector<std::string> noReturnIf, neverFailsIf; // keys: see FactNeverReturnsIf
+  std::string name;                                  // for messages
   std::string where; // "file:line" of a definition (the smallest, for determinism)
 
   void merge(const FunctionSummary &other);
@@ -74,6 +83,9 @@ struct TUSummary {
   std::map<std::string, FunctionSummary> functions; // by USR
   std::string reapsWhere;   // non-empty: the TU reaps any child (or lets the kernel); where
   std::string threadsWhere; // non-empty: the TU starts threads; where
+  // Non-empty: the TU registers an atexit/on_exit handler or has a static object whose
+  // destructor runs at exit; where.
+  std::string exitHandlersWhere;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false}; // an unlink whose name the model cannot read
   // Thread order. Keys are ProgramView::functionKey (the USR of any function of the program).
@@ -99,6 +111,7 @@ public:
   const FunctionSummary *function(llvm::StringRef usr) const;
   const std::string &reapsWhere() const { return reaps; }
   const std::string &threadsWhere() const { return threads; }
+  const std::string &exitHandlersWhere() const { return exitHandlers; }
   // An unlink somewhere in the program may remove an object created with this name.
   bool mayUnlink(const IpcNameText &created) const;
   size_t size() const { return functions.size(); }
@@ -119,7 +132,7 @@ private:
   std::set<std::string> startsDirectly, addressTaken, starts, early;
   std::map<std::string, uint32_t> storage;
   bool threadsAtStart = false;
-  std::string reaps, threads;
+  std::string reaps, threads, exitHandlers;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false};
 };
@@ -143,8 +156,12 @@ public:
 
   // Each question names the function by its declaration; non-external ones get the empty answer.
   bool isForkWrapper(const clang::FunctionDecl *fd, const clang::SourceManager &sm,
-                     bool &divertsChild);
+                     bool &divertsChild, bool *neverFails = nullptr);
   bool neverReturns(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // The function (of another file) calls exit(), itself or through calls.
+  bool callsExit(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // Where another TU registers exit handlers ("" when none does).
+  std::string exitHandlersElsewhere();
   // What the function does with the fd in parameter i, as FdEffect bits (0: not known, the
   // function is not defined in the program).
   enum FdEffect : unsigned { FdCloses = 1, FdDrains = 2, FdKeeps = 4, FdKnown = 8 };
@@ -169,6 +186,12 @@ public:
 
   const ProgramQuestions &questions() const { return log; }
 
+  // The project's own fork functions and never-returning functions, named in the options
+  // ForkFunctions and NoReturnFunctions (names separated by ';' or ',').
+  void configure(llvm::StringRef forkFunctions, llvm::StringRef noReturnFunctions);
+  bool configuredFork(const clang::FunctionDecl *fd) const;
+  bool configuredNoReturn(const clang::FunctionDecl *fd) const;
+
   // This TU's own thread starts (found once, shared by the checks and the export).
   const std::vector<const clang::Expr *> &threadStarts(clang::ASTContext &ctx);
 
@@ -180,6 +203,7 @@ private:
   std::unique_ptr<ProgramSummaries> localOrder;
   ProgramQuestions log;
   std::unique_ptr<std::vector<const clang::Expr *>> threadStartsCache;
+  std::set<std::string> forkNames, noReturnNames;
 };
 
 // The summary this TU exports (uses the context's models).

@@ -40,7 +40,36 @@ bool FunctionSummaries::callNeverReturns(const CallExpr *call) {
     return false;
   if (fd->isNoReturn())
     return true;
-  return neverReturns(fd);
+  if (!neverReturns(fd))
+    return false;
+  if (!collecting.empty())
+    noteRelied(reliedOn(fd));
+  return true;
+}
+
+void FunctionSummaries::noteRelied(const std::set<std::string> &keys) {
+  if (!collecting.empty() && collecting.back())
+    collecting.back()->insert(keys.begin(), keys.end());
+}
+
+const std::set<std::string> &FunctionSummaries::reliedOn(const FunctionDecl *fd) {
+  static const std::set<std::string> none;
+  const FunctionDecl *def = nullptr;
+  if (!fd || !fd->hasBody(def) || !def) {
+    // A function of another file assumed never to return relies on itself.
+    if (!optimistic || !fd || (program && program->neverReturns(fd, ctx.getSourceManager())))
+      return none;
+    auto it = relied.find(fd->getCanonicalDecl());
+    if (it == relied.end()) {
+      std::string key = ProgramView::externalKey(fd, ctx.getSourceManager());
+      it = relied.try_emplace(fd->getCanonicalDecl()).first;
+      if (!key.empty())
+        it->second.insert(key);
+    }
+    return it->second;
+  }
+  auto it = relied.find(def);
+  return it == relied.end() ? none : it->second;
 }
 
 bool FunctionSummaries::blockEndsPath(const CFGBlock &block) {
@@ -61,12 +90,20 @@ bool FunctionSummaries::neverReturns(const FunctionDecl *fd) {
   if (fd->isNoReturn())
     return true;
   const FunctionDecl *def = nullptr;
-  if (!fd->hasBody(def) || !def)
-    return program && program->neverReturns(fd, ctx.getSourceManager());
+  if (program && program->configuredNoReturn(fd))
+    return true;
+  if (!fd->hasBody(def) || !def) {
+    if (program && program->neverReturns(fd, ctx.getSourceManager()))
+      return true;
+    return optimistic && !ProgramView::externalKey(fd, ctx.getSourceManager()).empty();
+  }
   auto it = noReturn.find(def);
   if (it != noReturn.end())
     return it->second == State::NeverReturns; // Computing: assume it returns (recursion)
   noReturn[def] = State::Computing;
+  std::set<std::string> reliedHere;
+  if (optimistic)
+    collecting.push_back(&reliedHere);
   const CFG *cfg = cfgFor(def);
   bool exitReached = true;
   if (cfg) {
@@ -92,8 +129,25 @@ bool FunctionSummaries::neverReturns(const FunctionDecl *fd) {
       }
     }
   }
+  if (optimistic) {
+    collecting.pop_back();
+    if (!exitReached)
+      relied[def] = std::move(reliedHere);
+  }
   noReturn[def] = exitReached ? State::Returns : State::NeverReturns;
   return !exitReached;
+}
+
+void FunctionSummaries::noteWrapperMayFail(const FunctionDecl *wrapper, bool mayFail) {
+  if (wrapper)
+    wrapperFails[wrapper->getCanonicalDecl()] |= mayFail;
+}
+
+std::optional<bool> FunctionSummaries::wrapperMayFail(const FunctionDecl *wrapper) const {
+  auto it = wrapper ? wrapperFails.find(wrapper->getCanonicalDecl()) : wrapperFails.end();
+  if (it == wrapperFails.end())
+    return std::nullopt;
+  return it->second;
 }
 
 } // namespace analyzer

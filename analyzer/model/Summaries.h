@@ -10,6 +10,10 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace procsan {
 namespace analyzer {
@@ -41,9 +45,30 @@ public:
 
   clang::ASTContext &ast() { return ctx; }
 
+  // For the summary a TU exports: answer as if every function defined in another file of the
+  // program never returns, and remember which ones each answer relied on. The merge of all
+  // files confirms or drops the facts so obtained (ProgramSummaries::finish).
+  void assumeOtherFilesNeverReturn() { optimistic = true; }
+  // The functions of other files (their keys) the answers about fd relied on.
+  const std::set<std::string> &reliedOn(const clang::FunctionDecl *fd);
+  // While a collector is pushed, every call found to end a path adds what it relied on to it.
+  void pushCollector(std::set<std::string> *into) { collecting.push_back(into); }
+  void popCollector() { collecting.pop_back(); }
+
+  // Fork wrappers of this TU, as their fork regions find them: whether the fork's error path
+  // (-1) reaches the wrapper's return. Unknown (nullopt) until the wrapper's region was built.
+  void noteWrapperMayFail(const clang::FunctionDecl *wrapper, bool mayFail);
+  std::optional<bool> wrapperMayFail(const clang::FunctionDecl *wrapper) const;
+
 private:
+  void noteRelied(const std::set<std::string> &keys);
+
   clang::ASTContext &ctx;
   ProgramView *program = nullptr;
+  bool optimistic = false;
+  std::vector<std::set<std::string> *> collecting;
+  llvm::DenseMap<const clang::FunctionDecl *, std::set<std::string>> relied;
+  llvm::DenseMap<const clang::FunctionDecl *, bool> wrapperFails;
   llvm::DenseMap<const clang::Decl *, std::unique_ptr<clang::CFG>> cfgs;
   enum class State { Computing, Returns, NeverReturns };
   llvm::DenseMap<const clang::FunctionDecl *, State> noReturn;

@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void work();
+void work(); static void flush_logs() {}
 
 struct Supervisor {
   void restart() {
@@ -19,7 +19,7 @@ struct Supervisor {
   }
 };
 
-int main() {
+int main() { std::atexit(flush_logs);
   auto run = [](int code) {
     if (fork() == 0) {
       work();

@@ -8,7 +8,7 @@ void pool(int n) {
       printf("worker\n");
 }
 
-void one(void) {
+void one(void) { puts("one"); // buffered at the fork
   if (fork() == 0)
     exit(0);
 }
