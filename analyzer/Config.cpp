@@ -1,5 +1,7 @@
 #include "Config.h"
 
+#include "CheckRegistry.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -192,7 +194,7 @@ std::string dumpConfig(const ConfigFile &config) {
   std::string out;
   raw_string_ostream os(out);
   os << "---\n";
-  os << "Checks: " << yamlQuoted(config.checks.value_or("mp-*")) << "\n";
+  os << "Checks: " << yamlQuoted(config.checks.value_or(defaultChecks())) << "\n";
   os << "WarningsAsErrors: " << yamlQuoted(config.warningsAsErrors.value_or("")) << "\n";
   os << "CheckOptions:" << (config.checkOptions.empty() ? " {}\n" : "\n");
   for (const auto &kv : config.checkOptions) {

@@ -60,8 +60,9 @@ void checkUsage(FILE *to) {
           "                         analyze every file it lists\n"
           "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
           "  -j N                   analyze N files in parallel (default: all cores)\n"
-          "  --checks=GLOBS         enable checks, clang-tidy style (default 'mp-*'; appended\n"
-          "                         to the Checks of the nearest .procsan.yaml)\n"
+          "  --checks=GLOBS         enable checks, clang-tidy style (default: every check but\n"
+          "                         the ones off by default, see --list-checks; appended to\n"
+          "                         the Checks of the nearest .procsan.yaml; 'mp-*' is all)\n"
           "  --warnings-as-errors=GLOBS  report these checks' findings as errors\n"
           "  --config-file=FILE     use FILE instead of the nearest .procsan.yaml\n"
           "  --dump-config          print the effective configuration and exit\n"
@@ -199,7 +200,7 @@ public:
       error = it->second.error;
     }
     // As in clang-tidy, a file's Checks refine the defaults ('-mp-x' disables one check).
-    out.checks = "mp-*";
+    out.checks = analyzer::defaultChecks();
     if (config.checks)
       out.checks += "," + *config.checks;
     if (!args.checks.empty())
