@@ -21,13 +21,23 @@ const std::vector<Detector> &allDetectors() {
        detectForkPendingStdio},
       {"mp-leaked-ipc", "named IPC objects left behind when the tree exited", detectLeakedIpc},
       {"mp-lock-held-at-exit", "a process ended holding a process-shared lock",
-       detectLockHeldAtExit},
+       detectLockHeldAtExit, false},
       {"mp-lock-order-inversion", "two process-shared locks taken in both orders",
-       detectLockOrderInversion},
+       detectLockOrderInversion, false},
       {"mp-fork-bomb", "children that fork again at the same site, generation after generation",
        detectForkDoubling},
   };
   return detectors;
+}
+
+std::vector<std::string> allRuntimeRules() {
+  std::vector<std::string> rules;
+  for (const Detector &d : allDetectors())
+    rules.push_back(d.rule);
+  for (const char *h : hangRules())
+    rules.push_back(h);
+  rules.push_back("mp-fork-bomb");
+  return rules;
 }
 
 bool isRuntimeRule(const std::string &rule) {

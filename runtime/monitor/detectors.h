@@ -15,7 +15,13 @@ struct Detector {
   const char *rule;
   const char *summary;
   std::function<void(const SessionModel &, std::vector<Finding> &)> run;
+  // Off by default: below 90% true findings on real test suites (bench/realcode/runtime/); run
+  // when named in --rules (or with --rules=all).
+  bool onByDefault = true;
 };
+
+// Every rule id the runtime can report, for --rules=all.
+std::vector<std::string> allRuntimeRules();
 
 // Every post-mortem detector, in report order.
 const std::vector<Detector> &allDetectors();

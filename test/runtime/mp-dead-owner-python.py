@@ -1,4 +1,4 @@
-# RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=2 -- %python %s 2> %t.err
+# RUN: %python %inputs/expect_status.py 124 %procsan run --rules=all --hang-timeout=2 -- %python %s 2> %t.err
 # RUN: FileCheck %s < %t.err
 # A worker dies while holding a multiprocessing.Lock; the parent's acquire() never returns.
 import multiprocessing as mp

@@ -1,5 +1,5 @@
 // RUN: %cc %s -o %t -pthread
-// RUN: %python %inputs/expect_status.py 124 %procsan run --hang-timeout=1 -- %t 2> %t.err
+// RUN: %python %inputs/expect_status.py 124 %procsan run --rules=all --hang-timeout=1 -- %t 2> %t.err
 // RUN: FileCheck %s < %t.err
 // A worker dies holding a process-shared mutex; the parent then waits for it forever.
 #include <pthread.h>

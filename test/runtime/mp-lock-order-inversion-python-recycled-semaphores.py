@@ -1,4 +1,4 @@
-# RUN: %procsan run -- %python %s 2>&1 | FileCheck %s
+# RUN: %procsan run --rules=all -- %python %s 2>&1 | FileCheck %s
 # Look-alike of an inversion: Pool.terminate() keeps its task queue's read Lock for good (CPython
 # does so on purpose), multiprocessing unlinks every semaphore's name at once, and /dev/shm gives
 # the freed inodes to the next semaphores. Identities then repeat across generations of

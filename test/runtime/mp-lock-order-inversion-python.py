@@ -1,5 +1,5 @@
-# RUN: %procsan run -- %python %s 2>&1 | FileCheck %s
-# RUN: %procsan run -- %python %s ordered 2>&1 | FileCheck --check-prefix=ORDERED %s
+# RUN: %procsan run --rules=all -- %python %s 2>&1 | FileCheck %s
+# RUN: %procsan run --rules=all -- %python %s ordered 2>&1 | FileCheck --check-prefix=ORDERED %s
 # Two multiprocessing Locks: the child takes A then B, the parent (after the child ended) B then
 # A. This run did not deadlock; one where both overlap would. Look-alike (ordered): always A, B.
 import multiprocessing as mp

@@ -1,7 +1,7 @@
 // REQUIRES: symbolizer
 // RUN: %cc %s -o %t -pthread
-// RUN: %procsan run -- %t 2>&1 | FileCheck %s
-// RUN: %procsan run -- %t ordered 2>&1 | FileCheck --check-prefix=ORDERED --allow-empty %s
+// RUN: %procsan run --rules=all -- %t 2>&1 | FileCheck %s
+// RUN: %procsan run --rules=all -- %t ordered 2>&1 | FileCheck --check-prefix=ORDERED --allow-empty %s
 // The child takes A then B, the parent B then A: this run did not deadlock, the next may.
 #include <pthread.h>
 #include <string.h>

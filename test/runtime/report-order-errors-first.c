@@ -1,6 +1,6 @@
 // REQUIRES: symbolizer
 // RUN: %cc %s -o %t -pthread
-// RUN: %procsan run --cleanup --output=%t.txt -- %t 2> %t.err
+// RUN: %procsan run --rules=all --cleanup --output=%t.txt -- %t 2> %t.err
 // RUN: FileCheck %s < %t.err
 // RUN: FileCheck %s < %t.txt
 // The text report puts errors before warnings whatever order the detectors run in: the leaked

@@ -29,14 +29,15 @@ struct ReportOptions {
 };
 
 void reportUsage(FILE *to) {
-  std::fprintf(to,
-               "usage: procsan report SESSION_DIR [OPTIONS]\n"
-               "  --format=text|json|sarif report format (default text)\n"
-               "  --output=FILE            write the report to FILE (default: standard output)\n"
-               "  --trace=FILE.json        also write the timeline (Chrome trace events)\n"
-               "  --rules=ID[,ID...]       report only these rules\n"
-               "  --remove-session         delete SESSION_DIR afterwards\n"
-               "exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable session\n");
+  std::fprintf(
+      to, "usage: procsan report SESSION_DIR [OPTIONS]\n"
+          "  --format=text|json|sarif report format (default text)\n"
+          "  --output=FILE            write the report to FILE (default: standard output)\n"
+          "  --trace=FILE.json        also write the timeline (Chrome trace events)\n"
+          "  --rules=ID[,ID...]       report only these rules ('all': every rule, with the ones\n"
+          "                           off by default)\n"
+          "  --remove-session         delete SESSION_DIR afterwards\n"
+          "exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable session\n");
 }
 
 bool parseReportOptions(const std::vector<std::string> &args, ReportOptions &o,
@@ -72,7 +73,10 @@ bool parseReportOptions(const std::vector<std::string> &args, ReportOptions &o,
         size_t comma = v.find(',', start);
         std::string id =
             v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!id.empty())
+        if (id == "all") // every rule, the ones off by default included
+          for (const std::string &r : monitor::allRuntimeRules())
+            o.rules.insert(r);
+        else if (!id.empty())
           o.rules.insert(id);
         if (comma == std::string::npos)
           break;

@@ -55,28 +55,30 @@ struct RunOptions {
 };
 
 void runUsage(FILE *to) {
-  std::fprintf(to,
-               "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
-               "  --format=text|json|sarif report format for --output (stderr is always text)\n"
-               "  --output=FILE          also write the report to FILE\n"
-               "  --trace=FILE.json      write a timeline (Chrome trace events, for Perfetto);\n"
-               "                         also records every process-shared lock acquire/release\n"
-               "  --hang-timeout=SECONDS how long a stuck state must last before it is "
-               "reported;\n"
-               "                         also how long to wait for descendants after PROGRAM "
-               "exits (default 5)\n"
-               "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
-               "  --exitcode=N           exit with N when findings were reported\n"
-               "  --rules=ID[,ID...]     report only these rules\n"
-               "  --keep-session         keep the trace directory and print its path\n"
-               "  --cleanup              unlink named IPC objects the tree leaked\n"
-               "  --max-procs=N          stop the tree (mp-fork-bomb) when it has more than N "
-               "live\n"
-               "                         processes (default min(4096, RLIMIT_NPROC/2); 0: "
-               "no limit)\n"
-               "  --max-fork-rate=N      stop the tree when it grows by more than N live "
-               "processes\n"
-               "                         within one second (default 1000; 0: no limit)\n");
+  std::fprintf(
+      to, "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
+          "  --format=text|json|sarif report format for --output (stderr is always text)\n"
+          "  --output=FILE          also write the report to FILE\n"
+          "  --trace=FILE.json      write a timeline (Chrome trace events, for Perfetto);\n"
+          "                         also records every process-shared lock acquire/release\n"
+          "  --hang-timeout=SECONDS how long a stuck state must last before it is "
+          "reported;\n"
+          "                         also how long to wait for descendants after PROGRAM "
+          "exits (default 5)\n"
+          "  --on-hang=report|kill  what to do with a hung tree (default kill)\n"
+          "  --exitcode=N           exit with N when findings were reported\n"
+          "  --rules=ID[,ID...]     report only these rules ('all': every rule, with the ones\n"
+          "                         off by default: mp-lock-held-at-exit,\n"
+          "                         mp-lock-order-inversion)\n"
+          "  --keep-session         keep the trace directory and print its path\n"
+          "  --cleanup              unlink named IPC objects the tree leaked\n"
+          "  --max-procs=N          stop the tree (mp-fork-bomb) when it has more than N "
+          "live\n"
+          "                         processes (default min(4096, RLIMIT_NPROC/2); 0: "
+          "no limit)\n"
+          "  --max-fork-rate=N      stop the tree when it grows by more than N live "
+          "processes\n"
+          "                         within one second (default 1000; 0: no limit)\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
@@ -139,7 +141,10 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
         size_t comma = v.find(',', start);
         std::string id =
             v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!id.empty())
+        if (id == "all") // every rule, the ones off by default included
+          for (const std::string &r : monitor::allRuntimeRules())
+            o.rules.insert(r);
+        else if (!id.empty())
           o.rules.insert(id);
         if (comma == std::string::npos)
           break;

@@ -161,7 +161,7 @@ std::vector<monitor::Finding> detectFindings(const monitor::SessionModel &model,
                                              const std::set<std::string> &rules) {
   std::vector<monitor::Finding> findings;
   for (const monitor::Detector &d : monitor::allDetectors())
-    if (rules.empty() || rules.count(d.rule))
+    if (rules.empty() ? d.onByDefault : rules.count(d.rule) > 0)
       d.run(model, findings);
   if (!findings.empty()) {
     std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
