@@ -1,7 +1,7 @@
 // REQUIRES: symbolizer
 // RUN: %cc %s -o %t
 // RUN: %procsan run --rules=mp-fork-bomb -- %t 2>&1 | FileCheck %s
-// RUN: %procsan run --rules=mp-fork-bomb -- %t flat 2>&1 | FileCheck --check-prefix=FLAT %s
+// RUN: %procsan run --rules=mp-fork-bomb -- %t flat 2>&1 | FileCheck --allow-empty --check-prefix=FLAT %s
 // The textbook doubling: every child stays in the loop and forks again, 2^8 processes in all,
 // under the --max-procs default so the tree is never stopped; with a count of 20 it would
 // exhaust the process table. Reported after the run with the growth chain and the fork site.
@@ -36,6 +36,7 @@ int main(int argc, char **argv) {
   }
   return 0;
 }
-// CHECK: procsan: warning: children forked at one site forked again at the same site for 8
-// generations: 255 processes from that site, growing exponentially {{.*}} [mp-fork-bomb] CHECK: in
-// spread {{.*}}mp-fork-bomb-doubling.c:16 CHECK: procsan: 1 finding FLAT-NOT: mp-fork-bomb
+// CHECK: procsan: warning: children forked at one site forked again at the same site for 8 generations: 255 processes from that site, growing exponentially {{.*}} [mp-fork-bomb]
+// CHECK: in spread {{.*}}mp-fork-bomb-doubling.c:16
+// CHECK: procsan: 1 finding
+// FLAT-NOT: mp-fork-bomb

@@ -25,8 +25,8 @@ int main(void) {
 // CHECK: worker [[PID:[0-9]+]]
 // CHECK: procsan: error: process [[PID]] ({{.*}}) killed by SIGSEGV but the program exited with status 0 [mp-lost-crash]
 // CHECK-NEXT: SIGSEGV on address 0x0 in process [[PID]]
-// CHECK-NEXT: #0 0x{{[0-9a-f]+}} in crash_worker {{.*}}mp-lost-crash-segv.c:10
-// CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-segv.c:15
+// CHECK-NEXT: #0 0x{{[0-9a-f]+}} in crash_worker {{.*}}mp-lost-crash-segv.c:12
+// CHECK-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-segv.c:17
 // CHECK: reaped it without keeping its status (killed by SIGSEGV) and the program still exited with status 0
 // CHECK: procsan: 1 finding
 

@@ -45,15 +45,15 @@ int main(int argc, char **argv) {
 // ABORT: procsan: error: process [[PID]] ({{.*}}) killed by SIGABRT{{.*}} but the program exited with status 0 [mp-lost-crash]
 // ABORT-NEXT: SIGABRT raised by abort() (itself) in process [[PID]]
 // ABORT: pid [[PID]] called abort() here
-// ABORT-NEXT: #0 0x{{[0-9a-f]+}} in check_invariant {{.*}}mp-lost-crash-self-signal.c:18
-// ABORT-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-self-signal.c:30
+// ABORT-NEXT: #0 0x{{[0-9a-f]+}} in check_invariant {{.*}}mp-lost-crash-self-signal.c:19
+// ABORT-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-self-signal.c:31
 
 // RAISE: worker [[PID:[0-9]+]]
 // RAISE: procsan: error: process [[PID]] ({{.*}}) killed by SIGTERM but the program exited with status 0 [mp-lost-crash]
 // RAISE-NEXT: process [[PID]] ({{.*}}) killed by SIGTERM raised by raise() (itself)
 // RAISE-NEXT: pid [[PID]] called raise() here
-// RAISE-NEXT: #0 0x{{[0-9a-f]+}} in give_up {{.*}}mp-lost-crash-self-signal.c:21
-// RAISE-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-self-signal.c:28
+// RAISE-NEXT: #0 0x{{[0-9a-f]+}} in give_up {{.*}}mp-lost-crash-self-signal.c:22
+// RAISE-NEXT: #1 0x{{[0-9a-f]+}} in main {{.*}}mp-lost-crash-self-signal.c:29
 
 // CHECKED: worker
 // CHECKED-NOT: mp-lost-crash
