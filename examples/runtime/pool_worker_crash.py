@@ -1,4 +1,4 @@
-"""A multiprocessing worker crashes in native code; the parent joins it and carries on."""
+"""A Pool worker crashes in native code while it holds a task; Pool.map waits forever for it."""
 import ctypes
 import multiprocessing as mp
 
@@ -6,14 +6,12 @@ import multiprocessing as mp
 def render(page):
     if page == 3:
         ctypes.string_at(0)  # a bug in an extension module: SIGSEGV
-    print(f"rendered page {page}", flush=True)
+    return f"rendered page {page}"
 
 
 if __name__ == "__main__":
     mp.set_start_method("fork")
-    workers = [mp.Process(target=render, args=(page,)) for page in range(1, 5)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()  # exitcode never checked
+    with mp.Pool(2) as pool:
+        for line in pool.map(render, range(1, 5)):  # never returns: page 3 died with its worker
+            print(line, flush=True)
     print("report complete", flush=True)
