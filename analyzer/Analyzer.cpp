@@ -251,8 +251,12 @@ private:
     if (e.isInvalid())
       return p;
     if (OptionalFileEntryRef fe = sm.getFileEntryRefForID(sm.getFileID(e))) {
+      // Relative to the compile command's directory (the file manager's working directory),
+      // not to procsan's: a database entry may name its file relative to its own directory.
       llvm::SmallString<256> path(fe->getName());
-      llvm::sys::fs::make_absolute(path);
+      sm.getFileManager().makeAbsolutePath(path);
+      if (!llvm::sys::path::is_absolute(path))
+        llvm::sys::fs::make_absolute(path);
       llvm::sys::path::remove_dots(path, true);
       p.file = std::string(path);
     }
