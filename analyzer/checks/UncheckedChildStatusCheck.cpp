@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "model/AsyncSignalSafety.h"
 #include "model/ForkRegions.h"
+#include "model/UseIndex.h"
 #include "model/WaitCalls.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -102,27 +103,15 @@ bool collectedOnTheWayOut(ASTContext &ast, const CallExpr *wait) {
   return false;
 }
 
-bool inLoop(ASTContext &ast, const Stmt *s) {
-  for (int depth = 0; s && depth < 64; ++depth) {
-    DynTypedNodeList parents = ast.getParents(*s);
-    if (parents.empty())
-      return false;
-    s = parents[0].get<Stmt>();
-    if (s && (isa<ForStmt>(s) || isa<WhileStmt>(s) || isa<DoStmt>(s) || isa<CXXForRangeStmt>(s)))
-      return true;
-  }
-  return false;
-}
-
 // The program forks again and again (in a loop, or from a function called in one): a prefork
 // server that replaces the workers it loses.
 bool respawns(AnalysisContext &ctx) {
   for (const ForkRegion &r : ctx.forkRegions()) {
-    if (inLoop(ctx.ast(), r.site().call))
+    if (insideLoop(ctx.ast(), r.site().call))
       return true;
     if (const FunctionDecl *fn = r.site().enclosing)
       for (const CallExpr *c : ctx.uses().callsTo(fn))
-        if (inLoop(ctx.ast(), c))
+        if (insideLoop(ctx.ast(), c))
           return true;
   }
   return false;

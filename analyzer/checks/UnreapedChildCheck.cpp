@@ -4,6 +4,7 @@
 #include "model/ForkRegions.h"
 #include "model/ProgramSummaries.h"
 #include "model/Summaries.h"
+#include "model/UseIndex.h"
 #include "model/WaitCalls.h"
 
 #include "clang/AST/ParentMapContext.h"
@@ -25,18 +26,6 @@ bool parentExitsAtOnce(const ForkRegion &region, FunctionSummaries &summaries) {
     if (const auto *call = dyn_cast<CallExpr>(s))
       if (summaries.callNeverReturns(call))
         return true;
-  return false;
-}
-
-bool inLoop(ASTContext &ast, const Stmt *s) {
-  for (int depth = 0; s && depth < 64; ++depth) {
-    DynTypedNodeList parents = ast.getParents(*s);
-    if (parents.empty())
-      return false;
-    s = parents[0].get<Stmt>();
-    if (s && (isa<ForStmt>(s) || isa<WhileStmt>(s) || isa<DoStmt>(s) || isa<CXXForRangeStmt>(s)))
-      return true;
-  }
   return false;
 }
 
@@ -238,7 +227,7 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
       continue;
     // main spawning once and leaving: init reaps the child.
     const FunctionDecl *fn = enclosingFunction(ctx.ast(), call);
-    if (fn && fn->isMain() && !inLoop(ctx.ast(), call))
+    if (fn && fn->isMain() && !insideLoop(ctx.ast(), call))
       continue;
     if (!ctx.program().reapsElsewhere().empty())
       continue;

@@ -14,26 +14,6 @@ namespace analyzer {
 
 namespace {
 
-bool inLoop(ASTContext &ctx, const Stmt *s) {
-  DynTypedNodeList parents = ctx.getParents(*s);
-  for (unsigned depth = 0; !parents.empty() && depth < 64; ++depth) {
-    if (parents[0].get<FunctionDecl>())
-      return false;
-    const Stmt *p = parents[0].get<Stmt>();
-    if (!p) {
-      if (const Decl *d = parents[0].get<Decl>()) {
-        parents = ctx.getParents(*d);
-        continue;
-      }
-      return false;
-    }
-    if (isa<ForStmt>(p) || isa<WhileStmt>(p) || isa<DoStmt>(p) || isa<CXXForRangeStmt>(p))
-      return true;
-    parents = ctx.getParents(*p);
-  }
-  return false;
-}
-
 PipeEndUse::Kind kindOfCall(const CallExpr *call, unsigned argIndex) {
   const FunctionDecl *fd = call->getDirectCallee();
   if (!fd || !fd->getIdentifier() || argIndex != 0)
@@ -97,7 +77,7 @@ unsigned fdParamEffect(ASTContext &ctx, const UseIndex &uses, ProgramView *progr
         continue;
       }
       if (k == PipeEndUse::Read) {
-        if (inLoop(ctx, use.call))
+        if (insideLoop(ctx, use.call))
           effect |= ProgramView::FdDrains;
         continue;
       }
@@ -167,7 +147,7 @@ PipeEndUse classifyEndUse(ASTContext &ctx, const UseIndex &uses, ProgramView *pr
     return use;
   use.kind = kindOfCall(vu.call, vu.argIndex);
   use.at = vu.call;
-  use.inLoop = inLoop(ctx, vu.call);
+  use.inLoop = insideLoop(ctx, vu.call);
   const FunctionDecl *callee = vu.call->getDirectCallee();
   const SourceManager &sm = ctx.getSourceManager();
   if (use.kind != PipeEndUse::Other || !callee || !callee->getIdentifier())
@@ -286,7 +266,7 @@ std::vector<PipeSite> findPipes(ASTContext &ctx, const UseIndex &uses, ProgramVi
         copy.kind = k;
         copy.end = u.end;
         copy.at = other;
-        copy.inLoop = inLoop(ctx, other);
+        copy.inLoop = insideLoop(ctx, other);
         copy.through = u.at;
         copies.push_back(copy);
       }

@@ -322,5 +322,25 @@ const FunctionDecl *enclosingFunction(ASTContext &ctx, const Stmt *s) {
   return nullptr;
 }
 
+bool insideLoop(ASTContext &ctx, const Stmt *s) {
+  DynTypedNodeList parents = ctx.getParents(*s);
+  for (unsigned depth = 0; !parents.empty() && depth < 64; ++depth) {
+    if (parents[0].get<FunctionDecl>())
+      return false;
+    const Stmt *p = parents[0].get<Stmt>();
+    if (!p) {
+      if (const Decl *d = parents[0].get<Decl>()) {
+        parents = ctx.getParents(*d);
+        continue;
+      }
+      return false;
+    }
+    if (isa<ForStmt>(p) || isa<WhileStmt>(p) || isa<DoStmt>(p) || isa<CXXForRangeStmt>(p))
+      return true;
+    parents = ctx.getParents(*p);
+  }
+  return false;
+}
+
 } // namespace analyzer
 } // namespace procsan

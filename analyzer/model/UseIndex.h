@@ -81,6 +81,8 @@ ValueUse classifyUse(clang::ASTContext &ctx, const clang::Expr *e);
 
 // The function (or lambda call operator) whose body holds s.
 const clang::FunctionDecl *enclosingFunction(clang::ASTContext &ctx, const clang::Stmt *s);
+// True when a loop of s's own function repeats s (through declarations: `pid_t p = fork();`).
+bool insideLoop(clang::ASTContext &ctx, const clang::Stmt *s);
 
 // The variable, parameter or field an lvalue expression names: x, p->f, s.f, a[i] (-> a).
 const clang::ValueDecl *storageOf(const clang::Expr *lvalue);
