@@ -3,6 +3,7 @@
 #include "monitor/hang.h"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <csignal>
 #include <cstdio>
@@ -203,6 +204,41 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
   }
 }
 
+// Whether every other thread alive at the fork was already on its way out: each ended within a
+// short while of the fork without doing anything the runtime records after it (CPython's join()
+// returns before the OS thread has ended; a thread past its last Python line holds no lock the
+// child could need). The tids come from the fork record's "tid:name ..." list; when that list
+// was cut short, nothing is excused.
+bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
+  if (parent.threadEnds.empty())
+    return false;
+  constexpr uint64_t kBefore = 1000000000ull, kAfter = 100000000ull;
+  int found = 0;
+  const std::string &list = fr.otherThreads;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if ((i > 0 && list[i - 1] != ' ') || !isdigit((unsigned char)list[i]))
+      continue;
+    size_t j = i;
+    long tid = 0;
+    while (j < list.size() && isdigit((unsigned char)list[j]) && tid < (1L << 30))
+      tid = tid * 10 + (list[j++] - '0');
+    if (j >= list.size() || list[j] != ':')
+      continue;
+    bool ended = false;
+    for (const ThreadEnd &te : parent.threadEnds)
+      if (te.tid == tid && te.timeNs + kBefore >= fr.timeNs && te.timeNs <= fr.timeNs + kAfter &&
+          te.previousEventNs <= fr.timeNs) {
+        ended = true;
+        break;
+      }
+    if (!ended)
+      return false;
+    ++found;
+    i = j;
+  }
+  return found > 0 && found >= fr.threads - 1;
+}
+
 void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out) {
   for (const auto &entry : model.processes()) {
     const Process &parent = entry.second;
@@ -210,6 +246,8 @@ void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out)
     for (const ForkRecord &fr : parent.forks) {
       const Process *child = model.find(fr.child);
       if (fr.threads <= 1 || !child || !child->traced || child->execed())
+        continue;
+      if (otherThreadsWereEnding(parent, fr))
         continue;
       if (!firstAtSite(reportedSites, fr))
         continue; // one finding per fork site of a process

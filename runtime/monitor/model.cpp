@@ -495,7 +495,15 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     return st;
   };
   std::string pendingSemName;
+  std::map<int, uint64_t> lastEventOfThread;
   for (const trace::DecodedRecord &r : log.records) {
+    if (r.kind == trace::EvThreadEnd) {
+      auto it = lastEventOfThread.find((int)r.tid);
+      p.threadEnds.push_back(
+          ThreadEnd{(int)r.tid, r.timeNs, it == lastEventOfThread.end() ? 0 : it->second});
+    } else {
+      lastEventOfThread[(int)r.tid] = r.timeNs;
+    }
     if (r.kind == trace::EvFork && r.args[0] > 0) {
       ForkRecord f;
       f.child = (int)r.args[0];

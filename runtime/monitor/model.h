@@ -70,6 +70,13 @@ struct ForkRecord {
   Stack stack;
 };
 
+// A thread's end recorded shortly after a fork (EvThreadEnd).
+struct ThreadEnd {
+  int tid = 0;
+  uint64_t timeNs = 0;
+  uint64_t previousEventNs = 0; // that thread's last other event before it ended (0: none)
+};
+
 // A process-shared lock, by its identity across processes.
 struct LockKey {
   uint64_t dev = 0, inode = 0, offset = 0;
@@ -190,6 +197,7 @@ struct Process {
   uint64_t alarmIntervalNs = 0; // and then every so often (0: once)
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
+  std::vector<ThreadEnd> threadEnds;
   std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
   std::vector<SemPost> semPosts;

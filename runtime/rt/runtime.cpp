@@ -567,6 +567,17 @@ void forEachMapping(bool (*fn)(void *, uint64_t, uint64_t, uint64_t, uint64_t, u
   close(fd);
 }
 
+namespace {
+uint64_t gThreadedForkNs; // when this process last forked with other threads alive (atomic)
+} // namespace
+
+void noteThreadedFork() { __atomic_store_n(&gThreadedForkNs, nowNs(), __ATOMIC_RELAXED); }
+
+bool threadedForkRecently() {
+  uint64_t at = __atomic_load_n(&gThreadedForkNs, __ATOMIC_RELAXED);
+  return at && nowNs() - at < 1000000000ull;
+}
+
 bool roomForOptionalEvents() {
   // A quarter of the log stays for what the detectors need (exits, crashes, waits).
   return gState.active && __atomic_load_n(&gState.header->nextIndex, __ATOMIC_RELAXED) <
@@ -684,6 +695,7 @@ void afterForkInChild(pid_t parent, ForkLog taken) {
   // The parent's log is still mapped here; drop it so nothing the child writes lands in it.
   munmap(gState.header, trace::logFileSize(gState.capacity));
   tlsTid = 0; // the forking thread has a new id here
+  gThreadedForkNs = 0;
   gLogState = nullptr;
   gState.active = false;
   gState.header = nullptr;

@@ -61,6 +61,11 @@ struct Stack {
 void takeStack(Stack &out);
 void record(const Event &ev, const Stack &stack);
 
+// A fork that saw other threads alive, and whether one happened in the last second in this
+// process (thread ends are then recorded: see EvThreadEnd).
+void noteThreadedFork();
+bool threadedForkRecently();
+
 // True while the log has room beyond the reserve kept for the events detectors need: events
 // recorded only for the timeline (lock tracing) stop there.
 bool roomForOptionalEvents();

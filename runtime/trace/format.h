@@ -57,7 +57,10 @@ enum EventKind : uint16_t {
   EvMqWake = 24,      // the blocking call returned: a0=MqOp a1=mqd a2=0 or errno
   EvTimerArmed = 25,  // alarm()/setitimer(ITIMER_REAL): a0=ns from now until it fires (0:
                       // disarmed) a1=interval in ns (0: once)
-  // 26-46: reserved for the interposers being added next to the ones above.
+  EvThreadEnd = 26,   // a thread started with pthread_create ended (tid = that thread); only
+                      // recorded within a second after a fork that saw other threads, so the
+                      // monitor can tell a thread already on its way out at the fork
+  // 27-46: reserved for the interposers being added next to the ones above.
   EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
                             // a pipe or FIFO (inode a1) this process can write to: a helper
                             // that ends when this process ends (its "lifeline")

@@ -123,6 +123,8 @@ void beforeFork(ForkState &f) {
 void afterForkInParent(const ForkState &f, pid_t r, int err, trace::ForkApi api) {
   if (!rt::active())
     return;
+  if (f.threads.threads > 1)
+    rt::noteThreadedFork();
   rt::Stack stack;
   rt::takeStack(stack);
   rt::record(rt::Event{trace::EvFork,

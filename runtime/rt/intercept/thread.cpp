@@ -27,10 +27,15 @@ void adjustLive(int delta) {
 
 // Runs at the thread's end however it ends (return, pthread_exit, cancellation). The value is
 // the pid the thread started in: a thread that survives a fork (the forking one, in the child)
-// is not counted in the child's fresh log, so it must not be subtracted there.
+// is not counted in the child's fresh log, so it must not be subtracted there. An end shortly
+// after a fork that saw this thread is recorded: the thread may have been on its way out then
+// (CPython's join() returns before the OS thread ends), which the monitor can then tell.
 void threadEnded(void *startPid) {
-  if ((intptr_t)startPid == (intptr_t)getpid())
-    adjustLive(-1);
+  if ((intptr_t)startPid != (intptr_t)getpid())
+    return;
+  adjustLive(-1);
+  if (rt::threadedForkRecently())
+    rt::record(rt::Event{trace::EvThreadEnd, {}, nullptr, 0});
 }
 
 bool keyReady() {
