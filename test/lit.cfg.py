@@ -28,7 +28,9 @@ config.substitutions.append(("%rtlib", config.procsan_runtime))
 config.substitutions.append(("%llvmlib", config.procsan_llvm_library))
 config.substitutions.append(("%cxx", config.cxx + " -g -O0"))
 config.substitutions.append(("%cc", config.cc + " -g -O0"))
-config.substitutions.append(("%python", config.python))
+# --param procsan_python=PATH runs the Python tests with another interpreter (ctest runs the
+# runtime suite's Python tests once per CPython found; see test/CMakeLists.txt).
+config.substitutions.append(("%python", lit_config.params.get("procsan_python", config.python)))
 
 if config.have_analyzer:
     config.available_features.add("analyzer")
