@@ -204,17 +204,18 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
   }
 }
 
-// Whether every other thread alive at the fork was already on its way out: each ended within a
-// short while of the fork without doing anything the runtime records after it (CPython's join()
-// returns before the OS thread has ended; a thread past its last Python line holds no lock the
-// child could need). The tids come from the fork record's "tid:name ..." list; when that list
-// was cut short, nothing is excused.
+// Whether every other thread alive at the fork was already on its way out: each was running (not
+// blocked in a wait) at the fork and ended within a short while after it without doing anything
+// the runtime records (CPython's join() returns before the OS thread has ended; on a loaded
+// machine that thread may get the CPU back only later; a thread past its last Python line holds
+// no lock the child could need). The tids come from the fork record's "tid:name(running) ..."
+// list; when that list was cut short, nothing is excused.
 bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
   if (parent.threadEnds.empty())
     return false;
   constexpr uint64_t kBefore = 1000000000ull, kAfter = 100000000ull;
-  int found = 0;
   const std::string &list = fr.otherThreads;
+  std::vector<std::pair<long, size_t>> tids; // tid, where its entry starts
   for (size_t i = 0; i < list.size(); ++i) {
     if ((i > 0 && list[i - 1] != ' ') || !isdigit((unsigned char)list[i]))
       continue;
@@ -222,21 +223,37 @@ bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
     long tid = 0;
     while (j < list.size() && isdigit((unsigned char)list[j]) && tid < (1L << 30))
       tid = tid * 10 + (list[j++] - '0');
-    if (j >= list.size() || list[j] != ':')
-      continue;
-    bool ended = false;
-    for (const ThreadEnd &te : parent.threadEnds)
-      if (te.tid == tid && te.timeNs + kBefore >= fr.timeNs && te.timeNs <= fr.timeNs + kAfter &&
-          te.previousEventNs <= fr.timeNs) {
-        ended = true;
-        break;
-      }
+    if (j < list.size() && list[j] == ':')
+      tids.emplace_back(tid, i);
+  }
+  if (tids.empty() || (int)tids.size() < fr.threads - 1)
+    return false;
+  for (size_t k = 0; k < tids.size(); ++k) {
+    size_t entryEnd = k + 1 < tids.size() ? tids[k + 1].second : list.size();
+    if (list.find("(running)", tids[k].second) >= entryEnd)
+      return false; // blocked at the fork: a live thread, not one leaving
+    bool ended =
+        std::any_of(parent.threadEnds.begin(), parent.threadEnds.end(), [&](const ThreadEnd &te) {
+          return te.tid == tids[k].first && te.timeNs + kBefore >= fr.timeNs &&
+                 te.timeNs <= fr.timeNs + kAfter && te.previousEventNs <= fr.timeNs;
+        });
     if (!ended)
       return false;
-    ++found;
-    i = j;
   }
-  return found > 0 && found >= fr.threads - 1;
+  return true;
+}
+
+// A fork made by CPython's _posixsubprocess (subprocess, and the spawn and forkserver start
+// methods): its child runs only async-signal-safe code until it execs, by design. Python 3.10+
+// uses vfork there when it can; older ones fork from that module's own shared object.
+bool forkedByPosixSubprocess(const ForkRecord &fr) {
+  for (size_t i = 0; i < fr.stack.frames.size() && i < 3; ++i) {
+    const std::string &m = fr.stack.frames[i].module;
+    size_t slash = m.rfind('/');
+    if (m.compare(slash == std::string::npos ? 0 : slash + 1, 16, "_posixsubprocess") == 0)
+      return true;
+  }
+  return false;
 }
 
 void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out) {
@@ -247,7 +264,11 @@ void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out)
       const Process *child = model.find(fr.child);
       if (fr.threads <= 1 || !child || !child->traced || child->execed())
         continue;
-      if (otherThreadsWereEnding(parent, fr))
+      // A child that tried to exec (its exec failed) is the fork+exec shape, not one that went
+      // on in the parent's code; a vfork child may only exec or _exit: one that did not exec
+      // was killed before it could. The same for _posixsubprocess's forks.
+      if (fr.vfork || child->triedExec || forkedByPosixSubprocess(fr) ||
+          otherThreadsWereEnding(parent, fr))
         continue;
       if (!firstAtSite(reportedSites, fr))
         continue; // one finding per fork site of a process

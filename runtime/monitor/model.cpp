@@ -423,6 +423,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         child.ppid = log.pid;
       break;
     }
+    case trace::EvExec:
+      p.triedExec = true;
+      break;
     case trace::EvTimerArmed:
       p.alarmAtNs = r.args[0] > 0 ? r.timeNs + (uint64_t)r.args[0] : 0;
       p.alarmIntervalNs = r.args[1] > 0 ? (uint64_t)r.args[1] : 0;
@@ -513,6 +516,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       f.threads = (int)r.args[2];
       f.stdoutPending = (long)r.args[3];
       f.stderrPending = (long)r.args[4];
+      f.vfork = r.args[5] == trace::ForkVfork;
       f.otherThreads = r.text;
       f.stack = stackOf(r);
       p.forks.push_back(std::move(f));

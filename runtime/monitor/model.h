@@ -67,6 +67,8 @@ struct ForkRecord {
   std::string otherThreads; // "tid:name ..." of the others
   long stdoutPending = 0;   // bytes in the parent's stdout buffer at the fork
   long stderrPending = 0;
+  bool vfork = false; // made by vfork (the runtime runs it as a fork): the child may only exec
+                      // or _exit
   Stack stack;
 };
 
@@ -193,12 +195,13 @@ struct Process {
   int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
   uint64_t reapedNs = 0;        // when a traced reaper's wait returned it (a bound on its death)
   bool statusDiscarded = false; // its reaper passed no status pointer (wait(NULL))
+  bool triedExec = false;       // called exec (whether or not it succeeded)
   uint64_t alarmAtNs = 0;       // when its last alarm()/setitimer(ITIMER_REAL) fires (0: none)
   uint64_t alarmIntervalNs = 0; // and then every so often (0: once)
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<ThreadEnd> threadEnds;
-  std::vector<HeldEntry> held;   // process-shared locks held at its end (or now)
+  std::vector<HeldEntry> held; // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
   std::vector<SemPost> semPosts;
   std::vector<MqBlock> mqBlocks;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace procsan;
@@ -35,16 +36,36 @@ size_t appendDec(char *dst, size_t cap, size_t at, long v) {
   return at;
 }
 
-// Lists /proc/self/task with raw getdents64 (no malloc: this runs next to a fork).
-void collectThreads(ForkContext &c) {
-  c.threads = 0;
-  c.names[0] = 0;
+// The scheduler state of thread tid of this process ('R' running or runnable, 'S' sleeping, ...),
+// or 0 when it cannot be read (the thread is gone).
+char threadState(long tid) {
+  char path[64] = "/proc/self/task/";
+  size_t pl = appendDec(path, sizeof(path), strlen(path), tid);
+  memcpy(path + pl, "/stat", 6);
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  char buf[256];
+  long got = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (got <= 0)
+    return 0;
+  buf[got] = 0;
+  // "tid (comm) S ...": the comm may hold anything, so the state follows the last ')'.
+  const char *close = strrchr(buf, ')');
+  return close && close[1] == ' ' ? close[2] : 0;
+}
+
+// Calls fn(tid) for every thread of this process but the calling one, listing /proc/self/task
+// with raw getdents64 (no malloc: this runs next to a fork). Returns the number of threads,
+// the caller included (0 when the listing cannot be read).
+template <typename Fn> int forEachOtherThread(Fn fn) {
   int fd =
       (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    return;
+    return 0;
   long self = syscall(SYS_gettid);
-  size_t at = 0;
+  int threads = 0;
   char buf[2048];
   for (;;) {
     long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
@@ -61,30 +82,46 @@ void collectThreads(ForkContext &c) {
       off += d->d_reclen;
       if (d->d_name[0] < '0' || d->d_name[0] > '9')
         continue;
-      ++c.threads;
+      ++threads;
       long tid = 0;
       for (const char *p = d->d_name; *p >= '0' && *p <= '9'; ++p)
         tid = tid * 10 + (*p - '0');
-      if (tid == self || at + 40 >= sizeof(c.names))
-        continue;
-      char path[64] = "/proc/self/task/";
-      size_t pl = appendDec(path, sizeof(path), strlen(path), tid);
-      memcpy(path + pl, "/comm", 6);
-      if (at)
-        c.names[at++] = ' ';
-      at = appendDec(c.names, sizeof(c.names), at, tid);
-      c.names[at++] = ':';
-      int cfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-      if (cfd >= 0) {
-        long got = syscall(SYS_read, cfd, c.names + at, 16);
-        close(cfd);
-        for (long i = 0; i < got && c.names[at] != '\n'; ++i)
-          ++at;
-      }
-      c.names[at] = 0;
+      if (tid != self)
+        fn(tid);
     }
   }
   close(fd);
+  return threads;
+}
+
+// Names the other threads: "tid:name", with "(running)" after the ones that were running or
+// runnable at that moment (a thread on its way out after a join is; one blocked waiting is not).
+void collectThreads(ForkContext &c) {
+  size_t at = 0;
+  c.names[0] = 0;
+  c.threads = forEachOtherThread([&](long tid) {
+    if (at + 48 >= sizeof(c.names))
+      return;
+    char path[64] = "/proc/self/task/";
+    size_t pl = appendDec(path, sizeof(path), strlen(path), tid);
+    memcpy(path + pl, "/comm", 6);
+    if (at)
+      c.names[at++] = ' ';
+    at = appendDec(c.names, sizeof(c.names), at, tid);
+    c.names[at++] = ':';
+    int cfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (cfd >= 0) {
+      long got = syscall(SYS_read, cfd, c.names + at, 16);
+      close(cfd);
+      for (long i = 0; i < got && c.names[at] != '\n'; ++i)
+        ++at;
+    }
+    if (threadState(tid) == 'R') {
+      memcpy(c.names + at, "(running)", 9);
+      at += 9;
+    }
+    c.names[at] = 0;
+  });
 }
 
 // Bytes written to a stdio stream and not yet flushed (glibc's FILE layout).
@@ -110,11 +147,26 @@ void beforeFork(ForkState &f) {
   if (!st)
     return;
   // A thread that was just joined may still be on its way out (CPython wakes join() before the
-  // OS thread ends): let such threads finish before counting them. Bounded, and only paid by a
-  // fork while started threads still count as alive.
-  for (int i = 0; i < 8 && __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0; ++i)
+  // OS thread ends): let such threads finish before counting them. Only paid by a fork while
+  // started threads still count as alive: a few yields, then, while some other thread is still
+  // runnable (one blocked in a wait is not leaving), short sleeps for at most 10 ms.
+  auto live = [st] { return __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0; };
+  for (int i = 0; i < 8 && live(); ++i)
     sched_yield();
-  if (__atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0)
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (live()) {
+    bool runnable = false;
+    forEachOtherThread([&](long tid) { runnable = runnable || threadState(tid) == 'R'; });
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!runnable ||
+        (now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > 10000000L)
+      break;
+    struct timespec pause = {0, 200000};
+    nanosleep(&pause, nullptr);
+  }
+  if (live())
     collectThreads(f.threads);
   f.out = pendingBytes(stdout);
   f.err = pendingBytes(stderr);
