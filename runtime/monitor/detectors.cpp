@@ -466,8 +466,23 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
       death.stack = s->stack;
     }
     f.events.push_back(std::move(death));
-    for (const HeldEntry *hp : held)
+    for (const HeldEntry *hp : held) {
+      // Where the holding thread first took it (a thread that takes a lock at several places
+      // shows the first; the lock's identity is the same).
+      auto take = std::find_if(p.lockTakes.begin(), p.lockTakes.end(), [&](const LockTake &t) {
+        return t.lock == hp->lock && t.tid == hp->tid;
+      });
+      if (take != p.lockTakes.end()) {
+        FindingEvent e;
+        e.pid = p.pid;
+        e.tid = take->tid;
+        e.what = "thread " + std::to_string(take->tid) + " of pid " + std::to_string(p.pid) +
+                 " first took " + model.describeLock(hp->lock, hp->kind, take->timeNs) + " here";
+        e.stack = take->stack;
+        f.events.push_back(std::move(e));
+      }
       addMappingEvent(model, hp->lock, f);
+    }
     out.push_back(std::move(f));
   }
 }

@@ -547,6 +547,13 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       pm.tid = (int)r.tid;
       pm.timeNs = r.timeNs;
       p.pipes.push_back(pm);
+    } else if (r.kind == trace::EvLockTaken) {
+      LockTake t;
+      t.lock = LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]};
+      t.tid = (int)r.tid;
+      t.timeNs = r.timeNs;
+      t.stack = stackOf(r);
+      p.lockTakes.push_back(std::move(t));
     } else if (r.kind == trace::EvSemPost) {
       SemPost sp;
       sp.sem = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};

@@ -90,6 +90,14 @@ struct LockKey {
   }
 };
 
+// The first time a thread took a process-shared lock (EvLockTaken).
+struct LockTake {
+  LockKey lock;
+  int tid = 0;
+  uint64_t timeNs = 0;
+  Stack stack;
+};
+
 struct HeldEntry {
   LockKey lock;
   int tid = 0;
@@ -201,6 +209,7 @@ struct Process {
   std::vector<SignalDelivery> signals;
   std::vector<ForkRecord> forks; // children this process forked
   std::vector<ThreadEnd> threadEnds;
+  std::vector<LockTake> lockTakes;
   std::vector<HeldEntry> held; // process-shared locks held at its end (or now)
   std::vector<LockBlock> lockBlocks;
   std::vector<SemPost> semPosts;

@@ -13,6 +13,7 @@ constexpr int kMaxMappings = 32;
 constexpr int kMaxEdges = 256;
 constexpr int kMaxBinarySems = 64;
 constexpr int kMaxPosted = 64;
+constexpr int kMaxTakes = 512;
 
 struct Mapping {
   uint64_t start, end, offset, dev, inode;
@@ -28,6 +29,7 @@ struct LockState {
   bool uncached;               // identify() answered for an address without caching its mapping
   uint32_t heldHigh;           // slots [heldHigh, kMaxHeld) of the held table have never been used
   uint64_t posted[kMaxPosted]; // hashes of semaphores this process image has posted
+  uint64_t takes[kMaxTakes];   // hashes of (thread, lock) pairs whose first take was recorded
 };
 LockState gLocks;
 
@@ -219,6 +221,34 @@ void recordNewEdges(trace::LogState *st, int tid, const LockId &id) {
   }
 }
 
+// The first time thread tid takes lock id, the take is recorded with its stack: a lock still held
+// when its holder ends is then shown with where it was taken. Later takes by the same thread cost
+// a hash and a probe or two of a small open-addressed set; when the set is crowded, nothing more
+// is recorded.
+void recordFirstTake(int tid, const LockId &id, trace::LockKind kind) {
+  uint64_t key = mix(mix(mix(mix(3, id.dev), id.inode), id.offset), (uint64_t)tid) | 1;
+  for (int probe = 0; probe < 8; ++probe) {
+    uint64_t &slot = gLocks.takes[(key + probe) % kMaxTakes];
+    uint64_t cur = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
+    if (cur == key)
+      return;
+    if (cur != 0)
+      continue;
+    uint64_t expected = 0;
+    if (__atomic_compare_exchange_n(&slot, &expected, key, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+      record(Event{trace::EvLockTaken,
+                   {(int64_t)kind, (int64_t)id.dev, (int64_t)id.inode, (int64_t)id.offset, 0, 0},
+                   nullptr,
+                   0},
+             /*wantStack=*/true);
+      return;
+    }
+    if (expected == key)
+      return;
+  }
+}
+
 // Takes a free slot of the held table and fills it with id, marked owner (readers count only
 // positive thread ids as holders). Returns the slot, or -1 when the table is full.
 int claimHeldSlot(trace::LogState *st, const LockId &id, trace::LockKind kind, int owner) {
@@ -279,6 +309,7 @@ void noteAcquired(const LockId &id, trace::LockKind kind, const void *addr) {
   int slot = claimHeldSlot(st, id, kind, tid);
   if (slot >= 0)
     heldBy((uint32_t)slot, id, addr);
+  recordFirstTake(tid, id, kind);
 }
 
 int prepareAcquire(const LockId &id, trace::LockKind kind, int parked) {
@@ -314,6 +345,11 @@ bool releaseSlot(int slot, const LockId &id, bool park) {
   return true;
 }
 
+void noteTaken(const LockId &id, trace::LockKind kind) {
+  if (logState())
+    recordFirstTake(currentTid(), id, kind);
+}
+
 void unparkSlot(int slot) {
   trace::LogState *st = logState();
   if (!st || slot < 0 || slot >= (int)trace::kMaxHeld)
@@ -342,6 +378,8 @@ void finishAcquire(int slot, const LockId &id, trace::LockKind kind, const void 
   heldBy((uint32_t)slot, id, addr);
   if (gLockTracing)
     traceLock(trace::EvLockAcquire, kind, id, 0);
+  if (edges)
+    recordFirstTake(tid, id, kind);
 }
 
 bool noteReleasedAt(const void *addr) {

@@ -106,6 +106,9 @@ inline bool releaseKnownSlot(trace::LogState *st, int slot) {
   return true;
 }
 void unparkSlot(int slot);
+// The calling thread took lock id by a path that recorded nothing (markKnownSlotHeld): records
+// its first take of that lock with the stack, once per thread and lock.
+void noteTaken(const LockId &id, trace::LockKind kind);
 // The release of the lock at addr, when this thread took it with noteAcquired(..., addr): true
 // when done (or nothing to do); false when the caller must identify the lock and call
 // noteReleased.

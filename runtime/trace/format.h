@@ -60,7 +60,9 @@ enum EventKind : uint16_t {
   EvThreadEnd = 26,   // a thread started with pthread_create ended (tid = that thread); only
                       // recorded within a second after a fork that saw other threads, so the
                       // monitor can tell a thread already on its way out at the fork
-  // 27-46: reserved for the interposers being added next to the ones above.
+  EvLockTaken = 27,   // the first time this thread took a process-shared lock (a mutex or a
+                      // binary semaphore): a0=LockKind a1=dev a2=inode a3=offset; frames
+  // 28-46: reserved for the interposers being added next to the ones above.
   EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
                             // a pipe or FIFO (inode a1) this process can write to: a helper
                             // that ends when this process ends (its "lifeline")

@@ -27,5 +27,7 @@ int main(void) {
 // CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) is blocked waiting for the process-shared mutex at offset 0x0 of the anonymous shared memory mapped by pid [[PARENT:[0-9]+]], held by process [[CHILD:[0-9]+]] ({{.*}}), which exited with status 0 without releasing it (stuck for {{[0-9.]+}} s) [mp-dead-owner]
 // CHECK: procsan run: the tree is stuck; killing it
 // CHECK: procsan: error: process [[CHILD]] ({{.*}}) exited with status 0 while holding the process-shared mutex at offset 0x0 of the anonymous shared memory mapped by pid [[PARENT]] {{.*}} [mp-lock-held-at-exit]
+// CHECK: thread [[CHILD]] of pid [[CHILD]] first took the process-shared mutex at offset 0x0 {{.*}} here
+// CHECK-NEXT: #0 0x{{[0-9a-f]+}}
 // CHECK: the shared memory that holds it was mapped by pid [[PARENT]]
 // CHECK-NEXT: #0 0x{{[0-9a-f]+}}

@@ -69,5 +69,6 @@ int main(void) {
 }
 // CHECK-DAG: procsan: error: process {{[0-9]+}} ({{.*}}) exited with status 0 while holding the named semaphore '/procsan-outlived-{{[0-9]+}}'{{.*}} [mp-lock-held-at-exit]
 // CHECK-DAG: procsan: error: process {{[0-9]+}} ({{.*}}) exited with status 0 while holding the process-shared semaphore {{.*}} [mp-lock-held-at-exit]
+// CHECK-DAG: first took the named semaphore '/procsan-outlived-{{[0-9]+}}' here
 // CHECK-NOT: procsan-last-user
 // CHECK: procsan: 2 findings

@@ -131,17 +131,21 @@ PROCSAN_INTERCEPTOR int pthread_mutex_lock(pthread_mutex_t *m) {
   }
   int slot = tlsKnown.slot[known];
   trace::LogState *st = rt::logState();
-  if (!st || !rt::takeParkedSlot(st, slot, id, trace::LockMutex))
+  bool parked = st && rt::takeParkedSlot(st, slot, id, trace::LockMutex);
+  if (!parked)
     slot = rt::prepareAcquire(id, trace::LockMutex, slot);
   int r = realTrylock()(m);
   if (r == EBUSY)
     r = waitTaken(m, id, nullptr);
   bool ok = r == 0 || r == EOWNERDEAD;
-  // Held nothing else: no order edge to record, one store.
+  // Held nothing else: no order edge to record, one store (and, when this thread had no slot
+  // for the lock yet, maybe its first take of it).
   if (ok && st && slot >= 0 && slot < (int)trace::kMaxHeld && !rt::gLockTracing &&
-      rt::tlsHeldCount <= 0)
+      rt::tlsHeldCount <= 0) {
     rt::markKnownSlotHeld(st, slot);
-  else
+    if (!parked)
+      rt::noteTaken(id, trace::LockMutex);
+  } else
     rt::finishAcquire(slot, id, trace::LockMutex, nullptr, ok, /*edges=*/true);
   tlsKnown.slot[known] = ok ? slot : -1;
   return r;
