@@ -61,6 +61,11 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
     for (const ChildExit &ce : region.childExits()) {
       if (ce.leavesFunction && isEntry)
         continue; // returning from main in the child is mp-exit-in-child
+      // The parent never returns from this function (it serves forever, or exits: an accept
+      // loop that hands the connection to its caller in the child, a daemonizing fork): what
+      // follows the call in the caller is the child's code by design.
+      if (ce.leavesFunction && !region.parentReachesExit())
+        continue;
       // `exec_fn(data); return -1; /* not reached */`: a call through a pointer may well never
       // return; precision first.
       if (ce.afterIndirectCall)
