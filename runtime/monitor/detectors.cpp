@@ -14,13 +14,16 @@ namespace monitor {
 
 const std::vector<Detector> &allDetectors() {
   static const std::vector<Detector> detectors = {
-      {"mp-lost-crash", "a process crashed or failed and nobody noticed", detectLostCrash},
-      {"mp-unreaped-child", "a parent exited without waiting for its child", detectUnreapedChild},
+      {"mp-lost-crash", "a process crashed or failed and nobody noticed", detectLostCrash, true,
+       true},
+      {"mp-unreaped-child", "a parent exited without waiting for its child", detectUnreapedChild,
+       true, true},
       {"mp-fork-with-threads", "a fork while other threads ran, without exec in the child",
        detectForkWithThreads},
       {"mp-fork-pending-stdio", "a fork while stdio buffers held output the child flushed again",
        detectForkPendingStdio},
-      {"mp-leaked-ipc", "named IPC objects left behind when the tree exited", detectLeakedIpc},
+      {"mp-leaked-ipc", "named IPC objects left behind when the tree exited", detectLeakedIpc, true,
+       true},
       {"mp-lock-held-at-exit", "a process ended holding a process-shared lock",
        detectLockHeldAtExit, false},
       {"mp-lock-order-inversion", "two process-shared locks taken in both orders",
@@ -29,6 +32,38 @@ const std::vector<Detector> &allDetectors() {
        detectForkDoubling},
   };
   return detectors;
+}
+
+std::map<std::string, int> withholdUnknowable(const SessionModel &model, const Detector &d,
+                                              std::vector<Finding> &findings, size_t from) {
+  std::map<std::string, int> withheld;
+  if (!d.fromAbsence)
+    return withheld;
+  auto lost = [&](int pid) {
+    const Process *p = model.find(pid);
+    if (!p)
+      return false;
+    const Process *parent = model.find(p->ppid);
+    return p->eventsDropped > 0 || (parent && parent->eventsDropped > 0);
+  };
+  bool anyLost = std::any_of(model.processes().begin(), model.processes().end(),
+                             [](const auto &e) { return e.second.eventsDropped > 0; });
+  if (!anyLost)
+    return withheld;
+  size_t kept = from;
+  for (size_t i = from; i < findings.size(); ++i) {
+    const Finding &f = findings[i];
+    bool unknowable =
+        f.rule == "mp-leaked-ipc" || std::any_of(f.processes.begin(), f.processes.end(), lost);
+    if (unknowable)
+      ++withheld[f.rule];
+    else if (kept != i)
+      findings[kept++] = std::move(findings[i]);
+    else
+      ++kept;
+  }
+  findings.resize(kept);
+  return withheld;
 }
 
 std::vector<std::string> allRuntimeRules() {

@@ -5,6 +5,7 @@
 #include "monitor/report.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,17 @@ struct Detector {
   // Off by default: below 90% true findings on real test suites (bench/realcode/runtime/); run
   // when named in --rules (or with --rules=all).
   bool onByDefault = true;
+  // Its findings rest on a record that is not there (no wait for a child, nobody looked at a
+  // death, no unlink): they are withheld for processes whose events were dropped
+  // (withholdUnknowable).
+  bool fromAbsence = false;
 };
+
+// Drops the findings of fromAbsence rules that involve a process which lost events (or whose
+// parent did), and for mp-leaked-ipc any finding once some process lost events: the record
+// they miss may be among the lost. Returns the number withheld per rule.
+std::map<std::string, int> withholdUnknowable(const SessionModel &model, const Detector &d,
+                                              std::vector<Finding> &findings, size_t from);
 
 // Every rule id the runtime can report, for --rules=all.
 std::vector<std::string> allRuntimeRules();

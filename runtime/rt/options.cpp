@@ -318,6 +318,13 @@ bool startStandaloneSession(char *dir, size_t cap) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd >= 0)
     close(fd);
+  // No monitor consumes this session's logs while the program runs: their writers must not wait
+  // for one (see trace::FileHeader::consumed). Every process image of the session looks for this.
+  n = copyTo(path, sizeof(path), gSA.dir, strlen(gSA.dir));
+  copyTo(path + n, sizeof(path) - n, "/no-consumer", 12);
+  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close(fd);
   if (gSA.opts.trace[0]) {
     n = copyTo(path, sizeof(path), gSA.dir, strlen(gSA.dir));
     copyTo(path + n, sizeof(path) - n, "/trace-locks", 12);

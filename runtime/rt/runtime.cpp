@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -47,6 +48,7 @@ struct State {
   uintptr_t moduleStart[kMaxModules]; // mappings already written to this log
   uintptr_t moduleEnd[kMaxModules];
   int nModules;
+  bool noConsumer; // nobody consumes the logs while the program runs (no procsan run)
 };
 
 State gState;
@@ -151,6 +153,8 @@ void useLog(trace::FileHeader *h, pid_t pid, pid_t ppid, uint32_t gen) {
   gState.capacity = h->capacity;
   gState.backedSlots = kBackedAtOpen;
   gState.nModules = 0;
+  if (gState.noConsumer)
+    h->consumerGone = 1; // a full ring drops at once
 }
 
 bool openLog(pid_t pid, pid_t ppid) {
@@ -486,7 +490,13 @@ void initFromEnvironment(bool forked, pid_t parent) {
   }
   readLockTracing(dir);
   if (strlen(dir) >= sizeof(gState.sessionDir))
-    return; // a truncated path would put the logs somewhere else
+    return;      // a truncated path would put the logs somewhere else
+  if (!forked) { // a forked child keeps its parent's answer
+    char marker[600];
+    size_t m = copyStr(marker, sizeof(marker), dir);
+    copyStr(marker + m, sizeof(marker) - m, "/no-consumer");
+    gState.noConsumer = access(marker, F_OK) == 0;
+  }
   copyStr(gState.sessionDir, sizeof(gState.sessionDir), dir);
   size_t n = copyStr(gState.sessionEntry, sizeof(gState.sessionEntry), "PROCSAN_SESSION=");
   copyStr(gState.sessionEntry + n, sizeof(gState.sessionEntry) - n, dir);
@@ -580,8 +590,11 @@ bool threadedForkRecently() {
 
 bool roomForOptionalEvents() {
   // A quarter of the log stays for what the detectors need (exits, crashes, waits).
-  return gState.active && __atomic_load_n(&gState.header->nextIndex, __ATOMIC_RELAXED) <
-                              (uint64_t)gState.capacity * 3 / 4;
+  if (!gState.active)
+    return false;
+  uint64_t next = __atomic_load_n(&gState.header->nextIndex, __ATOMIC_RELAXED);
+  uint64_t consumed = __atomic_load_n(&gState.header->consumed, __ATOMIC_RELAXED);
+  return next < consumed + (uint64_t)gState.capacity * 3 / 4;
 }
 
 const char *preloadEntry() { return gState.preloadEntry[0] ? gState.preloadEntry : nullptr; }
@@ -604,6 +617,42 @@ void ensureInit() {
 
 namespace {
 
+// Event idx goes around the ring into the slot of event idx - capacity: wait until the monitor
+// has consumed that one. The monitor looks at filling logs several times a second, so a writer
+// waits only when it outruns the monitor by a whole ring; it then sleeps in 1 ms steps
+// (async-signal-safe: this may run in a signal handler). When nothing is consumed for 2 s (no
+// monitor: the runtime preloaded by hand, or the monitor was killed), the event is dropped and
+// the log is marked so that later writers drop at once instead of waiting too.
+bool waitForRoom(uint64_t idx) {
+  trace::FileHeader *h = gState.header;
+  uint64_t seen = __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
+  if (idx < seen + gState.capacity)
+    return true;
+  if (__atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED))
+    return false;
+  int idle = 0;
+  for (int spin = 0;; ++spin) {
+    if (spin < 16) {
+      sched_yield();
+    } else {
+      struct timespec ms = {0, 1000000};
+      nanosleep(&ms, nullptr);
+      ++idle;
+    }
+    uint64_t now = __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
+    if (idx < now + gState.capacity)
+      return true;
+    if (now != seen) {
+      seen = now;
+      idle = 0;
+    }
+    if (idle > 2000 || __atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED)) {
+      __atomic_store_n(&h->consumerGone, 1, __ATOMIC_RELAXED);
+      return false;
+    }
+  }
+}
+
 // The body of both record()s: frames, when given, were taken earlier (n of them); otherwise the
 // stack is taken here when asked for.
 void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
@@ -612,13 +661,14 @@ void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
     return;
   int savedErrno = errno;
   uint64_t idx = __atomic_fetch_add(&gState.header->nextIndex, 1, __ATOMIC_RELAXED);
-  if (idx >= gState.capacity ||
-      (idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) && !backSlot(idx))) {
+  if ((idx >= gState.capacity && !waitForRoom(idx)) ||
+      (idx < gState.capacity && idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) &&
+       !backSlot(idx))) {
     __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);
     errno = savedErrno;
     return;
   }
-  trace::Record *slot = &gState.records[idx];
+  trace::Record *slot = &gState.records[trace::slotOf(idx, gState.capacity)];
   slot->tid = (uint32_t)currentTid();
   slot->timeNs = nowNs();
   for (int i = 0; i < 6; ++i)

@@ -129,7 +129,15 @@ struct FileHeader {
   uint32_t reserved0;
   uint64_t startNs;   // CLOCK_MONOTONIC at log creation
   uint64_t nextIndex; // slots reserved so far (atomic); may exceed capacity
-  uint64_t dropped;   // events that did not fit (atomic)
+  uint64_t dropped;   // events that could not be stored (atomic): no consumer, no disk space
+  // The record slots are a ring: event i lives in slot i % capacity. The monitor consumes
+  // committed events in order while the program runs (copying them to the log's spill file,
+  // p<PID>.<GEN>.spill, and clearing their slots) and advances consumed past them; a writer
+  // whose event would overwrite one not yet consumed waits for the monitor (see
+  // rt::recordWith). Logs nobody consumed keep 0 here, and then hold events [0, capacity).
+  uint64_t consumed;     // events [0, consumed) are in the spill file (atomic; monitor writes)
+  uint32_t consumerGone; // a writer waited in vain: later writers drop instead of waiting
+  uint32_t reserved1;
 };
 
 constexpr size_t kTextSize = kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);
@@ -151,6 +159,11 @@ static_assert(kStateOffset + sizeof(LogState) <= kHeaderSize, "state must fit th
 
 inline size_t logFileSize(uint32_t capacity) {
   return (size_t)kHeaderSize + (size_t)capacity * kRecordSize;
+}
+
+// The slot of event idx in a ring of capacity slots.
+inline uint64_t slotOf(uint64_t idx, uint32_t capacity) {
+  return idx < capacity ? idx : idx % capacity;
 }
 
 } // namespace trace

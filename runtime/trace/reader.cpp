@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -55,34 +56,55 @@ bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &e
   }
   out.threadsLive = state.threadsLive > 0 ? state.threadsLive : 0;
   out.threadsCreated = state.threadsCreated;
+  // The events still in the ring: [consumed, nextIndex), at most a ring's worth, each in slot
+  // index % capacity; the ones before were consumed into the spill file (decodeSpill).
   uint64_t slots = (size - kHeaderSize) / kRecordSize;
-  uint64_t used = std::min<uint64_t>({h.nextIndex, (uint64_t)h.capacity, slots});
+  if (h.capacity == 0)
+    return true;
+  uint64_t first = h.consumed <= h.nextIndex ? h.consumed : h.nextIndex;
+  uint64_t end = std::min<uint64_t>(h.nextIndex, first + h.capacity);
+  // In slot terms: from first's slot up to the end of the ring, then from slot 0 when it went
+  // around; slots past the end of a file cut short are not there (a header is untrusted: its
+  // capacity can be anything, the loops only visit slots the data holds).
   const uint8_t *base = data + kHeaderSize;
-  for (uint64_t i = 0; i < used; ++i) {
-    Record r;
-    std::memcpy(&r, base + i * kRecordSize, sizeof(r));
-    if (r.kind == EvNone || r.kind >= EvKindCount || r.nframes > kMaxFrames) {
-      ++out.skipped;
-      continue;
-    }
-    DecodedRecord d;
-    d.kind = r.kind;
-    d.tid = r.tid;
-    d.timeNs = r.timeNs;
-    std::copy(std::begin(r.args), std::end(r.args), d.args);
-    d.frames.assign(r.frames, r.frames + r.nframes);
-    if (r.kind == EvArgv) {
-      if (r.args[1] < 0 || (uint64_t)r.args[1] > kTextSize) {
-        ++out.skipped;
-        continue;
-      }
-      d.text.assign(r.text, (size_t)r.args[1]);
-    } else {
-      d.text.assign(r.text, strnlen(r.text, kTextSize));
-    }
-    out.records.push_back(std::move(d));
-  }
+  uint64_t start = slotOf(first, h.capacity), count = end - first;
+  uint64_t firstPart = std::min<uint64_t>(count, h.capacity - start);
+  for (uint64_t slot = start; slot < start + firstPart && slot < slots; ++slot)
+    decodeRecord(base + slot * kRecordSize, out);
+  for (uint64_t slot = 0; slot < count - firstPart && slot < slots; ++slot)
+    decodeRecord(base + slot * kRecordSize, out);
   return true;
+}
+
+void decodeRecord(const uint8_t *data, DecodedLog &out) {
+  Record r;
+  std::memcpy(&r, data, sizeof(r));
+  if (r.kind == EvNone || r.kind >= EvKindCount || r.nframes > kMaxFrames) {
+    ++out.skipped;
+    return;
+  }
+  DecodedRecord d;
+  d.kind = r.kind;
+  d.tid = r.tid;
+  d.timeNs = r.timeNs;
+  std::copy(std::begin(r.args), std::end(r.args), d.args);
+  d.frames.assign(r.frames, r.frames + r.nframes);
+  if (r.kind == EvArgv) {
+    if (r.args[1] < 0 || (uint64_t)r.args[1] > kTextSize) {
+      ++out.skipped;
+      return;
+    }
+    d.text.assign(r.text, (size_t)r.args[1]);
+  } else {
+    d.text.assign(r.text, strnlen(r.text, kTextSize));
+  }
+  out.records.push_back(std::move(d));
+}
+
+std::string spillPathOf(const std::string &logPath) {
+  if (logPath.size() > 4 && logPath.compare(logPath.size() - 4, 4, ".log") == 0)
+    return logPath.substr(0, logPath.size() - 4) + ".spill";
+  return logPath + ".spill";
 }
 
 bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
@@ -99,7 +121,8 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
     return false;
   }
   // Read the header, then only the slots it says are in use (logs are sparse files sized for
-  // their capacity); never more than the file holds or a sane maximum.
+  // their capacity, and a ring that went around uses them all); never more than the file holds
+  // or a sane maximum.
   const size_t limit = logFileSize(1u << 20);
   size_t fileSize = std::min<size_t>((size_t)st.st_size, limit);
   size_t size = std::min<size_t>(fileSize, kHeaderSize);
@@ -108,6 +131,13 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
       h.recordSize == kRecordSize && h.headerSize == kHeaderSize) {
     uint64_t used = std::min<uint64_t>(h.nextIndex, h.capacity);
     size = (size_t)std::min<uint64_t>(fileSize, kHeaderSize + used * kRecordSize);
+  }
+  // Events the monitor consumed while the program ran come first, from the spill file.
+  std::string spillError;
+  if (!readSpillFile(spillPathOf(path), out, spillError)) {
+    close(fd);
+    error = spillError;
+    return false;
   }
   std::vector<uint8_t> buf(size);
   size_t got = 0;
@@ -119,6 +149,38 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
   }
   close(fd);
   return decodeLog(buf.data(), got, out, error);
+}
+
+bool readSpillFile(const std::string &path, DecodedLog &out, std::string &error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return true; // nothing was consumed early
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    error = path + ": not a regular file";
+    return false;
+  }
+  // Whole records only (a monitor killed mid-write leaves a partial one), read in chunks.
+  std::vector<uint8_t> chunk(1024 * kRecordSize);
+  off_t at = 0;
+  for (;;) {
+    ssize_t n = pread(fd, chunk.data(), chunk.size(), at);
+    if (n <= 0)
+      break;
+    size_t whole = (size_t)n / kRecordSize;
+    for (size_t i = 0; i < whole; ++i)
+      decodeRecord(chunk.data() + i * kRecordSize, out);
+    if (whole == 0)
+      break;
+    at += (off_t)(whole * kRecordSize);
+  }
+  close(fd);
+  return true;
 }
 
 namespace {
@@ -159,6 +221,107 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done) {
     if (readLogFile(dir + "/" + name, log, error))
       done.emplace(name, std::move(log));
   }
+}
+
+uint64_t RingConsumer::consume(const FinishedLogs &done, uint64_t nowNs) {
+  DIR *d = opendir(dir_.c_str());
+  if (!d)
+    return 0;
+  std::vector<std::string> names;
+  while (struct dirent *e = readdir(d)) {
+    std::string name = e->d_name;
+    if (isLogName(name) && !done.count(name) && !failures_.count(name))
+      names.push_back(std::move(name));
+  }
+  closedir(d);
+  uint64_t total = 0;
+  for (const std::string &name : names)
+    total += consumeLog(name, nowNs);
+  return total;
+}
+
+uint64_t RingConsumer::consumeLog(const std::string &name, uint64_t nowNs) {
+  std::string path = dir_ + "/" + name;
+  int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return 0;
+  FileHeader h;
+  struct stat st;
+  if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.magic != kMagic ||
+      h.version != kVersion || h.recordSize != kRecordSize || h.headerSize != kHeaderSize ||
+      h.capacity == 0 || h.capacity > (1u << 20) || fstat(fd, &st) != 0 ||
+      (uint64_t)st.st_size < logFileSize(h.capacity) || h.consumed > h.nextIndex ||
+      h.nextIndex - h.consumed < h.capacity / 2) {
+    close(fd);
+    return 0;
+  }
+  size_t size = logFileSize(h.capacity);
+  void *map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED)
+    return 0;
+  auto *hdr = static_cast<FileHeader *>(map);
+  uint8_t *slots = static_cast<uint8_t *>(map) + kHeaderSize;
+  uint64_t first = __atomic_load_n(&hdr->consumed, __ATOMIC_ACQUIRE);
+  uint64_t next = __atomic_load_n(&hdr->nextIndex, __ATOMIC_ACQUIRE);
+  uint64_t end = std::min<uint64_t>(next, first + h.capacity);
+  std::vector<uint8_t> out;
+  uint64_t i = first;
+  for (; i < end; ++i) {
+    auto *r = reinterpret_cast<Record *>(slots + slotOf(i, h.capacity) * kRecordSize);
+    if (__atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == EvNone) {
+      // Not committed yet. A writer that died in the middle of its record never commits it:
+      // after a second at the same place, the slot is given up (an empty record in the spill,
+      // counted as skipped when read).
+      Stuck &s = stuck_[name];
+      if (s.index != i) {
+        s = Stuck{i, nowNs};
+        break;
+      }
+      if (nowNs - s.sinceNs < 1000000000ull)
+        break;
+    }
+    out.insert(out.end(), reinterpret_cast<uint8_t *>(r),
+               reinterpret_cast<uint8_t *>(r) + kRecordSize);
+  }
+  uint64_t consumed = i - first;
+  if (consumed > 0 && (out.size() > maxSpill_ || spilled_ > maxSpill_ - out.size())) {
+    failures_[name] = "the spill limit was reached";
+    __atomic_store_n(&hdr->consumerGone, 1u, __ATOMIC_RELEASE);
+    consumed = 0;
+  } else if (consumed > 0) {
+    std::string spill = spillPathOf(path);
+    int sfd = open(spill.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    off_t before = sfd >= 0 ? lseek(sfd, 0, SEEK_END) : -1;
+    size_t written = 0;
+    while (sfd >= 0 && written < out.size()) {
+      ssize_t n = write(sfd, out.data() + written, out.size() - written);
+      if (n <= 0)
+        break;
+      written += (size_t)n;
+    }
+    int err = errno;
+    if (written != out.size() && sfd >= 0 && before >= 0 && ftruncate(sfd, before) != 0)
+      err = errno; // a part of the batch stays; read again it is a duplicate, no loss
+    if (sfd >= 0)
+      close(sfd);
+    if (written != out.size()) {
+      // No room (or no spill file): the ring stays as it is, its writers drop what does not fit
+      // once they have waited, and the report says which process lost events.
+      failures_[name] = std::strerror(err ? err : ENOSPC);
+      __atomic_store_n(&hdr->consumerGone, 1u, __ATOMIC_RELEASE);
+      consumed = 0;
+    } else {
+      spilled_ += out.size();
+      for (uint64_t k = first; k < i; ++k) {
+        auto *r = reinterpret_cast<Record *>(slots + slotOf(k, h.capacity) * kRecordSize);
+        __atomic_store_n(&r->kind, (uint16_t)EvNone, __ATOMIC_RELAXED);
+      }
+      __atomic_store_n(&hdr->consumed, i, __ATOMIC_RELEASE);
+    }
+  }
+  munmap(map, size);
+  return consumed;
 }
 
 std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace procsan {
@@ -40,10 +41,17 @@ struct DecodedLog {
   std::vector<DecodedRecord> records;
 };
 
-// Decodes one log image. Returns false (and sets error) when the header is unusable.
+// Decodes one log image (the events still in its ring). Returns false (and sets error) when the
+// header is unusable.
 bool decodeLog(const uint8_t *data, size_t size, DecodedLog &out, std::string &error);
+// Decodes one record of the on-disk format and appends it to out (or counts it as skipped).
+void decodeRecord(const uint8_t *data, DecodedLog &out);
+// The spill file of a log: events the monitor consumed from its ring while the program ran.
+std::string spillPathOf(const std::string &logPath);
+// Appends the records of a spill file to out; a missing file is no error.
+bool readSpillFile(const std::string &path, DecodedLog &out, std::string &error);
 
-// Reads and decodes one log file (never follows a symlink).
+// Reads and decodes one log file, its spill file first (never follows a symlink).
 bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 
 // Reads every log of a session directory, ordered by pid and generation. Unreadable logs are
@@ -54,6 +62,34 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 using FinishedLogs = std::map<std::string, DecodedLog>;
 // Decodes into done each log of dir whose process is gone and that done does not hold yet.
 void readFinishedLogs(const std::string &dir, FinishedLogs &done);
+// Consumes the rings of live logs while the program runs (see FileHeader::consumed): the
+// committed events of a log that is half full or more are appended to its spill file and their
+// slots given back to the writers. A slot left uncommitted for a second (its writer died in the
+// middle of the record) is given up. One consumer per session (the monitor).
+class RingConsumer {
+public:
+  // maxSpillBytes: what all spill files together may hold; past it, rings are no longer
+  // consumed and their writers drop what does not fit (counted, and reported).
+  explicit RingConsumer(std::string dir, uint64_t maxSpillBytes = UINT64_MAX)
+      : dir_(std::move(dir)), maxSpill_(maxSpillBytes) {}
+  // One pass over the logs not in done; returns the number of events consumed. nowNs: a
+  // monotonic clock reading (for the stuck-slot rule).
+  uint64_t consume(const FinishedLogs &done, uint64_t nowNs);
+  // Logs that could not be consumed (spill limit reached, spill file not writable): name, reason.
+  // Their writers are told to stop waiting (FileHeader::consumerGone).
+  const std::map<std::string, std::string> &failures() const { return failures_; }
+
+private:
+  uint64_t consumeLog(const std::string &name, uint64_t nowNs);
+  struct Stuck {
+    uint64_t index = 0, sinceNs = 0;
+  };
+  std::string dir_;
+  uint64_t maxSpill_, spilled_ = 0;
+  std::map<std::string, Stuck> stuck_;
+  std::map<std::string, std::string> failures_;
+};
+
 // Every log of dir; with done, the logs it holds are taken from it (and removed) instead of read.
 std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
                                     FinishedLogs *done = nullptr);

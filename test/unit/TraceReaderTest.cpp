@@ -198,3 +198,85 @@ TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
   std::remove((dir + "/p" + std::to_string(getpid()) + ".0.log").c_str());
   rmdir(dir.c_str());
 }
+
+// A ring that went around: events [consumed, nextIndex) are in slots index % capacity, oldest
+// first; the consumed ones come from the spill file, read before the ring by readLogFile.
+TEST(TraceReader, ReadsARingThatWentAroundAfterItsSpill) {
+  auto buf = makeLog(4, 7); // events 0..6 in a ring of 4
+  auto *h = reinterpret_cast<FileHeader *>(buf.data());
+  h->consumed = 3; // events 0..2 were spilled
+  for (int e = 3; e < 7; ++e) {
+    Record *r = slot(buf, (size_t)(e % 4));
+    r->kind = EvKill;
+    r->args[0] = e;
+  }
+  DecodedLog ring;
+  std::string error;
+  ASSERT_TRUE(decodeLog(buf.data(), buf.size(), ring, error)) << error;
+  ASSERT_EQ(ring.records.size(), 4u);
+  for (int e = 3; e < 7; ++e)
+    EXPECT_EQ(ring.records[(size_t)e - 3].args[0], e);
+
+  char dir[] = "/tmp/procsan-ring-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string log = std::string(dir) + "/p42.0.log";
+  FILE *f = std::fopen(log.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(buf.data(), 1, buf.size(), f);
+  std::fclose(f);
+  f = std::fopen(spillPathOf(log).c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  for (int e = 0; e < 3; ++e) {
+    Record r{};
+    r.kind = EvKill;
+    r.args[0] = e;
+    std::fwrite(&r, 1, sizeof(r), f);
+  }
+  std::fwrite("torn", 1, 4, f); // a record cut short by a killed monitor is not read
+  std::fclose(f);
+  DecodedLog all;
+  ASSERT_TRUE(readLogFile(log, all, error)) << error;
+  ASSERT_EQ(all.records.size(), 7u);
+  for (int e = 0; e < 7; ++e)
+    EXPECT_EQ(all.records[(size_t)e].args[0], e);
+  std::remove(spillPathOf(log).c_str());
+  std::remove(log.c_str());
+  rmdir(dir);
+}
+
+// The consumer moves committed events to the spill file and gives their slots back, stopping at
+// the first event not yet committed.
+TEST(TraceReader, ConsumerSpillsCommittedEventsInOrder) {
+  auto buf = makeLog(8, 6);
+  for (int e = 0; e < 6; ++e) {
+    slot(buf, (size_t)e)->kind = e == 5 ? EvNone : EvKill; // event 5: its writer is still at it
+    slot(buf, (size_t)e)->args[0] = e;
+  }
+  char dir[] = "/tmp/procsan-consume-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string log = std::string(dir) + "/p42.0.log";
+  FILE *f = std::fopen(log.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(buf.data(), 1, buf.size(), f);
+  std::fclose(f);
+  RingConsumer consumer(dir);
+  FinishedLogs none;
+  EXPECT_EQ(consumer.consume(none, 1000), 5u);
+  EXPECT_EQ(consumer.consume(none, 2000), 0u); // below half full now
+  DecodedLog all;
+  std::string error;
+  ASSERT_TRUE(readLogFile(log, all, error)) << error;
+  ASSERT_EQ(all.records.size(), 5u); // event 5 still uncommitted: skipped, not invented
+  for (int e = 0; e < 5; ++e)
+    EXPECT_EQ(all.records[(size_t)e].args[0], e);
+  EXPECT_EQ(all.skipped, 1u);
+  FileHeader h;
+  f = std::fopen(log.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(std::fread(&h, sizeof(h), 1, f), 1u);
+  std::fclose(f);
+  EXPECT_EQ(h.consumed, 5u);
+  std::remove(spillPathOf(log).c_str());
+  std::remove(log.c_str());
+  rmdir(dir);
+}

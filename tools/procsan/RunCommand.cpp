@@ -51,6 +51,7 @@ struct RunOptions {
   bool cleanup = false;
   long maxProcs = -1; // -1: monitor::defaultMaxProcs(); 0: no limit
   double maxForkRate = monitor::kDefaultMaxForkRate;
+  long spillLimitMiB = 4096; // what the session's spill files may hold; -1: no limit
   std::vector<std::string> program;
 };
 
@@ -78,7 +79,11 @@ void runUsage(FILE *to) {
           "no limit)\n"
           "  --max-fork-rate=N      stop the tree when it grows by more than N live "
           "processes\n"
-          "                         within one second (default 1000; 0: no limit)\n");
+          "                         within one second (default 1000; 0: no limit)\n"
+          "  --spill-limit=MiB      disk the trace of long-lived processes may take in the\n"
+          "                         session directory (default 4096; 'none': no limit); past "
+          "it,\n"
+          "                         their events are dropped, counted and reported\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
@@ -164,6 +169,17 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
       if (v.empty() || !end || *end || o.maxForkRate < 0) {
         error = "bad --max-fork-rate '" + v + "'";
         return false;
+      }
+    } else if (value(a, "--spill-limit", v)) {
+      char *end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v == "none") {
+        o.spillLimitMiB = -1;
+      } else if (v.empty() || !end || *end || n < 0 || n > (1L << 40)) {
+        error = "bad --spill-limit '" + v + "' (MiB, or 'none')";
+        return false;
+      } else {
+        o.spillLimitMiB = n;
       }
     } else if (a == "--cleanup") {
       o.cleanup = true;
@@ -498,6 +514,11 @@ int runCommand(const std::vector<std::string> &args) {
   // a fork-heavy tree leaves thousands, which would all be read after it ended.
   trace::FinishedLogs finished;
   double lastHarvest = 0, harvestEvery = 0.05;
+  // Logs of live processes are rings: their events are consumed into spill files as they fill,
+  // so a long-lived process loses none (docs/architecture.md, "Logs").
+  trace::RingConsumer consumer(session,
+                               o.spillLimitMiB < 0 ? UINT64_MAX : (uint64_t)o.spillLimitMiB << 20);
+  double lastConsume = 0;
   for (;;) {
     // Reap everything that ended: the root, and orphans re-parented to us.
     for (;;) {
@@ -628,6 +649,10 @@ int runCommand(const std::vector<std::string> &args) {
           }
         }
       }
+    }
+    if (monotonicSeconds() - lastConsume >= 0.05) {
+      consumer.consume(finished, (uint64_t)(monotonicSeconds() * 1e9));
+      lastConsume = monotonicSeconds();
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
       size_t before = finished.size();

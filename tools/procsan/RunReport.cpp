@@ -161,8 +161,13 @@ std::vector<monitor::Finding> detectFindings(const monitor::SessionModel &model,
                                              const std::set<std::string> &rules) {
   std::vector<monitor::Finding> findings;
   for (const monitor::Detector &d : monitor::allDetectors())
-    if (rules.empty() ? d.onByDefault : rules.count(d.rule) > 0)
+    if (rules.empty() ? d.onByDefault : rules.count(d.rule) > 0) {
+      size_t from = findings.size();
       d.run(model, findings);
+      // A rule that judges by a missing record says nothing where records were lost (the
+      // trace-loss warning names the processes).
+      monitor::withholdUnknowable(model, d, findings, from);
+    }
   if (!findings.empty()) {
     std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
     monitor::symbolizeFindings(findings, *symbolizer);

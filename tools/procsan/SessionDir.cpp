@@ -120,11 +120,13 @@ std::string traceLossWarnings(const std::string &dir, const monitor::SessionMode
   }
   uint64_t dropped = 0;
   size_t dropping = 0, untraced = 0;
+  std::string pids;
   for (const auto &entry : model.processes()) {
     const monitor::Process &p = entry.second;
     if (p.eventsDropped) {
       dropped += p.eventsDropped;
-      ++dropping;
+      if (++dropping <= 5)
+        pids += (pids.empty() ? "" : ", ") + std::to_string(p.pid);
     }
     // Every forked child of a traced process makes its log as it starts: no log means it could
     // not make one, unless a signal ended it first (Pool.terminate() right after a fork).
@@ -136,8 +138,10 @@ std::string traceLossWarnings(const std::string &dir, const monitor::SessionMode
   if (dropped)
     out += "procsan run: warning: " + std::to_string(dropped) + " event" +
            (dropped == 1 ? "" : "s") + " of " + std::to_string(dropping) + " process" +
-           (dropping == 1 ? "" : "es") + " could not be recorded (log full, or no room left in " +
-           dir + "): findings may be missing\n";
+           (dropping == 1 ? "" : "es") + " (pid " + pids + (dropping > 5 ? ", ..." : "") +
+           ") could not be recorded (--spill-limit reached, or no room left in " + dir +
+           "): mp-lost-crash, mp-unreaped-child and mp-leaked-ipc stay silent where the lost "
+           "events could matter, other findings may be missing\n";
   if (untraced)
     out += "procsan run: warning: " + std::to_string(untraced) + " forked process" +
            (untraced == 1 ? "" : "es") + " could not create a log in " + dir +

@@ -9,7 +9,8 @@ report = json.load(open(sys.argv[1]))
 err = open(sys.argv[2]).read()
 dropped = sum(p.get("events_dropped", 0) for p in report["processes"])
 losing = sum(1 for p in report["processes"] if p.get("events_dropped", 0))
-m = re.search(r"warning: (\d+) events? of (\d+) process(?:es)? could not be recorded", err)
+m = re.search(r"warning: (\d+) events? of (\d+) process(?:es)? (?:\(pid [0-9, .]+\) )?"
+              r"could not be recorded", err)
 if dropped and not m:
     sys.exit(f"check_losses: {dropped} events dropped but no warning on stderr")
 if m and (int(m.group(1)), int(m.group(2))) != (dropped, losing):
