@@ -519,6 +519,7 @@ int runCommand(const std::vector<std::string> &args) {
   trace::RingConsumer consumer(session,
                                o.spillLimitMiB < 0 ? UINT64_MAX : (uint64_t)o.spillLimitMiB << 20);
   double lastConsume = 0;
+  bool consuming = false; // some log was filling at the last look: look again soon
   for (;;) {
     // Reap everything that ended: the root, and orphans re-parented to us.
     for (;;) {
@@ -650,8 +651,8 @@ int runCommand(const std::vector<std::string> &args) {
         }
       }
     }
-    if (monotonicSeconds() - lastConsume >= 0.05) {
-      consumer.consume(finished, (uint64_t)(monotonicSeconds() * 1e9));
+    if (consuming || monotonicSeconds() - lastConsume >= 0.05) {
+      consuming = consumer.consume(finished, (uint64_t)(monotonicSeconds() * 1e9)) > 0;
       lastConsume = monotonicSeconds();
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
@@ -663,7 +664,7 @@ int runCommand(const std::vector<std::string> &args) {
       harvestEvery = finished.size() > before ? 0.05 : 0.2;
     }
     struct pollfd pfd = {sfd, POLLIN, 0};
-    int r = poll(&pfd, 1, rootDone ? 50 : bombWatch.growing() ? 40 : 200);
+    int r = poll(&pfd, 1, consuming ? 5 : rootDone ? 50 : bombWatch.growing() ? 40 : 200);
     if (r > 0) {
       struct signalfd_siginfo si;
       while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
