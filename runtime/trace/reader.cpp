@@ -223,52 +223,77 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done) {
   }
 }
 
-uint64_t RingConsumer::consume(const FinishedLogs &done, uint64_t nowNs) {
-  DIR *d = opendir(dir_.c_str());
-  if (!d)
-    return 0;
-  std::vector<std::string> names;
-  while (struct dirent *e = readdir(d)) {
-    std::string name = e->d_name;
-    if (isLogName(name) && !done.count(name) && !failures_.count(name))
-      names.push_back(std::move(name));
-  }
-  closedir(d);
-  uint64_t total = 0;
-  for (const std::string &name : names)
-    total += consumeLog(name, nowNs);
-  return total;
+RingConsumer::~RingConsumer() {
+  for (auto &m : maps_)
+    munmap(m.second.base, m.second.size);
 }
 
-uint64_t RingConsumer::consumeLog(const std::string &name, uint64_t nowNs) {
+bool RingConsumer::mapLog(const std::string &name) {
   std::string path = dir_ + "/" + name;
   int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
-    return 0;
+    return false;
   FileHeader h;
   struct stat st;
+  // The header is the traced program's to write: its capacity is read once, here, and bounds
+  // every index later; the mapping covers exactly what the file held then.
   if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.magic != kMagic ||
       h.version != kVersion || h.recordSize != kRecordSize || h.headerSize != kHeaderSize ||
-      h.capacity == 0 || h.capacity > (1u << 20) || fstat(fd, &st) != 0 ||
-      (uint64_t)st.st_size < logFileSize(h.capacity) || h.consumed > h.nextIndex ||
-      h.nextIndex - h.consumed < h.capacity / 2) {
+      h.capacity == 0 || h.capacity > (1u << 20) || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      (uint64_t)st.st_size < logFileSize(h.capacity)) {
     close(fd);
-    return 0;
+    return false;
   }
   size_t size = logFileSize(h.capacity);
-  void *map = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void *base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   close(fd);
-  if (map == MAP_FAILED)
+  if (base == MAP_FAILED)
+    return false;
+  maps_[name] = Mapped{static_cast<uint8_t *>(base), size, h.capacity};
+  return true;
+}
+
+uint64_t RingConsumer::consume(const FinishedLogs &done, uint64_t nowNs, bool rescan) {
+  if (rescan || maps_.empty()) {
+    // Logs of processes that are gone (read whole by the harvest) are let go; new ones mapped.
+    for (auto it = maps_.begin(); it != maps_.end();) {
+      if (done.count(it->first) || failures_.count(it->first)) {
+        munmap(it->second.base, it->second.size);
+        it = maps_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (DIR *d = opendir(dir_.c_str())) {
+      while (struct dirent *e = readdir(d)) {
+        std::string name = e->d_name;
+        if (isLogName(name) && !done.count(name) && !failures_.count(name) && !maps_.count(name) &&
+            !unmappable_.count(name) && !mapLog(name))
+          unmappable_.insert(name);
+      }
+      closedir(d);
+    }
+  }
+  uint64_t total = 0;
+  for (auto &m : maps_)
+    total += consumeLog(m.first, m.second, nowNs);
+  return total;
+}
+
+uint64_t RingConsumer::consumeLog(const std::string &name, Mapped &m, uint64_t nowNs) {
+  if (failures_.count(name))
     return 0;
-  auto *hdr = static_cast<FileHeader *>(map);
-  uint8_t *slots = static_cast<uint8_t *>(map) + kHeaderSize;
+  auto *hdr = reinterpret_cast<FileHeader *>(m.base);
+  uint8_t *slots = m.base + kHeaderSize;
   uint64_t first = __atomic_load_n(&hdr->consumed, __ATOMIC_ACQUIRE);
   uint64_t next = __atomic_load_n(&hdr->nextIndex, __ATOMIC_ACQUIRE);
-  uint64_t end = std::min<uint64_t>(next, first + h.capacity);
+  if (first > next || next - first < m.capacity / 2)
+    return 0;
+  uint64_t end = std::min<uint64_t>(next, first + m.capacity);
   std::vector<uint8_t> out;
   uint64_t i = first;
   for (; i < end; ++i) {
-    auto *r = reinterpret_cast<Record *>(slots + slotOf(i, h.capacity) * kRecordSize);
+    auto *r = reinterpret_cast<Record *>(slots + slotOf(i, m.capacity) * kRecordSize);
     if (__atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == EvNone) {
       // Not committed yet. A writer that died in the middle of its record never commits it:
       // after a second at the same place, the slot is given up (an empty record in the spill,
@@ -290,7 +315,7 @@ uint64_t RingConsumer::consumeLog(const std::string &name, uint64_t nowNs) {
     __atomic_store_n(&hdr->consumerGone, 1u, __ATOMIC_RELEASE);
     consumed = 0;
   } else if (consumed > 0) {
-    std::string spill = spillPathOf(path);
+    std::string spill = spillPathOf(dir_ + "/" + name);
     int sfd = open(spill.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     off_t before = sfd >= 0 ? lseek(sfd, 0, SEEK_END) : -1;
     size_t written = 0;
@@ -314,13 +339,12 @@ uint64_t RingConsumer::consumeLog(const std::string &name, uint64_t nowNs) {
     } else {
       spilled_ += out.size();
       for (uint64_t k = first; k < i; ++k) {
-        auto *r = reinterpret_cast<Record *>(slots + slotOf(k, h.capacity) * kRecordSize);
+        auto *r = reinterpret_cast<Record *>(slots + slotOf(k, m.capacity) * kRecordSize);
         __atomic_store_n(&r->kind, (uint16_t)EvNone, __ATOMIC_RELAXED);
       }
       __atomic_store_n(&hdr->consumed, i, __ATOMIC_RELEASE);
     }
   }
-  munmap(map, size);
   return consumed;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,7 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 using FinishedLogs = std::map<std::string, DecodedLog>;
 // Decodes into done each log of dir whose process is gone and that done does not hold yet.
 void readFinishedLogs(const std::string &dir, FinishedLogs &done);
+
 // Consumes the rings of live logs while the program runs (see FileHeader::consumed): the
 // committed events of a log that is half full or more are appended to its spill file and their
 // slots given back to the writers. A slot left uncommitted for a second (its writer died in the
@@ -72,20 +74,33 @@ public:
   // consumed and their writers drop what does not fit (counted, and reported).
   explicit RingConsumer(std::string dir, uint64_t maxSpillBytes = UINT64_MAX)
       : dir_(std::move(dir)), maxSpill_(maxSpillBytes) {}
-  // One pass over the logs not in done; returns the number of events consumed. nowNs: a
-  // monotonic clock reading (for the stuck-slot rule).
-  uint64_t consume(const FinishedLogs &done, uint64_t nowNs);
+  ~RingConsumer();
+  RingConsumer(const RingConsumer &) = delete;
+  RingConsumer &operator=(const RingConsumer &) = delete;
+  // One pass over the live logs: each is mapped once, so a pass over logs with room left reads
+  // two header fields each and makes no system call; rescan looks for new logs (and lets go of
+  // the ones in done: their processes are gone). Returns the number of events consumed. nowNs:
+  // a monotonic clock reading (for the stuck-slot rule).
+  uint64_t consume(const FinishedLogs &done, uint64_t nowNs, bool rescan = true);
   // Logs that could not be consumed (spill limit reached, spill file not writable): name, reason.
   // Their writers are told to stop waiting (FileHeader::consumerGone).
   const std::map<std::string, std::string> &failures() const { return failures_; }
 
 private:
-  uint64_t consumeLog(const std::string &name, uint64_t nowNs);
+  struct Mapped {
+    uint8_t *base;
+    size_t size;
+    uint32_t capacity; // as the header said when mapped (the program could change it later)
+  };
   struct Stuck {
     uint64_t index = 0, sinceNs = 0;
   };
+  bool mapLog(const std::string &name);
+  uint64_t consumeLog(const std::string &name, Mapped &m, uint64_t nowNs);
   std::string dir_;
   uint64_t maxSpill_, spilled_ = 0;
+  std::map<std::string, Mapped> maps_;
+  std::set<std::string> unmappable_;
   std::map<std::string, Stuck> stuck_;
   std::map<std::string, std::string> failures_;
 };

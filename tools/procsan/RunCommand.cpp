@@ -652,8 +652,10 @@ int runCommand(const std::vector<std::string> &args) {
       }
     }
     if (consuming || monotonicSeconds() - lastConsume >= 0.05) {
-      consuming = consumer.consume(finished, (uint64_t)(monotonicSeconds() * 1e9)) > 0;
-      lastConsume = monotonicSeconds();
+      bool rescan = monotonicSeconds() - lastConsume >= 0.05;
+      consuming = consumer.consume(finished, (uint64_t)(monotonicSeconds() * 1e9), rescan) > 0;
+      if (rescan)
+        lastConsume = monotonicSeconds();
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
       size_t before = finished.size();
