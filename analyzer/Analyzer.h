@@ -40,6 +40,10 @@ struct AnalyzerConfig {
   // and whether to export this TU's summary.
   const ProgramSummaries *program = nullptr;
   bool exportSummary = false;
+  // Only the summary (a file outside this run's --shard, whose functions the shard's files may
+  // call): no check runs and nothing is reported; the models the summary reads are built as a
+  // full run builds them.
+  bool summaryOnly = false;
 };
 
 // A finding resolved to file positions, for the JSON, SARIF and fixes writers.
@@ -72,6 +76,7 @@ struct ReportedFinding {
 
 struct FileResult {
   std::string file;
+  size_t index = 0;      // its place in the run's input (database order)
   std::string output;    // rendered diagnostics (compiler errors and findings)
   unsigned findings = 0; // findings after suppression
   unsigned errors = 0;   // findings turned into errors by WarningsAsErrors

@@ -51,6 +51,7 @@ struct CheckArgs {
   int color = -1; // -1 auto
   bool crossTu = true;
   bool crossTuStats = false;
+  unsigned shard = 1, shards = 1; // --shard=K/N: this run reports the Kth of N parts
 };
 
 void checkUsage(FILE *to) {
@@ -72,7 +73,18 @@ void checkUsage(FILE *to) {
           "  --no-cross-tu          analyze each file alone, without the summaries of the\n"
           "                         functions the other files define\n"
           "  --cross-tu-stats       say how many files were analyzed again with them\n"
-          "  --color, --no-color    force colored output on or off\n");
+          "  --shard=K/N            analyze and report only the Kth of N parts of the files\n"
+          "                         (balanced by size, stable as files are added); the other\n"
+          "                         parts still lend their summaries, so the shards together\n"
+          "                         report what one run would ('procsan report --merge')\n"
+          "  --check-option=RULE.OPTION=VALUE  set a check option\n"
+          "  --format=text|json|sarif  report format of --output (diagnostics always go to\n"
+          "                         stderr as text)\n"
+          "  --output=FILE, -o FILE where the json or sarif report goes (default stdout)\n"
+          "  --export-fixes=FILE    write the fix-its as clang-apply-replacements YAML\n"
+          "  --quiet                no progress and no closing counts\n"
+          "  --color, --no-color    force colored output on or off\n"
+          "  --help, -h             this text\n");
 }
 
 bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::string &error) {
@@ -146,6 +158,16 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.quiet = true;
     } else if (s == "--no-cross-tu") {
       a.crossTu = false;
+    } else if (value("--shard", v)) {
+      unsigned k = 0, n = 0;
+      char tail = 0;
+      if (std::sscanf(v.c_str(), "%u/%u%c", &k, &n, &tail) != 2 || n < 1 || n > 100000 || k < 1 ||
+          k > n) {
+        error = "bad --shard '" + v + "' (K/N with 1 <= K <= N)";
+        return false;
+      }
+      a.shard = k;
+      a.shards = n;
     } else if (s == "--cross-tu-stats") {
       a.crossTuStats = true;
     } else if (s == "--list-checks") {
@@ -259,6 +281,46 @@ std::string absolute(const std::string &path) {
   return std::string(p);
 }
 
+// Which files --shard=K/N keeps: the files ordered by a hash of their path, cut into N runs of
+// about equal total size, the Kth run. A file's place in that order does not depend on the other
+// files, so adding a file moves only files across the boundaries next to it; sizes make the runs
+// cost about the same.
+std::vector<bool> shardMembers(const std::vector<std::string> &files, unsigned k, unsigned n) {
+  std::vector<bool> in(files.size(), n <= 1);
+  if (n <= 1)
+    return in;
+  struct Entry {
+    uint64_t hash;
+    uint64_t size;
+    size_t index;
+  };
+  std::vector<Entry> order;
+  uint64_t total = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    uint64_t h = 1469598103934665603ull; // FNV-1a of the path as the database names it
+    for (unsigned char c : files[i])
+      h = (h ^ c) * 1099511628211ull;
+    uint64_t size = 1024;
+    llvm::sys::fs::file_status st;
+    if (!llvm::sys::fs::status(files[i], st))
+      size = std::max<uint64_t>(1024, st.getSize());
+    order.push_back(Entry{h, size, i});
+    total += size;
+  }
+  std::sort(order.begin(), order.end(), [](const Entry &x, const Entry &y) {
+    return x.hash != y.hash ? x.hash < y.hash : x.index < y.index;
+  });
+  uint64_t before = 0;
+  for (const Entry &e : order) {
+    // The shard of a file is the one its middle byte falls in.
+    uint64_t middle = before + e.size / 2;
+    unsigned part = (unsigned)std::min<uint64_t>(n - 1, middle * n / std::max<uint64_t>(1, total));
+    in[e.index] = part + 1 == k;
+    before += e.size;
+  }
+  return in;
+}
+
 } // namespace
 
 int runCheck(const std::vector<std::string> &args) {
@@ -330,6 +392,8 @@ int runCheck(const std::vector<std::string> &args) {
     return 2;
   }
 
+  std::vector<bool> inShard = shardMembers(a.files, a.shard, a.shards);
+
   bool color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
   std::string resourceDir = analyzer::findResourceDir(selfDirectory());
   auto headerFindings = std::make_shared<analyzer::ReportedOnce>();
@@ -351,6 +415,10 @@ int runCheck(const std::vector<std::string> &args) {
   // Results are printed in input order, each as soon as it and all before it are done.
   auto flushReady = [&]() {
     while (nextToPrint < results.size() && ready[nextToPrint]) {
+      if (!inShard[nextToPrint]) { // another shard reports it
+        ++nextToPrint;
+        continue;
+      }
       const analyzer::FileResult &r = results[nextToPrint];
       if (progress)
         std::fputs("\r\033[K", stderr);
@@ -378,9 +446,12 @@ int runCheck(const std::vector<std::string> &args) {
   bool crossTu = a.crossTu && a.files.size() > 1;
   analyzer::ProgramSummaries table;
   const analyzer::ProgramSummaries *passTable = nullptr;
-  std::vector<size_t> todo(a.files.size());
-  for (size_t i = 0; i < todo.size(); ++i)
-    todo[i] = i;
+  // With cross-file summaries every file takes part in the first pass (the files of other
+  // shards only for their summaries: no check runs on them); without, only this shard's.
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < a.files.size(); ++i)
+    if (crossTu || inShard[i])
+      todo.push_back(i);
   size_t completed = 0;
   auto worker = [&]() {
     for (;;) {
@@ -396,7 +467,9 @@ int runCheck(const std::vector<std::string> &args) {
       config.headerFindings = headerFindings;
       config.program = passTable;
       config.exportSummary = crossTu && !passTable;
+      config.summaryOnly = config.exportSummary && !inShard[i];
       analyzer::FileResult r = analyzer::analyzeFile(*db, a.files[i], config);
+      r.index = i;
       if (!configError.empty() && !r.inputError) {
         r.inputError = true;
         r.errorMessage = configError;
@@ -436,6 +509,8 @@ int runCheck(const std::vector<std::string> &args) {
     auto reported = std::make_shared<analyzer::ReportedOnce>();
     for (size_t i = 0; i < results.size(); ++i) {
       const analyzer::FileResult &r = results[i];
+      if (!inShard[i])
+        continue;
       if (!r.inputError && r.questions && r.questions->answersDiffer(&table))
         again.push_back(i);
       else
@@ -457,6 +532,13 @@ int runCheck(const std::vector<std::string> &args) {
     flushReady();
   }
 
+  if (a.shards > 1) { // the reports, counts and exit status are this shard's
+    std::vector<analyzer::FileResult> mine;
+    for (size_t i = 0; i < results.size(); ++i)
+      if (inShard[i])
+        mine.push_back(std::move(results[i]));
+    results = std::move(mine);
+  }
   if (!writeReports(a, results))
     inputErrors = true;
   if (progress)

@@ -36,7 +36,9 @@ std::string checkReportJson(const std::vector<analyzer::FileResult> &results) {
   json files = json::array();
   json findings = json::array();
   for (const analyzer::FileResult &r : results) {
-    json jf = {{"file", r.file}, {"analyzed", !r.inputError}};
+    // index: the file's place in the input (database order), so that `procsan report --merge`
+    // can put the reports of several --shard runs back in one run's order.
+    json jf = {{"file", r.file}, {"index", r.index}, {"analyzed", !r.inputError}};
     if (r.inputError)
       jf["error"] = r.errorMessage;
     files.push_back(jf);
@@ -46,6 +48,8 @@ std::string checkReportJson(const std::vector<analyzer::FileResult> &results) {
       j["severity"] = f.asError ? "error" : "warning";
       j["message"] = f.message;
       j["location"] = positionJson(f.at);
+      j["file_index"] = r.index;
+      j["source_line"] = f.sourceLine;
       json notes = json::array();
       for (const analyzer::ReportedNote &n : f.notes)
         notes.push_back({{"message", n.message}, {"location", positionJson(n.at)}});

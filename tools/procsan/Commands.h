@@ -16,6 +16,8 @@ int runCommand(const std::vector<std::string> &args);
 int checkCommand(const std::vector<std::string> &args);
 int explainCommand(const std::vector<std::string> &args);
 int reportCommand(const std::vector<std::string> &args);
+// procsan report --merge: several `procsan check` JSON reports as one (MergeReports.cpp).
+int mergeReports(const std::vector<std::string> &args);
 
 // Directory of the running procsan binary (for the runtime library, docs and clang headers).
 std::string selfDirectory();

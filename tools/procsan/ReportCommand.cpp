@@ -6,6 +6,7 @@
 #include "monitor/hang.h"
 #include "monitor/timeline.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +32,8 @@ struct ReportOptions {
 void reportUsage(FILE *to) {
   std::fprintf(
       to, "usage: procsan report SESSION_DIR [OPTIONS]\n"
+          "       procsan report --merge REPORT.json... [--format=...] [--output=FILE]\n"
+          "         (the JSON reports of procsan check --shard runs, as one report)\n"
           "  --format=text|json|sarif report format (default text)\n"
           "  --output=FILE            write the report to FILE (default: standard output)\n"
           "  --trace=FILE.json        also write the timeline (Chrome trace events)\n"
@@ -126,6 +129,8 @@ void removeSession(const std::string &dir) {
 } // namespace
 
 int reportCommand(const std::vector<std::string> &args) {
+  if (std::find(args.begin(), args.end(), "--merge") != args.end())
+    return mergeReports(args);
   ReportOptions o;
   std::string error;
   if (!parseReportOptions(args, o, error)) {
