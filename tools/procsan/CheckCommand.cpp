@@ -10,6 +10,8 @@
 #include "CompileDatabase.h"
 #include "Config.h"
 
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -17,10 +19,12 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <thread>
 #include <unistd.h>
 
@@ -52,7 +56,45 @@ struct CheckArgs {
   bool crossTu = true;
   bool crossTuStats = false;
   unsigned shard = 1, shards = 1; // --shard=K/N: this run reports the Kth of N parts
+  // Called by a build as a co-compiler, clang-tidy's way (CMake's CMAKE_<LANG>_CLANG_TIDY=
+  // "procsan;check": `procsan check FILE -- COMPILER ARGS...`): findings are warnings of the
+  // build and do not fail it.
+  bool buildMode = false;
+  // clang-tidy's --extra-arg / --extra-arg-before: flags added to every compile command.
+  std::vector<std::string> extraArgs, extraArgsBefore;
 };
+
+// CMake (and other build tools that drive clang-tidy) put the whole compile command after `--`,
+// compiler first: `procsan check src.c -- /usr/bin/cc -DX -MD -MF src.c.o.d -o src.c.o -c src.c`.
+// The compiler, the output and dependency-file options and the source itself are the build's,
+// not flags for the analysis (dependency files would even be written again).
+bool looksLikeCompiler(const std::string &arg) {
+  std::string base = arg.substr(arg.rfind('/') == std::string::npos ? 0 : arg.rfind('/') + 1);
+  static const std::regex compiler(
+      R"(^(.*-)?(cc|c\+\+|gcc|g\+\+|clang|clang\+\+|cpp)(-[0-9][0-9.]*)?$)");
+  return !arg.empty() && arg[0] != '-' && std::regex_match(base, compiler);
+}
+
+void adoptBuildCommand(CheckArgs &a) {
+  if (a.fixedArgs.empty() || !looksLikeCompiler(a.fixedArgs[0]))
+    return;
+  a.buildMode = true;
+  std::vector<std::string> kept;
+  for (size_t i = 1; i < a.fixedArgs.size(); ++i) {
+    const std::string &x = a.fixedArgs[i];
+    if (x == "-o" || x == "-MF" || x == "-MT" || x == "-MQ") {
+      ++i; // and its value
+      continue;
+    }
+    if (x == "-c" || x == "-MD" || x == "-MMD" || x.rfind("-o", 0) == 0 || x.rfind("-MF", 0) == 0 ||
+        x.rfind("-MT", 0) == 0 || x.rfind("-MQ", 0) == 0)
+      continue;
+    if (std::find(a.files.begin(), a.files.end(), x) != a.files.end())
+      continue; // the source file itself
+    kept.push_back(x);
+  }
+  a.fixedArgs = std::move(kept);
+}
 
 void checkUsage(FILE *to) {
   std::fprintf(
@@ -78,6 +120,8 @@ void checkUsage(FILE *to) {
           "                         parts still lend their summaries, so the shards together\n"
           "                         report what one run would ('procsan report --merge')\n"
           "  --check-option=RULE.OPTION=VALUE  set a check option\n"
+          "  --extra-arg=ARG, --extra-arg-before=ARG  add ARG at the end (the start) of every\n"
+          "                         compile command, as clang-tidy does\n"
           "  --format=text|json|sarif  report format of --output (diagnostics always go to\n"
           "                         stderr as text)\n"
           "  --output=FILE, -o FILE where the json or sarif report goes (default stdout)\n"
@@ -158,6 +202,10 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       a.quiet = true;
     } else if (s == "--no-cross-tu") {
       a.crossTu = false;
+    } else if (value("--extra-arg", v)) {
+      a.extraArgs.push_back(v);
+    } else if (value("--extra-arg-before", v)) {
+      a.extraArgsBefore.push_back(v);
     } else if (value("--shard", v)) {
       unsigned k = 0, n = 0;
       char tail = 0;
@@ -333,6 +381,8 @@ int runCheck(const std::vector<std::string> &args) {
   }
   if (!a.explain.empty())
     return explainCommand({a.explain});
+  if (a.haveFixedArgs)
+    adoptBuildCommand(a);
   ConfigCache configs(a);
   if (a.listChecks || a.dumpConfig) {
     std::string anchor = a.files.empty() ? std::string("./.") : a.files.front();
@@ -386,6 +436,15 @@ int runCheck(const std::vector<std::string> &args) {
       db = std::make_unique<FixedCompilationDatabase>(".", std::vector<std::string>{});
     }
   }
+  if (db && (!a.extraArgs.empty() || !a.extraArgsBefore.empty())) {
+    auto adjusting =
+        std::make_unique<clang::tooling::ArgumentsAdjustingCompilations>(std::move(db));
+    adjusting->appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+        a.extraArgsBefore, clang::tooling::ArgumentInsertPosition::BEGIN));
+    adjusting->appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+        a.extraArgs, clang::tooling::ArgumentInsertPosition::END));
+    db = std::move(adjusting);
+  }
   if (a.files.empty()) {
     std::fprintf(stderr, "procsan check: error: no input files\n");
     checkUsage(stderr);
@@ -422,7 +481,9 @@ int runCheck(const std::vector<std::string> &args) {
       const analyzer::FileResult &r = results[nextToPrint];
       if (progress)
         std::fputs("\r\033[K", stderr);
-      std::fputs(r.output.c_str(), stderr);
+      // A build that runs procsan as its clang-tidy shows the tool's standard output (and
+      // hides its standard error unless it fails), so there the diagnostics go to stdout.
+      std::fputs(r.output.c_str(), a.buildMode ? stdout : stderr);
       if (r.inputError) {
         // Messages that carry their own "file:line:col: error:" are printed as they are.
         bool located = r.errorMessage.find(": error: ") != std::string::npos;
@@ -558,6 +619,9 @@ int runCheck(const std::vector<std::string> &args) {
                  notAnalyzed);
   if (inputErrors)
     return 2;
+  // In a build, warnings are the build's warnings: only findings made errors fail it.
+  if (a.buildMode)
+    return totalErrors ? 1 : 0;
   return totalFindings ? 1 : 0;
 }
 

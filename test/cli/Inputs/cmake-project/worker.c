@@ -1,0 +1,3 @@
+#include <stdio.h>
+
+void work(void) { puts("working"); }
