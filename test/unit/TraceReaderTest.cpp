@@ -199,6 +199,19 @@ TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
   rmdir(dir.c_str());
 }
 
+// Makes the directory named by the mkdtemp template dir and writes buf there as p42.0.log;
+// returns its path ("" on failure).
+std::string writeLogInNewDir(char *dir, const std::vector<uint8_t> &buf) {
+  if (!mkdtemp(dir))
+    return "";
+  std::string log = std::string(dir) + "/p42.0.log";
+  FILE *f = std::fopen(log.c_str(), "wb");
+  if (!f)
+    return "";
+  bool ok = std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+  return std::fclose(f) == 0 && ok ? log : "";
+}
+
 // A ring that went around: events [consumed, nextIndex) are in slots index % capacity, oldest
 // first; the consumed ones come from the spill file, read before the ring by readLogFile.
 TEST(TraceReader, ReadsARingThatWentAroundAfterItsSpill) {
@@ -218,13 +231,9 @@ TEST(TraceReader, ReadsARingThatWentAroundAfterItsSpill) {
     EXPECT_EQ(ring.records[(size_t)e - 3].args[0], e);
 
   char dir[] = "/tmp/procsan-ring-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string log = std::string(dir) + "/p42.0.log";
-  FILE *f = std::fopen(log.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  std::fwrite(buf.data(), 1, buf.size(), f);
-  std::fclose(f);
-  f = std::fopen(spillPathOf(log).c_str(), "wb");
+  std::string log = writeLogInNewDir(dir, buf);
+  ASSERT_FALSE(log.empty());
+  FILE *f = std::fopen(spillPathOf(log).c_str(), "wb");
   ASSERT_NE(f, nullptr);
   for (int e = 0; e < 3; ++e) {
     Record r{};
@@ -253,12 +262,8 @@ TEST(TraceReader, ConsumerSpillsCommittedEventsInOrder) {
     slot(buf, (size_t)e)->args[0] = e;
   }
   char dir[] = "/tmp/procsan-consume-XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  std::string log = std::string(dir) + "/p42.0.log";
-  FILE *f = std::fopen(log.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  std::fwrite(buf.data(), 1, buf.size(), f);
-  std::fclose(f);
+  std::string log = writeLogInNewDir(dir, buf);
+  ASSERT_FALSE(log.empty());
   RingConsumer consumer(dir);
   FinishedLogs none;
   EXPECT_EQ(consumer.consume(none, 1000), 5u);
@@ -271,7 +276,7 @@ TEST(TraceReader, ConsumerSpillsCommittedEventsInOrder) {
     EXPECT_EQ(all.records[(size_t)e].args[0], e);
   EXPECT_EQ(all.skipped, 1u);
   FileHeader h;
-  f = std::fopen(log.c_str(), "rb");
+  FILE *f = std::fopen(log.c_str(), "rb");
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(std::fread(&h, sizeof(h), 1, f), 1u);
   std::fclose(f);

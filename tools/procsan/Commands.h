@@ -22,6 +22,11 @@ int mergeReports(const std::vector<std::string> &args);
 // Directory of the running procsan binary (for the runtime library, docs and clang headers).
 std::string selfDirectory();
 
+// The value of option `name` at args[i], given as `name=VALUE` or as `name VALUE` (then i moves
+// to the value). False when args[i] is not that option.
+bool optionValue(const std::vector<std::string> &args, size_t &i, const char *name,
+                 std::string &out);
+
 // A symbolizer for runtime stacks. It loads libprocsan-llvm.so at the first frame that has a
 // module to read; without the library (or in a build without LLVM) frames keep module+offset.
 std::unique_ptr<monitor::Symbolizer> makeSymbolizer();

@@ -35,16 +35,7 @@ bool parseMerge(const std::vector<std::string> &args, MergeOptions &o, std::stri
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     auto value = [&](const char *name, std::string &out) {
-      std::string prefix = std::string(name) + "=";
-      if (a.rfind(prefix, 0) == 0) {
-        out = a.substr(prefix.size());
-        return true;
-      }
-      if (a == name && i + 1 < args.size()) {
-        out = args[++i];
-        return true;
-      }
-      return false;
+      return optionValue(args, i, name, out);
     };
     std::string v;
     if (a == "--merge") {

@@ -1,5 +1,6 @@
 // Where the running procsan binary is: the runtime, the LLVM library, docs and clang's headers
-// are found relative to it. Shared by the driver and libprocsan-llvm.so (which runs inside it).
+// are found relative to it; and the option-value parser every command uses. Shared by the driver
+// and libprocsan-llvm.so (which runs inside it).
 #include "Commands.h"
 
 #include <unistd.h>
@@ -13,4 +14,19 @@ std::string procsan::tools::selfDirectory() {
   std::string path(buf);
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+bool procsan::tools::optionValue(const std::vector<std::string> &args, size_t &i, const char *name,
+                                 std::string &out) {
+  const std::string &a = args[i];
+  std::string prefix = std::string(name) + "=";
+  if (a.rfind(prefix, 0) == 0) {
+    out = a.substr(prefix.size());
+    return true;
+  }
+  if (a == name && i + 1 < args.size()) {
+    out = args[++i];
+    return true;
+  }
+  return false;
 }
