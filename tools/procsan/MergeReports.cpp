@@ -28,6 +28,7 @@ void mergeUsage(FILE *to) {
           "  REPORT.json              `procsan check --format=json` reports (of --shard runs)\n"
           "  --format=text|json|sarif format of the merged report (default text)\n"
           "  --output=FILE            write it to FILE (default: standard output)\n"
+          "  --help, -h               this text\n"
           "exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable report\n");
 }
 

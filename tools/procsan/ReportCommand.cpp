@@ -40,6 +40,7 @@ void reportUsage(FILE *to) {
           "  --rules=ID[,ID...]       report only these rules ('all': every rule, with the ones\n"
           "                           off by default)\n"
           "  --remove-session         delete SESSION_DIR afterwards\n"
+          "  --help, -h               this text\n"
           "exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable session\n");
 }
 

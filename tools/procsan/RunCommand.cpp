@@ -83,7 +83,8 @@ void runUsage(FILE *to) {
           "  --spill-limit=MiB      disk the trace of long-lived processes may take in the\n"
           "                         session directory (default 4096; 'none': no limit); past "
           "it,\n"
-          "                         their events are dropped, counted and reported\n");
+          "                         their events are dropped, counted and reported\n"
+          "  --help, -h             this text\n");
 }
 
 bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::string &error) {
