@@ -44,17 +44,18 @@ std::map<std::string, int> withholdUnknowable(const SessionModel &model, const D
     if (!p)
       return false;
     const Process *parent = model.find(p->ppid);
-    return p->eventsDropped > 0 || (parent && parent->eventsDropped > 0);
+    return p->eventsDropped > 0 || p->pidReused ||
+           (parent && (parent->eventsDropped > 0 || parent->pidReused));
   };
-  bool anyLost = std::any_of(model.processes().begin(), model.processes().end(),
-                             [](const auto &e) { return e.second.eventsDropped > 0; });
-  if (!anyLost)
+  bool anyDropped = std::any_of(model.processes().begin(), model.processes().end(),
+                                [](const auto &e) { return e.second.eventsDropped > 0; });
+  if (!anyDropped && model.reusedPids() == 0)
     return withheld;
   size_t kept = from;
   for (size_t i = from; i < findings.size(); ++i) {
     const Finding &f = findings[i];
-    bool unknowable =
-        f.rule == "mp-leaked-ipc" || std::any_of(f.processes.begin(), f.processes.end(), lost);
+    bool unknowable = (f.rule == "mp-leaked-ipc" && anyDropped) ||
+                      std::any_of(f.processes.begin(), f.processes.end(), lost);
     if (unknowable)
       ++withheld[f.rule];
     else if (kept != i)

@@ -25,9 +25,10 @@ struct Detector {
   bool fromAbsence = false;
 };
 
-// Drops the findings of fromAbsence rules that involve a process which lost events (or whose
-// parent did), and for mp-leaked-ipc any finding once some process lost events: the record
-// they miss may be among the lost. Returns the number withheld per rule.
+// Drops the findings of fromAbsence rules that involve a process which lost events or whose pid
+// another process used too (or whose parent did), and for mp-leaked-ipc any finding once some
+// process lost events: the record they miss may be among the lost, or be the other process's.
+// Returns the number withheld per rule.
 std::map<std::string, int> withholdUnknowable(const SessionModel &model, const Detector &d,
                                               std::vector<Finding> &findings, size_t from);
 

@@ -380,6 +380,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   if (log.pid <= 0)
     return;
   Process &p = get(log.pid);
+  bool seenBefore = p.traced; // an earlier log of this pid: an image this one follows by exec,
+                              // or, when this one starts by fork, another process
   p.traced = true;
   if (log.generation == 0 || p.ppid == 0)
     p.ppid = log.ppid;
@@ -398,6 +400,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       if (r.args[2] == 1 && r.text.empty()) {
         p.inheritsImage = true; // filled from the parent in finish()
         p.startedByFork = true;
+        if (seenBefore && !p.pidReused) {
+          p.pidReused = true;
+          ++reusedPids_;
+        }
         break;
       }
       p.exe = r.text;

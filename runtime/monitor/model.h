@@ -231,6 +231,9 @@ struct Process {
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
+  // Another process had this pid before (a long run went through more than pid_max processes):
+  // the model merges them, so what it says of this pid may mix the two.
+  bool pidReused = false;
   std::string commandLine() const;
 };
 
@@ -262,6 +265,8 @@ public:
   std::map<int, Process> &processes() { return processes_; }
   const std::vector<KillEvent> &kills() const { return kills_; }
   const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
+  // How many pids a new process took after an earlier traced process had them.
+  size_t reusedPids() const { return reusedPids_; }
   // Which semaphore an identity meant at time t: how many were created with it by then. A
   // semaphore's identity is its file's inode, and /dev/shm gives an unlinked one's inode to the
   // next; locks of two generations are not the same lock.
@@ -325,6 +330,7 @@ private:
   std::vector<IpcObject> ipc_;
   SignalSender senderOf(const Process &p) const;
   std::vector<LockOrderEdge> lockOrder_;
+  size_t reusedPids_ = 0;
   // Named semaphores by identity: (creation time, name), in time order after finish().
   std::map<LockKey, std::vector<std::pair<uint64_t, std::string>>> lockNames_;
   std::map<LockKey, long> semInitial_;                      // initial values of shared semaphores

@@ -142,6 +142,12 @@ std::string traceLossWarnings(const std::string &dir, const monitor::SessionMode
            ") could not be recorded (--spill-limit reached, or no room left in " + dir +
            "): mp-lost-crash, mp-unreaped-child and mp-leaked-ipc stay silent where the lost "
            "events could matter, other findings may be missing\n";
+  if (size_t reused = model.reusedPids())
+    out += "procsan run: warning: " + std::to_string(reused) + " pid" +
+           (reused == 1 ? " was" : "s were") +
+           " taken again by new processes during the run (it made more processes than pid_max "
+           "allows at once): the report merges the processes that shared a pid, and "
+           "mp-lost-crash and mp-unreaped-child stay silent about them\n";
   if (untraced)
     out += "procsan run: warning: " + std::to_string(untraced) + " forked process" +
            (untraced == 1 ? "" : "es") + " could not create a log in " + dir +
