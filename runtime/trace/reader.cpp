@@ -199,7 +199,16 @@ int pidOfLogName(const std::string &name) {
 
 } // namespace
 
-void readFinishedLogs(const std::string &dir, FinishedLogs &done) {
+size_t decodedBytes(const DecodedLog &log) {
+  size_t n = sizeof(DecodedLog) + log.path.size() + 64 /* map node */ +
+             (log.held.size() + log.waiting.size()) * sizeof(HeldLock);
+  for (const DecodedRecord &r : log.records)
+    n += sizeof(DecodedRecord) + r.frames.size() * sizeof(uint64_t) + r.text.capacity();
+  return n;
+}
+
+void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBytes,
+                      size_t budgetBytes) {
   DIR *d = opendir(dir.c_str());
   if (!d)
     return;
@@ -218,8 +227,15 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done) {
   for (const std::string &name : fresh) {
     DecodedLog log;
     std::string error;
-    if (readLogFile(dir + "/" + name, log, error))
+    if (heldBytes >= budgetBytes) {
+      log.deferred = true;
       done.emplace(name, std::move(log));
+      continue;
+    }
+    if (readLogFile(dir + "/" + name, log, error)) {
+      heldBytes += decodedBytes(log);
+      done.emplace(name, std::move(log));
+    }
   }
 }
 
@@ -363,7 +379,7 @@ std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::str
       continue;
     if (done) {
       auto it = done->find(name);
-      if (it != done->end()) {
+      if (it != done->end() && !it->second.deferred) {
         logs.push_back(std::move(it->second));
         done->erase(it);
         continue;

@@ -40,6 +40,9 @@ struct DecodedLog {
   int32_t threadsLive = 0;     // pthread_create'd threads alive when the log was read
   uint32_t threadsCreated = 0; // pthread_create calls of this image
   std::vector<DecodedRecord> records;
+  // readFinishedLogs only noted that the process is gone (its budget was spent): the log is read
+  // from its file at the end like any other.
+  bool deferred = false;
 };
 
 // Decodes one log image (the events still in its ring). Returns false (and sets error) when the
@@ -61,8 +64,14 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 // (reaped: no one can write them any more), so the reading after the program ends has fewer
 // left to do.
 using FinishedLogs = std::map<std::string, DecodedLog>;
-// Decodes into done each log of dir whose process is gone and that done does not hold yet.
-void readFinishedLogs(const std::string &dir, FinishedLogs &done);
+// Decodes into done each log of dir whose process is gone and that done does not hold yet, as
+// long as the decoded logs held stay within budgetBytes (heldBytes: what done holds, kept up to
+// date); past it, logs of gone processes are only noted (DecodedLog::deferred), so that a long
+// run with many processes does not grow the monitor without bound.
+void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBytes,
+                      size_t budgetBytes = SIZE_MAX);
+// About how much memory a decoded log takes.
+size_t decodedBytes(const DecodedLog &log);
 
 // Consumes the rings of live logs while the program runs (see FileHeader::consumed): the
 // committed events of a log that is half full or more are appended to its spill file and their

@@ -186,14 +186,27 @@ TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
   write(gone);
   write(getpid());
   FinishedLogs done;
-  readFinishedLogs(dir, done);
+  size_t held = 0;
+  readFinishedLogs(dir, done, held);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done.begin()->second.pid, gone);
+  EXPECT_GT(held, 0u);
   std::vector<std::string> errors;
   std::vector<DecodedLog> logs = readSession(dir, errors, &done);
   EXPECT_TRUE(errors.empty());
   EXPECT_TRUE(done.empty());
   ASSERT_EQ(logs.size(), 2u);
+  // With no budget left, a gone process's log is only noted, and read from its file at the end.
+  FinishedLogs noted;
+  size_t full = 100;
+  readFinishedLogs(dir, noted, full, 100);
+  ASSERT_EQ(noted.size(), 1u);
+  EXPECT_TRUE(noted.begin()->second.deferred);
+  EXPECT_EQ(full, 100u);
+  logs = readSession(dir, errors, &noted);
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_TRUE(logs[0].pid == gone || logs[1].pid == gone);
   std::remove((dir + "/p" + std::to_string(gone) + ".0.log").c_str());
   std::remove((dir + "/p" + std::to_string(getpid()) + ".0.log").c_str());
   rmdir(dir.c_str());

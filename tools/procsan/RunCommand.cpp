@@ -514,6 +514,7 @@ int runCommand(const std::vector<std::string> &args) {
   // Logs of processes that are gone are decoded while the tree runs (this loop mostly sleeps):
   // a fork-heavy tree leaves thousands, which would all be read after it ended.
   trace::FinishedLogs finished;
+  size_t finishedBytes = 0;
   double lastHarvest = 0, harvestEvery = 0.05;
   // Logs of live processes are rings: their events are consumed into spill files as they fill,
   // so a long-lived process loses none (docs/architecture.md, "Logs").
@@ -660,7 +661,9 @@ int runCommand(const std::vector<std::string> &args) {
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
       size_t before = finished.size();
-      trace::readFinishedLogs(session, finished);
+      // Up to 64 MiB of them decoded early; past that the rest is read at the end, so the
+      // monitor's memory does not grow with a long run's processes.
+      trace::readFinishedLogs(session, finished, finishedBytes, 64u << 20);
       lastHarvest = monotonicSeconds();
       // A tree whose processes live on is looked at less often (each look asks the kernel
       // about every live process).
