@@ -536,6 +536,9 @@ void notePosted(const LockId &id, const void *addr) {
 
 void locksAfterForkInChild() {
   // Written only where something is set: a store to this page after fork is a page copy.
+  for (uint64_t &t : gLocks.takes) // first takes are per thread: this is a new process
+    if (t != 0)
+      t = 0;
   for (uint64_t &p : gLocks.posted)
     if (p != 0)
       p = 0;

@@ -48,7 +48,9 @@ struct State {
   uintptr_t moduleStart[kMaxModules]; // mappings already written to this log
   uintptr_t moduleEnd[kMaxModules];
   int nModules;
-  bool noConsumer; // nobody consumes the logs while the program runs (no procsan run)
+  bool noConsumer;    // nobody consumes the logs while the program runs (no procsan run)
+  bool backingFailed; // a page of this log could not be made real (no room): its ring stops at
+                      // the first lap rather than write into a page that may have no storage
 };
 
 State gState;
@@ -152,6 +154,7 @@ void useLog(trace::FileHeader *h, pid_t pid, pid_t ppid, uint32_t gen) {
       reinterpret_cast<trace::Record *>(reinterpret_cast<char *>(h) + trace::kHeaderSize);
   gState.capacity = h->capacity;
   gState.backedSlots = kBackedAtOpen;
+  gState.backingFailed = false;
   gState.nModules = 0;
   if (gState.noConsumer)
     h->consumerGone = 1; // a full ring drops at once
@@ -267,8 +270,10 @@ namespace {
 // system has no room for it.
 bool backSlot(uint64_t idx) {
   size_t offset = trace::kHeaderSize + (size_t)idx * trace::kRecordSize;
-  if (!backLogRange(gState.header, offset, trace::kRecordSize))
+  if (!backLogRange(gState.header, offset, trace::kRecordSize)) {
+    gState.backingFailed = true;
     return false;
+  }
   uint64_t upto = ((offset + 4096) / 4096 * 4096 - trace::kHeaderSize) / trace::kRecordSize;
   uint64_t cur = __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED);
   while (cur < upto && !__atomic_compare_exchange_n(&gState.backedSlots, &cur, upto, true,
@@ -620,15 +625,17 @@ namespace {
 // Event idx goes around the ring into the slot of event idx - capacity: wait until the monitor
 // has consumed that one. The monitor looks at filling logs several times a second, so a writer
 // waits only when it outruns the monitor by a whole ring; it then sleeps in 1 ms steps
-// (async-signal-safe: this may run in a signal handler). When nothing is consumed for 2 s (no
-// monitor: the runtime preloaded by hand, or the monitor was killed), the event is dropped and
-// the log is marked so that later writers drop at once instead of waiting too.
+// (async-signal-safe: this may run in a signal handler). When nothing is consumed for 2 s (the
+// monitor is stopped, or was killed), the event is dropped and later writers drop at once for a
+// second (FileHeader::backoffUntilNs) rather than wait again; the monitor's next consumption
+// ends that. A log nobody consumes (consumerGone) drops at once.
 bool waitForRoom(uint64_t idx) {
   trace::FileHeader *h = gState.header;
   uint64_t seen = __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE);
   if (idx < seen + gState.capacity)
     return true;
-  if (__atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED))
+  if (__atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED) ||
+      nowNs() < __atomic_load_n(&h->backoffUntilNs, __ATOMIC_RELAXED))
     return false;
   int idle = 0;
   for (int spin = 0;; ++spin) {
@@ -646,10 +653,36 @@ bool waitForRoom(uint64_t idx) {
       seen = now;
       idle = 0;
     }
-    if (idle > 2000 || __atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED)) {
-      __atomic_store_n(&h->consumerGone, 1, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&h->consumerGone, __ATOMIC_RELAXED))
+      return false;
+    if (idle > 2000) {
+      __atomic_store_n(&h->backoffUntilNs, nowNs() + 1000000000ull, __ATOMIC_RELAXED);
       return false;
     }
+  }
+}
+
+// Takes the index of the next event, once its slot is free (the event capacity before it was
+// consumed): an event that cannot be stored takes no index, so the ring has no gap for the
+// monitor to wait on. False: dropped (counted).
+bool reserveIndex(uint64_t &idx) {
+  trace::FileHeader *h = gState.header;
+  idx = __atomic_load_n(&h->nextIndex, __ATOMIC_RELAXED);
+  for (;;) {
+    if (idx >= gState.capacity) {
+      // A later lap: its slots were made real in the first one, unless backing them failed then.
+      if (gState.backingFailed)
+        return false;
+      if (idx >= __atomic_load_n(&h->consumed, __ATOMIC_ACQUIRE) + gState.capacity) {
+        if (!waitForRoom(idx))
+          return false;
+        idx = __atomic_load_n(&h->nextIndex, __ATOMIC_RELAXED);
+        continue;
+      }
+    }
+    if (__atomic_compare_exchange_n(&h->nextIndex, &idx, idx + 1, true, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+      return true;
   }
 }
 
@@ -660,8 +693,8 @@ void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
   if (!gState.active)
     return;
   int savedErrno = errno;
-  uint64_t idx = __atomic_fetch_add(&gState.header->nextIndex, 1, __ATOMIC_RELAXED);
-  if ((idx >= gState.capacity && !waitForRoom(idx)) ||
+  uint64_t idx = 0;
+  if (!reserveIndex(idx) ||
       (idx < gState.capacity && idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) &&
        !backSlot(idx))) {
     __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);

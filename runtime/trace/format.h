@@ -134,10 +134,14 @@ struct FileHeader {
   // committed events in order while the program runs (copying them to the log's spill file,
   // p<PID>.<GEN>.spill, and clearing their slots) and advances consumed past them; a writer
   // whose event would overwrite one not yet consumed waits for the monitor (see
-  // rt::recordWith). Logs nobody consumed keep 0 here, and then hold events [0, capacity).
+  // rt::recordWith); an index is only taken when its slot is free, so an event that is dropped
+  // leaves no gap. Logs nobody consumed keep 0 here, and then hold events [0, capacity).
   uint64_t consumed;     // events [0, consumed) are in the spill file (atomic; monitor writes)
-  uint32_t consumerGone; // a writer waited in vain: later writers drop instead of waiting
+  uint32_t consumerGone; // nobody will consume (no monitor, or it gave up on this log): a full
+                         // ring drops at once (atomic)
   uint32_t reserved1;
+  uint64_t backoffUntilNs; // a writer waited 2 s in vain: until then, a full ring drops at once
+                           // instead of waiting; the monitor clears it when it consumes (atomic)
 };
 
 constexpr size_t kTextSize = kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csetjmp>
 #include <cstdint>
 #include <cstring>
 #include <dirent.h>
@@ -109,7 +110,7 @@ std::string spillPathOf(const std::string &logPath) {
 
 bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
   out.path = path;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     error = std::strerror(errno);
     return false;
@@ -152,7 +153,8 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error) {
 }
 
 bool readSpillFile(const std::string &path, DecodedLog &out, std::string &error) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // Non-blocking: a FIFO the traced program left under this name must not hang the reader.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT)
       return true; // nothing was consumed early
@@ -239,14 +241,64 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBy
   }
 }
 
+namespace {
+
+// The traced program owns its log: it can truncate the file under the monitor's mapping, and the
+// next access there raises SIGBUS. The consumer's accesses run under this guard: the handler
+// jumps back out of them, and the log is given up instead of the monitor dying.
+thread_local sigjmp_buf *tlsBusGuard;
+
+void onBus(int sig, siginfo_t *, void *) {
+  if (sigjmp_buf *guard = tlsBusGuard) {
+    tlsBusGuard = nullptr;
+    siglongjmp(*guard, 1);
+  }
+  signal(sig, SIG_DFL); // not ours: die of it as the process would have
+  raise(sig);
+}
+
+void installBusGuard() {
+  static bool installed = false;
+  if (installed)
+    return;
+  installed = true;
+  struct sigaction sa = {};
+  sa.sa_sigaction = onBus;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, nullptr);
+}
+
+// Opens a file of the session that must be a regular file: never blocks on a FIFO or device the
+// traced program put there in its place, never follows a symlink.
+int openRegular(const std::string &path, int flags, std::string &error) {
+  int fd = open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    error = "not a regular file";
+    return -1;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0)
+    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  return fd;
+}
+
+} // namespace
+
 RingConsumer::~RingConsumer() {
   for (auto &m : maps_)
     munmap(m.second.base, m.second.size);
 }
 
 bool RingConsumer::mapLog(const std::string &name) {
-  std::string path = dir_ + "/" + name;
-  int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  std::string path = dir_ + "/" + name, error;
+  int fd = openRegular(path, O_RDWR, error);
   if (fd < 0)
     return false;
   FileHeader h;
@@ -280,88 +332,123 @@ uint64_t RingConsumer::consume(const FinishedLogs &done, uint64_t nowNs, bool re
         ++it;
       }
     }
+    for (auto it = unmappable_.begin(); it != unmappable_.end();)
+      it = done.count(it->first) ? unmappable_.erase(it) : std::next(it);
     if (DIR *d = opendir(dir_.c_str())) {
       while (struct dirent *e = readdir(d)) {
         std::string name = e->d_name;
-        if (isLogName(name) && !done.count(name) && !failures_.count(name) && !maps_.count(name) &&
-            !unmappable_.count(name) && !mapLog(name))
-          unmappable_.insert(name);
+        if (!isLogName(name) || done.count(name) || failures_.count(name) || maps_.count(name))
+          continue;
+        // A log can be seen before its header is written (created, then sized and filled): a
+        // name that cannot be mapped is tried again on later looks, for 5 s.
+        auto bad = unmappable_.find(name);
+        if (bad != unmappable_.end() && nowNs - bad->second > 5000000000ull)
+          continue;
+        if (mapLog(name))
+          unmappable_.erase(name);
+        else if (bad == unmappable_.end())
+          unmappable_.emplace(name, nowNs);
       }
       closedir(d);
     }
   }
   uint64_t total = 0;
   for (auto &m : maps_)
-    total += consumeLog(m.first, m.second, nowNs);
+    total += consumeLog(m.first, m.second);
   return total;
 }
 
-uint64_t RingConsumer::consumeLog(const std::string &name, Mapped &m, uint64_t nowNs) {
+
+uint64_t RingConsumer::consumeLog(const std::string &name, Mapped &m) {
   if (failures_.count(name))
     return 0;
+  installBusGuard();
   auto *hdr = reinterpret_cast<FileHeader *>(m.base);
   uint8_t *slots = m.base + kHeaderSize;
-  uint64_t first = __atomic_load_n(&hdr->consumed, __ATOMIC_ACQUIRE);
-  uint64_t next = __atomic_load_n(&hdr->nextIndex, __ATOMIC_ACQUIRE);
-  if (first > next || next - first < m.capacity / 2)
+  if (buf_.size() < (size_t)m.capacity * kRecordSize)
+    buf_.resize((size_t)m.capacity * kRecordSize);
+  // Only plain loads, stores and memcpy run under the guard (no C++ object lives there), so the
+  // jump out of a SIGBUS leaves nothing half-made.
+  sigjmp_buf guard;
+  volatile uint64_t first = 0, upto = 0;
+  if (sigsetjmp(guard, 1)) {
+    failures_[name] = "the log was truncated under the monitor";
     return 0;
-  uint64_t end = std::min<uint64_t>(next, first + m.capacity);
-  std::vector<uint8_t> out;
-  uint64_t i = first;
-  for (; i < end; ++i) {
-    auto *r = reinterpret_cast<Record *>(slots + slotOf(i, m.capacity) * kRecordSize);
-    if (__atomic_load_n(&r->kind, __ATOMIC_ACQUIRE) == EvNone) {
-      // Not committed yet. A writer that died in the middle of its record never commits it:
-      // after a second at the same place, the slot is given up (an empty record in the spill,
-      // counted as skipped when read).
-      Stuck &s = stuck_[name];
-      if (s.index != i) {
-        s = Stuck{i, nowNs};
-        break;
-      }
-      if (nowNs - s.sinceNs < 1000000000ull)
-        break;
-    }
-    out.insert(out.end(), reinterpret_cast<uint8_t *>(r),
-               reinterpret_cast<uint8_t *>(r) + kRecordSize);
   }
-  uint64_t consumed = i - first;
-  if (consumed > 0 && (out.size() > maxSpill_ || spilled_ > maxSpill_ - out.size())) {
+  tlsBusGuard = &guard;
+  first = __atomic_load_n(&hdr->consumed, __ATOMIC_ACQUIRE);
+  uint64_t next = __atomic_load_n(&hdr->nextIndex, __ATOMIC_ACQUIRE);
+  if (first <= next && next - first >= m.capacity / 2) {
+    uint64_t end = std::min<uint64_t>(next, first + m.capacity), i = first;
+    // Up to the first event not committed yet. A writer holds its index only while it writes
+    // the record (an index is taken once its slot is free), so a slot is never given up while
+    // the process lives: a writer stopped in the middle of its record would otherwise commit
+    // into a slot that belongs to a later event. Once the process is gone, the final read
+    // counts it as skipped.
+    for (; i < end; ++i) {
+      const uint8_t *r = slots + slotOf(i, m.capacity) * kRecordSize;
+      if (__atomic_load_n(&reinterpret_cast<const Record *>(r)->kind, __ATOMIC_ACQUIRE) == EvNone)
+        break;
+      std::memcpy(buf_.data() + (i - first) * kRecordSize, r, kRecordSize);
+    }
+    upto = i;
+  }
+  tlsBusGuard = nullptr;
+  uint64_t consumed = upto > first ? upto - first : 0;
+  if (consumed == 0)
+    return 0;
+  size_t bytes = (size_t)consumed * kRecordSize;
+  if (bytes > maxSpill_ || spilled_ > maxSpill_ - bytes) {
     failures_[name] = "the spill limit was reached";
-    __atomic_store_n(&hdr->consumerGone, 1u, __ATOMIC_RELEASE);
-    consumed = 0;
-  } else if (consumed > 0) {
-    std::string spill = spillPathOf(dir_ + "/" + name);
-    int sfd = open(spill.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    off_t before = sfd >= 0 ? lseek(sfd, 0, SEEK_END) : -1;
-    size_t written = 0;
-    while (sfd >= 0 && written < out.size()) {
-      ssize_t n = write(sfd, out.data() + written, out.size() - written);
-      if (n <= 0)
-        break;
-      written += (size_t)n;
-    }
-    int err = errno;
-    if (written != out.size() && sfd >= 0 && before >= 0 && ftruncate(sfd, before) != 0)
-      err = errno; // a part of the batch stays; read again it is a duplicate, no loss
-    if (sfd >= 0)
-      close(sfd);
-    if (written != out.size()) {
-      // No room (or no spill file): the ring stays as it is, its writers drop what does not fit
-      // once they have waited, and the report says which process lost events.
-      failures_[name] = std::strerror(err ? err : ENOSPC);
-      __atomic_store_n(&hdr->consumerGone, 1u, __ATOMIC_RELEASE);
-      consumed = 0;
-    } else {
-      spilled_ += out.size();
-      for (uint64_t k = first; k < i; ++k) {
-        auto *r = reinterpret_cast<Record *>(slots + slotOf(k, m.capacity) * kRecordSize);
-        __atomic_store_n(&r->kind, (uint16_t)EvNone, __ATOMIC_RELAXED);
-      }
-      __atomic_store_n(&hdr->consumed, i, __ATOMIC_RELEASE);
-    }
+    giveUp(name, m);
+    return 0;
   }
+  std::string spill = spillPathOf(dir_ + "/" + name), openError;
+  int sfd = openRegular(spill, O_WRONLY | O_APPEND | O_CREAT, openError);
+  off_t before = sfd >= 0 ? lseek(sfd, 0, SEEK_END) : -1;
+  size_t written = 0;
+  while (sfd >= 0 && written < bytes) {
+    ssize_t n = write(sfd, buf_.data() + written, bytes - written);
+    if (n <= 0)
+      break;
+    written += (size_t)n;
+  }
+  int err = errno;
+  if (written != bytes && sfd >= 0 && before >= 0 && ftruncate(sfd, before) != 0)
+    err = errno; // a part of the batch stays; read again it is a duplicate, no loss
+  if (sfd >= 0)
+    close(sfd);
+  if (written != bytes) {
+    // No room (or no spill file): the ring stays as it is, its writers drop what does not fit,
+    // and the report says which process lost events.
+    failures_[name] = sfd < 0 ? openError : std::strerror(err ? err : ENOSPC);
+    giveUp(name, m);
+    return 0;
+  }
+  spilled_ += bytes;
+  if (sigsetjmp(guard, 1)) {
+    failures_[name] = "the log was truncated under the monitor";
+    return consumed;
+  }
+  tlsBusGuard = &guard;
+  for (uint64_t k = first; k < upto; ++k) {
+    auto *r = reinterpret_cast<Record *>(slots + slotOf(k, m.capacity) * kRecordSize);
+    __atomic_store_n(&r->kind, (uint16_t)EvNone, __ATOMIC_RELAXED);
+  }
+  __atomic_store_n(&hdr->consumed, (uint64_t)upto, __ATOMIC_RELEASE);
+  __atomic_store_n(&hdr->backoffUntilNs, (uint64_t)0, __ATOMIC_RELAXED); // writers may wait again
+  tlsBusGuard = nullptr;
   return consumed;
+}
+
+void RingConsumer::giveUp(const std::string &name, Mapped &m) {
+  (void)name;
+  sigjmp_buf guard;
+  if (sigsetjmp(guard, 1))
+    return;
+  tlsBusGuard = &guard;
+  __atomic_store_n(&reinterpret_cast<FileHeader *>(m.base)->consumerGone, 1u, __ATOMIC_RELEASE);
+  tlsBusGuard = nullptr;
 }
 
 std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,

@@ -75,8 +75,8 @@ size_t decodedBytes(const DecodedLog &log);
 
 // Consumes the rings of live logs while the program runs (see FileHeader::consumed): the
 // committed events of a log that is half full or more are appended to its spill file and their
-// slots given back to the writers. A slot left uncommitted for a second (its writer died in the
-// middle of the record) is given up. One consumer per session (the monitor).
+// slots given back to the writers, up to the first event not committed yet. One consumer per
+// session (the monitor); it survives a traced program that truncates its own log (SIGBUS guard).
 class RingConsumer {
 public:
   // maxSpillBytes: what all spill files together may hold; past it, rings are no longer
@@ -89,7 +89,7 @@ public:
   // One pass over the live logs: each is mapped once, so a pass over logs with room left reads
   // two header fields each and makes no system call; rescan looks for new logs (and lets go of
   // the ones in done: their processes are gone). Returns the number of events consumed. nowNs:
-  // a monotonic clock reading (for the stuck-slot rule).
+  // a monotonic clock reading (a log not mappable yet is tried again for 5 s).
   uint64_t consume(const FinishedLogs &done, uint64_t nowNs, bool rescan = true);
   // Logs that could not be consumed (spill limit reached, spill file not writable): name, reason.
   // Their writers are told to stop waiting (FileHeader::consumerGone).
@@ -101,16 +101,14 @@ private:
     size_t size;
     uint32_t capacity; // as the header said when mapped (the program could change it later)
   };
-  struct Stuck {
-    uint64_t index = 0, sinceNs = 0;
-  };
   bool mapLog(const std::string &name);
-  uint64_t consumeLog(const std::string &name, Mapped &m, uint64_t nowNs);
+  uint64_t consumeLog(const std::string &name, Mapped &m);
+  void giveUp(const std::string &name, Mapped &m); // tells its writers to stop waiting
+  std::vector<uint8_t> buf_; // the records of one pass, on their way to the spill file
   std::string dir_;
   uint64_t maxSpill_, spilled_ = 0;
   std::map<std::string, Mapped> maps_;
-  std::set<std::string> unmappable_;
-  std::map<std::string, Stuck> stuck_;
+  std::map<std::string, uint64_t> unmappable_; // name -> when it first failed to map
   std::map<std::string, std::string> failures_;
 };
 

@@ -149,7 +149,8 @@ void beforeFork(ForkState &f) {
   // A thread that was just joined may still be on its way out (CPython wakes join() before the
   // OS thread ends): let such threads finish before counting them. Only paid by a fork while
   // started threads still count as alive: a few yields, then, while some other thread is still
-  // runnable (one blocked in a wait is not leaving), short sleeps for at most 10 ms.
+  // runnable (one blocked in a wait is not leaving), short sleeps for at most 2 ms: a thread
+  // still busy after that is left to the monitor, which excuses one that ends right after.
   auto live = [st] { return __atomic_load_n(&st->threadsLive, __ATOMIC_RELAXED) > 0; };
   for (int i = 0; i < 8 && live(); ++i)
     sched_yield();
@@ -161,7 +162,7 @@ void beforeFork(ForkState &f) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (!runnable ||
-        (now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > 10000000L)
+        (now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > 2000000L)
       break;
     struct timespec pause = {0, 200000};
     nanosleep(&pause, nullptr);
