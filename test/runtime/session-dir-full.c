@@ -47,6 +47,6 @@ int main(int argc, char **argv) {
   }
   return 4;
 }
-// FULL: procsan run: warning: {{[0-9]+}} events of 1 process (pid {{[0-9]+}}) could not be recorded (--spill-limit reached, or no room left in
+// FULL: procsan run: warning: {{[0-9]+}} events of 1 process (pid {{[0-9]+}}) could not be recorded (the monitor was stopped or fell behind, --spill-limit was reached, or no room was left in
 // FULL: procsan run: warning: {{[0-9]+}} forked process{{(es)?}} could not create a log in
 // ROOM-NOT: warning

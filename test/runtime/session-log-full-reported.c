@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
 // ALL-NEXT: },
 // ALL-NEXT: "reaped_by": {{[0-9]+}},
 // ALL-NOT: events_dropped
-// FULL: procsan run: warning: {{[0-9]+}} events of 1 process (pid {{[0-9]+}}) could not be recorded (--spill-limit reached, or no room left in {{.*}}): mp-lost-crash, mp-unreaped-child and mp-leaked-ipc stay silent where the lost events could matter
+// FULL: procsan run: warning: {{[0-9]+}} events of 1 process (pid {{[0-9]+}}) could not be recorded (the monitor was stopped or fell behind, --spill-limit was reached, or no room was left in {{.*}}): mp-lost-crash, mp-unreaped-child and mp-leaked-ipc stay silent where the lost events could matter
 // FULL-NOT: mp-unreaped-child]
 // FULL-NOT: mp-lost-crash]
 // JSON: "events_dropped": {{[1-9][0-9]+}}

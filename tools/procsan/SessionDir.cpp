@@ -139,7 +139,9 @@ std::string traceLossWarnings(const std::string &dir, const monitor::SessionMode
     out += "procsan run: warning: " + std::to_string(dropped) + " event" +
            (dropped == 1 ? "" : "s") + " of " + std::to_string(dropping) + " process" +
            (dropping == 1 ? "" : "es") + " (pid " + pids + (dropping > 5 ? ", ..." : "") +
-           ") could not be recorded (--spill-limit reached, or no room left in " + dir +
+           ") could not be recorded (the monitor was stopped or fell behind, --spill-limit was "
+           "reached, or no room was left in " +
+           dir +
            "): mp-lost-crash, mp-unreaped-child and mp-leaked-ipc stay silent where the lost "
            "events could matter, other findings may be missing\n";
   if (size_t reused = model.reusedPids())
