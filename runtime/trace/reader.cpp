@@ -358,7 +358,6 @@ uint64_t RingConsumer::consume(const FinishedLogs &done, uint64_t nowNs, bool re
   return total;
 }
 
-
 uint64_t RingConsumer::consumeLog(const std::string &name, Mapped &m) {
   if (failures_.count(name))
     return 0;

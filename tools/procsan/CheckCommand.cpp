@@ -189,11 +189,8 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
       }
       a.options[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (value("--format", v)) {
-      if (v != "text" && v != "json" && v != "sarif") {
-        error = "unsupported --format '" + v + "' (text, json or sarif)";
+      if (!reportFormat(v, a.format, error))
         return false;
-      }
-      a.format = v;
     } else if (value("--output", v) || value("-o", v)) {
       a.output = v;
     } else if (value("--export-fixes", v)) {

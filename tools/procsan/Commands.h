@@ -26,6 +26,8 @@ std::string selfDirectory();
 // to the value). False when args[i] is not that option.
 bool optionValue(const std::vector<std::string> &args, size_t &i, const char *name,
                  std::string &out);
+// A --format value every command accepts (text, json or sarif) into out; else an error.
+bool reportFormat(const std::string &value, std::string &out, std::string &error);
 
 // A symbolizer for runtime stacks. It loads libprocsan-llvm.so at the first frame that has a
 // module to read; without the library (or in a build without LLVM) frames keep module+offset.

@@ -42,11 +42,8 @@ bool parseMerge(const std::vector<std::string> &args, MergeOptions &o, std::stri
     if (a == "--merge") {
       continue;
     } else if (value("--format", v)) {
-      if (v != "text" && v != "json" && v != "sarif") {
-        error = "unsupported --format '" + v + "' (text, json or sarif)";
+      if (!reportFormat(v, o.format, error))
         return false;
-      }
-      o.format = v;
     } else if (value("--output", v)) {
       o.output = v;
     } else if (a == "--help" || a == "-h") {

@@ -53,11 +53,8 @@ bool parseReportOptions(const std::vector<std::string> &args, ReportOptions &o,
     };
     std::string v;
     if (value("--format", v)) {
-      if (v != "text" && v != "json" && v != "sarif") {
-        error = "unsupported --format '" + v + "' (text, json or sarif)";
+      if (!reportFormat(v, o.format, error))
         return false;
-      }
-      o.format = v;
     } else if (value("--output", v)) {
       o.output = v;
     } else if (value("--trace", v)) {

@@ -111,11 +111,8 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
     if (a.empty() || a[0] != '-')
       break;
     if (value(a, "--format", v)) {
-      if (v != "text" && v != "json" && v != "sarif") {
-        error = "unsupported --format '" + v + "' (text, json or sarif)";
+      if (!reportFormat(v, o.format, error))
         return false;
-      }
-      o.format = v;
     } else if (value(a, "--output", v)) {
       o.output = v;
     } else if (value(a, "--trace", v)) {

@@ -30,3 +30,12 @@ bool procsan::tools::optionValue(const std::vector<std::string> &args, size_t &i
   }
   return false;
 }
+
+bool procsan::tools::reportFormat(const std::string &value, std::string &out, std::string &error) {
+  if (value != "text" && value != "json" && value != "sarif") {
+    error = "unsupported --format '" + value + "' (text, json or sarif)";
+    return false;
+  }
+  out = value;
+  return true;
+}
