@@ -201,7 +201,9 @@ int watchedFds(long pid, long tid, int *fds) {
     size_t n = a[1] < (uint64_t)kMaxWatched ? (size_t)a[1] : (size_t)kMaxWatched;
     struct iovec local = {pfd, n * sizeof(pfd[0])},
                  remote = {(void *)(uintptr_t)a[0], local.iov_len};
-    ssize_t got = syscall(SYS_process_vm_readv, pid, &local, 1, &remote, 1, 0);
+    // syscall() is variadic and its last argument goes on the stack: every one a long, or the
+    // flags word has an undefined upper half (EINVAL).
+    ssize_t got = syscall(SYS_process_vm_readv, (long)pid, &local, 1L, &remote, 1L, 0L);
     int k = 0;
     for (size_t i = 0; got > 0 && i < (size_t)got / sizeof(pfd[0]); ++i)
       if (pfd[i].fd >= 0 && (pfd[i].events & (POLLIN | POLLRDHUP)))
@@ -215,7 +217,7 @@ int watchedFds(long pid, long tid, int *fds) {
     if (!a[1] || n == 0)
       return 0;
     struct iovec local = {&set, (n + 7) / 8}, remote = {(void *)(uintptr_t)a[1], (n + 7) / 8};
-    if (syscall(SYS_process_vm_readv, pid, &local, 1, &remote, 1, 0) <= 0)
+    if (syscall(SYS_process_vm_readv, (long)pid, &local, 1L, &remote, 1L, 0L) <= 0)
       return 0;
     int k = 0;
     for (size_t fd = 0; fd < n && k < kMaxWatched; ++fd)
