@@ -604,6 +604,15 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
                   std::to_string(o.sysvSize) + " bytes) created by " + by +
                   " still exists after the program ended: nobody removed it with "
                   "shmctl(IPC_RMID)";
+    } else if (!o.stack.python.empty()) {
+      // Python: the object as the program made it ("SharedMemory('psm_1a2b')" at app.py:14).
+      std::string type = pythonObjectType(o.stack);
+      std::string name = o.name.size() > 1 && o.name[0] == '/' ? o.name.substr(1) : o.name;
+      const PyFrame *user = userPythonFrame(o.stack);
+      f.message = (type.empty() ? std::string(ipcKindName(o.kind)) + " '" + o.name + "'"
+                                : type + "('" + name + "')") +
+                  " created at " + user->file + ":" + std::to_string(user->line) + " by " + by +
+                  " was never unlinked: it still exists after the program ended";
     } else {
       f.message = std::string(ipcKindName(o.kind)) + " '" + o.name + "' created by " + by +
                   " still exists after the program ended: nobody unlinked it";

@@ -111,11 +111,92 @@ void SessionModel::finish() {
   }
 }
 
+bool isPythonLibraryFile(const std::string &file) {
+  if (file.empty() || file.compare(0, 8, "<frozen ") == 0)
+    return true;
+  // .../lib/python3.11/..., but not a package installed there (site- or dist-packages): that is
+  // code the user chose to run.
+  size_t lib = file.find("/lib/python");
+  if (lib == std::string::npos)
+    return false;
+  return file.find("/site-packages/", lib) == std::string::npos &&
+         file.find("/dist-packages/", lib) == std::string::npos;
+}
+
+const PyFrame *userPythonFrame(const Stack &st) {
+  for (const PyFrame &f : st.python)
+    if (!isPythonLibraryFile(f.file))
+      return &f;
+  return st.python.empty() ? nullptr : &st.python.front();
+}
+
+namespace {
+
+std::string baseName(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool endsWith(const std::string &s, const std::string &tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+} // namespace
+
+std::string pythonObjectType(const Stack &st) {
+  const PyFrame *user = userPythonFrame(st);
+  if (!user || user == &st.python.front())
+    return "";
+  // The library frame the user's code called, and the ones inside it (innermost first).
+  size_t u = (size_t)(user - st.python.data());
+  for (size_t i = u; i-- > 0;) {
+    const PyFrame &f = st.python[i];
+    if (f.file.find("multiprocessing/") == std::string::npos &&
+        f.file.find("concurrent/futures/") == std::string::npos)
+      continue;
+    std::string fn = f.function;
+    size_t dot = fn.rfind('.');
+    std::string cls = dot == std::string::npos ? "" : fn.substr(0, dot);
+    std::string method = dot == std::string::npos ? fn : fn.substr(dot + 1);
+    // multiprocessing.Lock(), Queue(), Pool(), Value(), ...: the default context's method
+    // (BaseContext.Lock on 3.11+, plain Lock before: co_qualname is new in 3.11).
+    if (endsWith(f.file, "multiprocessing/context.py") && method != "__init__" && !method.empty() &&
+        method[0] != '_')
+      return method;
+    if (endsWith(f.file, "shared_memory.py"))
+      return cls.empty() || cls == "SharedMemory" ? "SharedMemory" : cls;
+    // A class made directly: multiprocessing.synchronize.Lock(ctx=...), queues.Queue(...).
+    if (method == "__init__" && !cls.empty())
+      return cls;
+    if (method == "__init__") // before 3.11: only the file says
+      return baseName(f.file) == "queues.py" ? "Queue" : "";
+    return "";
+  }
+  return "";
+}
+
+std::string describePythonCreation(const Stack &st) {
+  const PyFrame *user = userPythonFrame(st);
+  if (!user)
+    return "";
+  std::string type = pythonObjectType(st);
+  std::string where = user->file + ":" + std::to_string(user->line) + " in " + user->function;
+  return type.empty() ? "created at " + where
+                      : "the multiprocessing " + type + " created at " + where;
+}
+
 // CPython's multiprocessing names its SemLocks /mp-XXXXXXXX; the value it created one with tells
 // what the program made of it, as far as that goes (the maximum value is never passed down).
 std::string SessionModel::multiprocessingRole(const std::string &name, const LockKey &k) const {
   if (name.rfind("/mp-", 0) != 0)
     return "";
+  // With the Python stack of its creation, what the program wrote and where.
+  for (const IpcObject &o : ipc_)
+    if (o.kind == trace::IpcSem && o.name == name && !o.stack.python.empty()) {
+      std::string created = describePythonCreation(o.stack);
+      if (!created.empty())
+        return " (" + created + ")";
+    }
   long v = semaphoreInitialValue(k);
   if (v == 1)
     return " (a multiprocessing Lock or RLock)";
@@ -212,6 +293,14 @@ int SessionModel::poolOwnerOf(const Process &p) const {
   const ForkRecord *fork = forkOf(p.pid);
   if (!parent || !fork)
     return 0;
+  // The Python stack of the fork says it: Pool starts its workers in _repopulate_pool_static.
+  if (!fork->stack.python.empty()) {
+    for (const PyFrame &f : fork->stack.python)
+      if (f.function.find("_repopulate_pool") != std::string::npos &&
+          f.file.find("multiprocessing/pool.py") != std::string::npos)
+        return parent->pid;
+    return 0;
+  }
   std::vector<const PipeMade *> queues; // multiprocessing queue pipes made before the fork
   for (const PipeMade &pm : parent->pipes)
     if (pm.timeNs < fork->timeNs && !pipeRole(pm.inode).what.empty())
@@ -249,6 +338,32 @@ std::string SessionModel::describeProcess(const Process &p) const {
              " (started by the multiprocessing fork server, pid " + std::to_string(parent->pid) +
              ")";
     return "process " + std::to_string(p.pid) + " (the multiprocessing fork server)";
+  }
+  // A child of a CPython process: what made it, from the Python stack of the fork.
+  const ForkRecord *fork = forkOf(p.pid);
+  if (fork && !fork->stack.python.empty()) {
+    std::string what;
+    for (const PyFrame &f : fork->stack.python) {
+      if (f.file.find("multiprocessing/pool.py") != std::string::npos &&
+          f.function.find("_repopulate_pool") != std::string::npos)
+        what = "a Pool worker";
+      else if (f.file.find("concurrent/futures/process.py") != std::string::npos && what.empty())
+        what = "a ProcessPoolExecutor worker";
+      else if (f.file.find("multiprocessing/resource_tracker.py") != std::string::npos &&
+               what.empty())
+        what = "the multiprocessing resource tracker";
+      else if (f.file.find("multiprocessing/process.py") != std::string::npos &&
+               f.function.find("start") != std::string::npos && what.empty())
+        what = "a multiprocessing Process";
+    }
+    if (!what.empty()) {
+      const PyFrame *user = userPythonFrame(fork->stack);
+      std::string at = user && !isPythonLibraryFile(user->file)
+                           ? " started at " + user->file + ":" + std::to_string(user->line)
+                           : "";
+      return "process " + std::to_string(p.pid) + " (" + what + " of pid " +
+             std::to_string(p.ppid) + at + (cmd.empty() ? "" : ": " + cmd) + ")";
+    }
   }
   if (int owner = poolOwnerOf(p))
     return "process " + std::to_string(p.pid) + " (a Pool worker of pid " + std::to_string(owner) +
@@ -489,12 +604,86 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   p.held.clear();
   for (const trace::HeldLock &h : log.held)
     p.held.push_back(HeldEntry{LockKey{h.dev, h.inode, h.offset}, h.tid, h.kind});
+  // Python frames: the EvPyStack that follows a stack record of the same thread, with code
+  // objects named by the EvPyCode records before it (the last naming of an address wins: a
+  // code object freed and another made at its address is named again).
+  std::map<size_t, std::vector<PyFrame>> pythonOf; // index of a stack record -> its frames
+  std::map<size_t, size_t> pythonCutOf;
+  {
+    struct CodeName {
+      std::string file, function;
+    };
+    std::map<uint64_t, CodeName> codes;
+    std::map<uint32_t, size_t> lastStackOfThread; // tid -> index of its last stack record
+    for (size_t i = 0; i < log.records.size(); ++i) {
+      const trace::DecodedRecord &r = log.records[i];
+      if (r.kind == trace::EvPyInfo) {
+        p.pythonVersion = (unsigned)r.args[0];
+        p.pythonStatus = (int)r.args[1];
+        p.pythonRuntime = (uint64_t)r.args[2];
+        p.pythonCodeType = (uint64_t)r.args[3];
+        p.pythonUnicodeType = (uint64_t)r.args[5];
+        p.pythonBytesType = r.frames.size() > 0 ? r.frames[0] : 0;
+        p.pythonFrameType = r.frames.size() > 1 ? r.frames[1] : 0;
+        p.pythonUnreadable = r.text;
+        uint64_t code = (uint64_t)r.args[4];
+        for (const Module &m : modules)
+          if (code >= m.start && code < m.end)
+            p.pythonModule = m.path;
+      } else if (r.kind == trace::EvPyCode) {
+        size_t nul = r.text.find('\0');
+        CodeName &c = codes[(uint64_t)r.args[0]];
+        c.file = r.text.substr(0, nul);
+        c.function = nul == std::string::npos ? std::string() : r.text.substr(nul + 1);
+        size_t end = c.function.find('\0');
+        if (end != std::string::npos)
+          c.function.resize(end);
+      } else if (r.kind == trace::EvPyStack) {
+        auto it = lastStackOfThread.find(r.tid);
+        if (it == lastStackOfThread.end())
+          continue;
+        std::vector<PyFrame> &out = pythonOf[it->second];
+        out.clear();
+        for (size_t k = 0; k < r.frames.size() && 4 * k + 4 <= r.text.size(); ++k) {
+          int32_t line = 0;
+          std::memcpy(&line, r.text.data() + 4 * k, 4);
+          PyFrame f;
+          auto c = codes.find(r.frames[k]);
+          if (c != codes.end()) {
+            f.file = c->second.file;
+            f.function = c->second.function;
+          } else {
+            f.function = "?"; // its name was lost
+          }
+          f.line = line;
+          out.push_back(std::move(f));
+        }
+        if (r.args[1] > (int64_t)r.frames.size())
+          pythonCutOf[it->second] = (size_t)r.args[1] - r.frames.size();
+        lastStackOfThread.erase(it);
+      } else if (!r.frames.empty()) {
+        lastStackOfThread[r.tid] = i;
+      }
+    }
+  }
   // Stacks are resolved once this image's modules are known.
   auto stackOf = [&](const trace::DecodedRecord &r) {
     Stack st;
+    size_t index = (size_t)(&r - log.records.data());
+    if (index < log.records.size()) {
+      auto py = pythonOf.find(index);
+      if (py != pythonOf.end()) {
+        st.python = py->second;
+        auto cut = pythonCutOf.find(index);
+        st.pythonCut = cut == pythonCutOf.end() ? 0 : cut->second;
+      } else if (p.pythonStatus == 2) {
+        st.pythonNote = "no Python frames: " + p.pythonUnreadable;
+      }
+    }
     for (size_t i = 0; i < r.frames.size(); ++i) {
       Frame f = frameFor(p, r.frames[i]);
       f.returnAddress = i > 0;
+      f.interpreter = !p.pythonModule.empty() && f.module == p.pythonModule;
       // The runtime's own frames (the recorder, an interceptor such as abort's in the middle of
       // a crash stack, the thread-start trampoline) are noise to the user.
       if (isRuntimeModule(f.module))

@@ -24,13 +24,40 @@ struct Frame {
   std::string module;         // empty when the pc is in no known mapping
   uint64_t fileOffset = 0;    // offset of pc within the module's file
   bool returnAddress = false; // a caller frame: the call is the instruction before pc
+  bool interpreter = false;   // in the CPython interpreter's own module (libpython, python3)
   std::string function, file;
   int line = 0;
   int column = 0;
 };
 
+// A frame of Python code (CPython processes), as a Python traceback names it.
+struct PyFrame {
+  std::string file, function;
+  int line = 0;
+};
+
+// A file of the Python standard library or of the interpreter's frozen modules (not a package
+// installed in site-packages: that is code the user chose to run).
+bool isPythonLibraryFile(const std::string &file);
+
+struct Stack;
+// The frame of a Python stack that is the user's code: the innermost one outside the standard
+// library (the innermost frame when all are the library's); null without Python frames.
+const PyFrame *userPythonFrame(const Stack &stack);
+// What multiprocessing object a Python stack made, as the user wrote it: "Lock", "Queue",
+// "SharedMemory('psm_1a2b')", ... from the library frame the user's frame called; empty when
+// the stack does not say.
+std::string pythonObjectType(const Stack &stack);
+// "the multiprocessing Lock created at app.py:8 in main", or empty when stack has no Python frames.
+std::string describePythonCreation(const Stack &stack);
+
 struct Stack {
   std::vector<Frame> frames;
+  // Of a CPython process: its Python frames at that moment, innermost first (the runtime keeps
+  // the innermost 32; pythonCut counts the outer ones left out), or why there are none.
+  std::vector<PyFrame> python;
+  size_t pythonCut = 0;
+  std::string pythonNote; // "no Python frames: CPython 3.14.0: layout not known"
 };
 
 // How a process ended, decoded from a wait status.
@@ -231,6 +258,14 @@ struct Process {
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
+  // A CPython process (EvPyInfo): version 0xMMmm, 1 when its frames are readable, 2 when not
+  // (why in pythonUnreadable); the module the interpreter is in; where its runtime state is.
+  unsigned pythonVersion = 0;
+  int pythonStatus = 0;
+  std::string pythonUnreadable;
+  std::string pythonModule;
+  uint64_t pythonRuntime = 0, pythonCodeType = 0, pythonUnicodeType = 0, pythonBytesType = 0,
+           pythonFrameType = 0;
   // Another process had this pid before (a long run went through more than pid_max processes):
   // the model merges them, so what it says of this pid may mix the two.
   bool pidReused = false;

@@ -40,6 +40,50 @@ std::string renderFrame(size_t index, const Frame &f) {
   return s + "\n";
 }
 
+std::string renderPyFrame(const PyFrame &f) {
+  return "    File \"" + f.file + "\", line " + std::to_string(f.line) + ", in " + f.function +
+         "\n";
+}
+
+} // namespace
+
+std::string renderStack(const Stack &st, bool nativeFrames) {
+  std::string out;
+  if (st.python.empty()) {
+    for (size_t k = 0; k < st.frames.size(); ++k)
+      out += renderFrame(k, st.frames[k]);
+    if (!st.pythonNote.empty())
+      out += "    (" + st.pythonNote + ")\n";
+    return out;
+  }
+  // A Python stack: the native frames above the interpreter (the C code that was running: a C
+  // extension, libc), then the Python frames, innermost first. The interpreter's own frames and
+  // what called it are folded away unless asked for; then they follow the Python frames.
+  size_t shown = 0;
+  if (!nativeFrames)
+    while (shown < st.frames.size() && !st.frames[shown].interpreter)
+      ++shown;
+  if (shown == st.frames.size() && !nativeFrames)
+    shown = 0; // the interpreter was not found among them: the Python frames say it all
+  for (size_t k = 0; k < shown; ++k)
+    out += renderFrame(k, st.frames[k]);
+  for (const PyFrame &f : st.python)
+    out += renderPyFrame(f);
+  if (st.pythonCut)
+    out += "    ... " + std::to_string(st.pythonCut) + " outer Python frames not recorded\n";
+  if (nativeFrames) {
+    out += "    native frames:\n";
+    for (size_t k = 0; k < st.frames.size(); ++k)
+      out += renderFrame(k, st.frames[k]);
+  } else if (st.frames.size() > shown) {
+    out += "    (" + std::to_string(st.frames.size() - shown) +
+           " native frames of the interpreter folded; --native-frames shows them)\n";
+  }
+  return out;
+}
+
+namespace {
+
 // Lower is more urgent: a stuck tree first, then lost work, then hygiene.
 int rulePriority(const std::string &rule) {
   static const char *const order[] = {"mp-deadlock",           "mp-dead-owner",
@@ -103,6 +147,11 @@ std::string placeKey(const Finding &f) {
   bool anyFrame = false;
   for (const FindingEvent &e : f.events) {
     key += "|";
+    // Python code: its frames tell places apart (the interpreter's native frames do not).
+    for (const PyFrame &py : e.stack.python) {
+      anyFrame = true;
+      key += py.function + "@" + py.file + ":" + std::to_string(py.line) + ";";
+    }
     for (const Frame &fr : e.stack.frames) {
       anyFrame = true;
       if (!fr.function.empty() || !fr.file.empty())
@@ -116,7 +165,8 @@ std::string placeKey(const Finding &f) {
 
 } // namespace
 
-std::string renderText(const std::vector<Finding> &findings, bool color, bool summary) {
+std::string renderText(const std::vector<Finding> &findings, bool color, bool summary,
+                       bool nativeFrames) {
   const char *bold = color ? "\033[1m" : "";
   const char *red = color ? "\033[1;31m" : "";
   const char *reset = color ? "\033[0m" : "";
@@ -165,8 +215,7 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
            " [" + f.rule + "]" + reset + "\n";
     for (const FindingEvent &e : f.events) {
       out += "  " + e.what + "\n";
-      for (size_t k = 0; k < e.stack.frames.size(); ++k)
-        out += renderFrame(k, e.stack.frames[k]);
+      out += renderStack(e.stack, nativeFrames);
     }
     if (group && group->size() > 1) {
       std::set<int> pids;
@@ -215,9 +264,21 @@ nlohmann::ordered_json findingToJson(const Finding &f) {
         jfr["column"] = fr.column;
       jfr["module"] = fr.module;
       jfr["module_offset"] = hex(fr.fileOffset);
+      if (fr.interpreter)
+        jfr["interpreter"] = true;
       stack.push_back(std::move(jfr));
     }
     je["stack"] = std::move(stack);
+    if (!e.stack.python.empty()) {
+      json py = json::array();
+      for (const PyFrame &pf : e.stack.python)
+        py.push_back({{"file", pf.file}, {"line", pf.line}, {"function", pf.function}});
+      je["python_stack"] = std::move(py);
+      if (e.stack.pythonCut)
+        je["python_frames_cut"] = e.stack.pythonCut;
+    }
+    if (!e.stack.pythonNote.empty())
+      je["python_note"] = e.stack.pythonNote;
     events.push_back(std::move(je));
   }
   j["events"] = std::move(events);
@@ -275,11 +336,27 @@ bool findingFromJson(const nlohmann::ordered_json &j, Finding &f) {
           fr.line = intOr(jfr, "line");
           fr.column = intOr(jfr, "column");
           fr.module = stringOr(jfr, "module");
+          fr.interpreter = jfr.contains("interpreter") && jfr["interpreter"].is_boolean() &&
+                           jfr["interpreter"].get<bool>();
           fr.fileOffset = parseHexString(jfr.contains("module_offset") ? jfr["module_offset"]
                                                                        : nlohmann::ordered_json());
           e.stack.frames.push_back(std::move(fr));
         }
       }
+      if (je.contains("python_stack") && je["python_stack"].is_array()) {
+        for (const auto &jpf : je["python_stack"]) {
+          if (!jpf.is_object())
+            continue;
+          PyFrame pf;
+          pf.file = stringOr(jpf, "file");
+          pf.function = stringOr(jpf, "function");
+          pf.line = intOr(jpf, "line");
+          e.stack.python.push_back(std::move(pf));
+        }
+      }
+      if (je.contains("python_frames_cut") && je["python_frames_cut"].is_number_unsigned())
+        e.stack.pythonCut = je["python_frames_cut"].get<size_t>();
+      e.stack.pythonNote = stringOr(je, "python_note");
       f.events.push_back(std::move(e));
     }
   }

@@ -47,8 +47,12 @@ void sortFindings(std::vector<Finding> &findings);
 // "procsan: 3 findings (2 mp-lost-crash, 1 mp-leaked-ipc)"; empty for no findings.
 std::string summaryLine(const std::vector<Finding> &findings);
 
-// Text for stderr; with summary, a closing summaryLine().
-std::string renderText(const std::vector<Finding> &findings, bool color, bool summary = true);
+// Text for stderr; with summary, a closing summaryLine(). A stack of Python code shows its Python
+// frames with the interpreter's native frames folded away, unless nativeFrames.
+std::string renderText(const std::vector<Finding> &findings, bool color, bool summary = true,
+                       bool nativeFrames = false);
+// The frames of one stack as the text report shows them.
+std::string renderStack(const Stack &stack, bool nativeFrames);
 std::string renderJson(const RunInfo &run, const SessionModel &model,
                        const std::vector<Finding> &findings);
 

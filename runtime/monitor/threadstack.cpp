@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #ifdef PROCSAN_HAVE_UNWIND_PTRACE
 #include <libunwind-ptrace.h>
 #endif
+
+#include "rt/python/pyframes.h"
 
 namespace procsan {
 namespace monitor {
@@ -94,6 +97,50 @@ std::vector<uint64_t> unwind(int tid) {
 }
 #endif
 
+// The Python frames of a stopped thread of a CPython process whose runtime recorded where its
+// interpreter is (EvPyInfo): the thread is known to the interpreter by its pthread_self(), which
+// on x86-64 is the thread's fs base.
+void addPythonFrames(const Process &proc, int tid, Stack &st) {
+#if defined(__x86_64__)
+  if (proc.pythonStatus != 1 || !proc.pythonRuntime)
+    return;
+  struct user_regs_struct regs;
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0 || regs.fs_base == 0)
+    return;
+  rt::py::Remote target;
+  target.version = proc.pythonVersion;
+  target.runtime = proc.pythonRuntime;
+  target.codeType = proc.pythonCodeType;
+  target.unicodeType = proc.pythonUnicodeType;
+  target.bytesType = proc.pythonBytesType;
+  target.frameType = proc.pythonFrameType;
+  rt::py::Frame frames[64];
+  int n = rt::py::captureRemoteThread(proc.pid, target, regs.fs_base, frames, 64);
+  std::map<uint64_t, std::pair<std::string, std::string>> names;
+  for (int i = 0; i < n; ++i) {
+    auto it = names.find(frames[i].code);
+    if (it == names.end()) {
+      char file[512], name[256];
+      int32_t first = 0;
+      if (!rt::py::remoteCodeStrings(proc.pid, target, frames[i].code, file, sizeof(file), name,
+                                     sizeof(name), &first))
+        file[0] = name[0] = 0;
+      it =
+          names.emplace(frames[i].code, std::make_pair(std::string(file), std::string(name))).first;
+    }
+    PyFrame f;
+    f.file = it->second.first;
+    f.function = it->second.second.empty() ? "?" : it->second.second;
+    f.line = frames[i].line;
+    st.python.push_back(std::move(f));
+  }
+#else
+  (void)proc;
+  (void)tid;
+  (void)st;
+#endif
+}
+
 } // namespace
 
 bool stopIsTransparent(const ProcessSnapshot &p, const ThreadSnapshot &t, std::string &whyNot) {
@@ -147,7 +194,8 @@ bool stopIsTransparent(const ProcessSnapshot &p, const ThreadSnapshot &t, std::s
 #endif
 }
 
-ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t) {
+ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t,
+                            const Process *proc) {
   ThreadStack out;
 #ifdef PROCSAN_HAVE_UNWIND_PTRACE
   // The thread must still be where the diagnosis saw it.
@@ -184,6 +232,8 @@ ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t) {
   if (WIFSTOPPED(status) && (status >> 16) != PTRACE_EVENT_STOP)
     pass = WSTOPSIG(status);
   std::vector<uint64_t> pcs = unwind(t.tid);
+  if (proc)
+    addPythonFrames(*proc, t.tid, out.stack);
   ptrace(PTRACE_DETACH, t.tid, nullptr, (void *)(long)pass);
   if (pcs.empty()) {
     out.whyNot = "the stack could not be unwound";
@@ -202,19 +252,21 @@ ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t) {
       }
     if (isRuntimeModule(f.module)) // an interceptor calling through: noise to the user
       continue;
+    f.interpreter = proc && !proc->pythonModule.empty() && f.module == proc->pythonModule;
     out.stack.frames.push_back(std::move(f));
   }
   out.ok = true;
 #else
   (void)p;
   (void)t;
+  (void)proc;
   out.whyNot = "procsan was built without libunwind-ptrace";
 #endif
   return out;
 }
 
 void addBlockedStacks(std::vector<Finding> &findings, const TreeSnapshot &tree,
-                      std::vector<std::pair<int, int>> &ended) {
+                      const SessionModel &model, std::vector<std::pair<int, int>> &ended) {
   std::map<int, ThreadStack> taken; // by tid: a thread named by several findings is stopped once
   for (Finding &f : findings) {
     for (FindingEvent &e : f.events) {
@@ -234,7 +286,7 @@ void addBlockedStacks(std::vector<Finding> &findings, const TreeSnapshot &tree,
       if (it == taken.end()) {
         ThreadStack s;
         if (stopIsTransparent(p, *t, s.whyNot))
-          s = takeThreadStack(p, *t);
+          s = takeThreadStack(p, *t, model.find(p.pid));
         if (s.died && e.tid == p.pid)
           ended.push_back({p.pid, s.exitStatus});
         it = taken.emplace(e.tid, std::move(s)).first;

@@ -29,13 +29,15 @@ struct ThreadStack {
 
 // Stops, unwinds and detaches one thread of a live process. Signals that arrive meanwhile are
 // passed on at detach.
-ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t);
+// With proc, the model's view of the process: a CPython process gets its Python frames too.
+ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t,
+                            const Process *proc = nullptr);
 
 // Gives every event of the findings that names a blocked thread of the tree and has no stack yet
 // the thread's current stack, or says in the event why there is none. Threads whose process
 // ended meanwhile are returned as (pid, wait status) for the caller that reaps them.
 void addBlockedStacks(std::vector<Finding> &findings, const TreeSnapshot &tree,
-                      std::vector<std::pair<int, int>> &ended);
+                      const SessionModel &model, std::vector<std::pair<int, int>> &ended);
 
 } // namespace monitor
 } // namespace procsan

@@ -5,6 +5,7 @@
 #include "rt/locks.h"
 #include "rt/logfile.h"
 #include "rt/options.h"
+#include "rt/python/pyframes.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -614,6 +615,7 @@ void ensureInit() {
     return; // another thread (or a re-entrant call) is initialising; do not wait on it
   initFromEnvironment(false, 0);
   if (gState.active) {
+    py::init(); // finds a CPython in this process (dlsym: not in a signal handler)
     installCrashHandlers();
     prepareExitFunctions();
   }
@@ -686,6 +688,125 @@ bool reserveIndex(uint64_t &idx) {
   }
 }
 
+// Appends one record whose payload is written raw: len bytes from the record's frames on
+// (through its text), nframes of them counted as frames. For the Python records, which need
+// more room for names than the text has. Async-signal-safe.
+void recordRaw(trace::EventKind kind, const int64_t (&args)[6], const void *payload, size_t len,
+               int nframes) {
+  uint64_t idx = 0;
+  if (!reserveIndex(idx) ||
+      (idx < gState.capacity && idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) &&
+       !backSlot(idx))) {
+    __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  trace::Record *slot = &gState.records[trace::slotOf(idx, gState.capacity)];
+  slot->tid = (uint32_t)currentTid();
+  slot->timeNs = nowNs();
+  for (int i = 0; i < 6; ++i)
+    slot->args[i] = args[i];
+  char *area = reinterpret_cast<char *>(slot->frames);
+  size_t room = trace::kPyNamesSize;
+  memcpy(area, payload, len < room ? len : room);
+  if (len < room)
+    memset(area + len, 0, room - len);
+  slot->nframes = (uint16_t)nframes;
+  __atomic_store_n(&slot->kind, (uint16_t)kind, __ATOMIC_RELEASE);
+}
+
+// Code objects this process image has named in its log (EvPyCode), by address: an open-addressed
+// set filled with compare-and-swap, so any thread (or a signal handler) can add to it. A child
+// of fork starts a new log and forgets it. When it is full, names are simply written again.
+constexpr int kPyCodeSlots = 2048;
+uint64_t gPyCodesNamed[kPyCodeSlots];
+bool gPyInfoRecorded;
+
+// True when code was already named; otherwise claims it (the caller names it).
+bool pyCodeSeen(uint64_t code) {
+  uint64_t h = (code >> 4) * 0x9e3779b97f4a7c15ull;
+  for (int probe = 0; probe < 16; ++probe) {
+    uint64_t *slot = &gPyCodesNamed[(h + (uint64_t)probe) % kPyCodeSlots];
+    uint64_t cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (cur == code)
+      return true;
+    if (cur == 0) {
+      uint64_t expected = 0;
+      if (__atomic_compare_exchange_n(slot, &expected, code, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE))
+        return false;
+      if (expected == code)
+        return true;
+    }
+  }
+  return false;
+}
+
+void recordPythonInfo() {
+  if (__atomic_exchange_n(&gPyInfoRecorded, true, __ATOMIC_ACQ_REL))
+    return;
+  // A function of the interpreter tells the monitor which module the interpreter is (its
+  // frames are folded away in reports).
+  uint64_t code = py::interpreterCodeAddress();
+  if (code)
+    recordModulesFor(&code, 1);
+  py::Remote remote;
+  py::describeForRemote(remote);
+  int64_t args[6] = {(int64_t)py::version(),   py::status(),  (int64_t)remote.runtime,
+                     (int64_t)remote.codeType, (int64_t)code, (int64_t)remote.unicodeType};
+  const char *why = py::status() == 2 ? py::unreadableReason() : "";
+  char payload[trace::kPyNamesSize];
+  memset(payload, 0, sizeof(payload));
+  // Two more addresses as the record's frames; the reason where a record's text is.
+  uint64_t more[2] = {remote.bytesType, remote.frameType};
+  memcpy(payload, more, sizeof(more));
+  size_t len = 0;
+  for (const char *c = why; *c && len + 1 < trace::kTextSize; ++c)
+    payload[trace::kMaxFrames * 8 + len++] = *c;
+  recordRaw(trace::EvPyInfo, args, payload, sizeof(payload), 2);
+}
+
+// The Python frames of the calling thread, after a record with a native stack (EvPyStack), and
+// the names of code objects not named yet in this log (EvPyCode).
+void recordPythonFrames() {
+  recordPythonInfo();
+  if (py::status() != 1)
+    return;
+  py::Frame frames[48];
+  int n = py::captureThisThread(frames, 48);
+  if (n <= 0)
+    return;
+  for (int i = 0; i < n && i < (int)trace::kMaxPyFrames; ++i) {
+    if (pyCodeSeen(frames[i].code))
+      continue;
+    char names[trace::kPyNamesSize];
+    char *file = names;
+    char name[256];
+    int32_t firstLine = 0;
+    if (!py::codeStrings(frames[i].code, file, 300, name, sizeof(name), &firstLine))
+      continue;
+    size_t fileLen = strlen(file);
+    size_t nameLen = strnlen(name, sizeof(names) - fileLen - 2);
+    memcpy(names + fileLen + 1, name, nameLen);
+    names[fileLen + 1 + nameLen] = 0;
+    int64_t args[6] = {
+        (int64_t)frames[i].code, firstLine, (int64_t)(fileLen + nameLen + 2), 0, 0, 0};
+    recordRaw(trace::EvPyCode, args, names, fileLen + nameLen + 2, 0);
+  }
+  int kept = n < (int)trace::kMaxPyFrames ? n : (int)trace::kMaxPyFrames;
+  struct {
+    uint64_t codes[trace::kMaxFrames];
+    int32_t lines[trace::kTextSize / 4];
+  } payload;
+  memset(&payload, 0, sizeof(payload));
+  for (int i = 0; i < kept; ++i) {
+    payload.codes[i] = frames[i].code;
+    payload.lines[i] = frames[i].line;
+  }
+  static_assert(sizeof(payload) == trace::kPyNamesSize, "codes fill the frames, lines the text");
+  int64_t args[6] = {kept, n, 0, 0, 0, 0};
+  recordRaw(trace::EvPyStack, args, &payload, sizeof(payload), kept);
+}
+
 // The body of both record()s: frames, when given, were taken earlier (n of them); otherwise the
 // stack is taken here when asked for.
 void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
@@ -722,6 +843,8 @@ void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
   __atomic_store_n(&slot->kind, (uint16_t)ev.kind, __ATOMIC_RELEASE);
   if (taken && n > 0)
     recordModulesFor(slot->frames, n);
+  if (n > 0 && py::status() != 0)
+    recordPythonFrames();
   errno = savedErrno;
 }
 
@@ -779,6 +902,9 @@ void afterForkInChild(pid_t parent, ForkLog taken) {
   munmap(gState.header, trace::logFileSize(gState.capacity));
   tlsTid = 0; // the forking thread has a new id here
   gThreadedForkNs = 0;
+  // The child's log is new: code objects are named again there.
+  memset(gPyCodesNamed, 0, sizeof(gPyCodesNamed));
+  gPyInfoRecorded = false;
   gLogState = nullptr;
   gState.active = false;
   gState.header = nullptr;

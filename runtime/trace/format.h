@@ -62,7 +62,20 @@ enum EventKind : uint16_t {
                       // monitor can tell a thread already on its way out at the fork
   EvLockTaken = 27,   // the first time this thread took a process-shared lock (a mutex or a
                       // binary semaphore): a0=LockKind a1=dev a2=inode a3=offset; frames
-  // 28-46: reserved for the interposers being added next to the ones above.
+  // Python frames (CPython processes only; see runtime/rt/python/): a stack record (one with
+  // frames) may be followed by an EvPyStack of the same thread holding the Python frames of that
+  // moment. Code objects are named once per log by EvPyCode before or near their first use.
+  EvPyCode = 28,  // a0=code object address a1=co_firstlineno a2=byte count of the names, which
+                  // fill the record from `frames` on (through `text`): "FILE\0FUNCTION\0"
+  EvPyStack = 29, // the Python frames of the previous stack record of this thread: a0=frames here
+                  // a1=frames the thread had (more than a0: the outermost were cut); frames[i]=
+                  // code object address, text=int32 line numbers, innermost first
+  EvPyInfo = 30,  // once per process image, at its first stack in a CPython process: a0=version
+                  // (0xMMmm) a1=1 readable, 2 not (text=why) a2=address of _PyRuntime (for reads
+                  // of a blocked thread's frames from outside) a3=address of PyCode_Type
+                  // a4=address of a function of the interpreter (its module is the interpreter)
+                  // a5=address of PyUnicode_Type; frames[0..1]=PyBytes_Type, PyFrame_Type
+  // 31-46: reserved for the interposers being added next to the ones above.
   EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
                             // a pipe or FIFO (inode a1) this process can write to: a helper
                             // that ends when this process ends (its "lifeline")
@@ -145,6 +158,9 @@ struct FileHeader {
 };
 
 constexpr size_t kTextSize = kRecordSize - (2 + 2 + 4 + 8 + 6 * 8 + kMaxFrames * 8);
+// EvPyCode's names use the frames and the text of the record; EvPyStack's lines use the text.
+constexpr size_t kPyNamesSize = kMaxFrames * 8 + kTextSize;
+constexpr uint32_t kMaxPyFrames = kTextSize / 4 < kMaxFrames ? kTextSize / 4 : kMaxFrames;
 
 struct Record {
   uint16_t kind; // written last (release), EvNone until the record is complete

@@ -96,6 +96,16 @@ void decodeRecord(const uint8_t *data, DecodedLog &out) {
       return;
     }
     d.text.assign(r.text, (size_t)r.args[1]);
+  } else if (r.kind == EvPyCode) {
+    if (r.args[2] < 0 || (uint64_t)r.args[2] > kPyNamesSize) {
+      ++out.skipped;
+      return;
+    }
+    d.frames.clear();
+    d.text.assign(reinterpret_cast<const char *>(data) + offsetof(Record, frames),
+                  (size_t)r.args[2]);
+  } else if (r.kind == EvPyStack) {
+    d.text.assign(r.text, kTextSize); // the frames' line numbers, int32 each
   } else {
     d.text.assign(r.text, strnlen(r.text, kTextSize));
   }

@@ -26,7 +26,7 @@ if __name__ == "__main__":
     with lock:
         print("acquired")
 
-# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}python{{.*}}) is blocked waiting for the named semaphore '/mp-{{[^']*}}' (a multiprocessing Lock or RLock), held by process [[W:[0-9]+]] ({{.*}}multiprocessing{{.*}}), which exited with status 1 without releasing it {{.*}} [mp-dead-owner]
+# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}python{{.*}}) is blocked waiting for the named semaphore '/mp-{{[^']*}}' (the multiprocessing Lock created at {{.*}}mp-dead-owner-python-spawn.py:22 in <module>), held by process [[W:[0-9]+]] ({{.*}}multiprocessing{{.*}}), which exited with status 1 without releasing it {{.*}} [mp-dead-owner]
 # CHECK: procsan run: the tree is stuck; killing it
 # RELEASED-NOT: procsan: error
 # RELEASED: acquired

@@ -19,5 +19,5 @@ if __name__ == "__main__":
     with lock:
         print("never printed")
 
-# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}python{{.*}}) is blocked waiting for the named semaphore '/mp-{{[^']*}}' (a multiprocessing Lock or RLock), held by process [[W:[0-9]+]] ({{.*}}), which exited with status 1 without releasing it {{.*}} [mp-dead-owner]
+# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}python{{.*}}) is blocked waiting for the named semaphore '/mp-{{[^']*}}' (the multiprocessing Lock created at {{.*}}mp-dead-owner-python.py:15 in <module>), held by process [[W:[0-9]+]] ({{.*}}), which exited with status 1 without releasing it {{.*}} [mp-dead-owner]
 # CHECK: procsan: error: process [[W]] ({{.*}}) exited with status 1 while holding the named semaphore '/mp-{{.*}}' {{.*}} [mp-lock-held-at-exit]

@@ -39,8 +39,8 @@ if __name__ == "__main__":
     print("done")
 
 # CHECK: procsan: error: processes [[A:[0-9]+]] and [[B:[0-9]+]] wait for each other in a cycle: none of them can go on (stuck for {{[0-9.]+}} s) [mp-deadlock]
-# CHECK-DAG: pid [[A]] thread [[A]] ({{.*}}) blocked in a wait for the named semaphore '/mp-{{[^']*}}' (a multiprocessing Lock or RLock), held by pid [[B]] thread [[B]]
-# CHECK-DAG: pid [[B]] thread [[B]] ({{.*}}) blocked in a wait for the named semaphore '/mp-{{[^']*}}' (a multiprocessing Lock or RLock), held by pid [[A]] thread [[A]]
+# CHECK-DAG: pid [[A]] thread [[A]] ({{.*}}) blocked in a wait for the named semaphore '/mp-{{[^']*}}' (the multiprocessing Lock created at {{.*}}mp-deadlock-python-locks.py:22 in <module>), held by pid [[B]] thread [[B]]
+# CHECK-DAG: pid [[B]] thread [[B]] ({{.*}}) blocked in a wait for the named semaphore '/mp-{{[^']*}}' (the multiprocessing Lock created at {{.*}}mp-deadlock-python-locks.py:22 in <module>), held by pid [[A]] thread [[A]]
 # SAME-NOT: procsan
 # SAME: done
 # SAME-NOT: procsan

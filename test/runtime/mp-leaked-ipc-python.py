@@ -30,7 +30,10 @@ if __name__ == "__main__":
     p.join()
     done.close()
 # CHECK-NOT: mp-unreaped-child
-# CHECK: procsan: warning: shared memory object '/procsan-test-kept-{{(fork|spawn)}}-{{[0-9]+}}' created by process {{[0-9]+}} ({{.*}}) still exists after the program ended: nobody unlinked it [mp-leaked-ipc]
+# CHECK: procsan: warning: SharedMemory('procsan-test-kept-{{(fork|spawn)}}-{{[0-9]+}}') created at {{.*}}mp-leaked-ipc-python.py:24 by process {{[0-9]+}} ({{.*}}) was never unlinked: it still exists after the program ended [mp-leaked-ipc]
 # CHECK-NEXT: created here
+# CHECK: File "{{.*}}multiprocessing/shared_memory.py", line {{[0-9]+}}, in {{(SharedMemory.)?}}__init__
+# CHECK-NEXT: File "{{.*}}mp-leaked-ipc-python.py", line 24, in <module>
+# CHECK-NEXT: native frames of the interpreter folded
 # CHECK-NOT: [mp-
 # CHECK: procsan: 1 finding

@@ -27,6 +27,6 @@ if __name__ == "__main__":
     p.join()
     print("taken elsewhere:", not lock.acquire(timeout=0.2), file=sys.stderr)
 # CHECK: taken elsewhere: True
-# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) exited with status 0 while holding the named semaphore '/mp-{{.*}}' (a multiprocessing Lock or RLock) {{.*}} [mp-lock-held-at-exit]
+# CHECK: procsan: error: process {{[0-9]+}} ({{.*}}) exited with status 0 while holding the named semaphore '/mp-{{.*}}' (the multiprocessing Lock created at {{.*}}mp-lock-held-python-pool-terminate.py:24 in <module>) {{.*}} [mp-lock-held-at-exit]
 # CHECK-NOT: mp-lock-held-at-exit
 # CHECK: procsan: 1 finding

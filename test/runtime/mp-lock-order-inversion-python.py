@@ -25,7 +25,7 @@ if __name__ == "__main__":
     print("done")
 
 # CHECK: done
-# CHECK: procsan: warning: process-shared locks taken in opposite orders: {{.*}}a multiprocessing Lock or RLock{{.*}} [mp-lock-order-inversion]
+# CHECK: procsan: warning: process-shared locks taken in opposite orders: {{.*}}the multiprocessing Lock created at {{.*}}mp-lock-order-inversion-python.py:17 in <module>{{.*}} [mp-lock-order-inversion]
 # CHECK: procsan: 1 finding
 # ORDERED: done
 # ORDERED-NOT: procsan: warning

@@ -23,7 +23,7 @@ if __name__ == "__main__":
         print(pool.map(square, range(8)))
 
 # CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]]
-# SPAWN-SAME: (a Pool worker of pid {{[0-9]+}}: {{.*}}python{{.*}}--multiprocessing-fork)
+# SPAWN-SAME: (a Pool worker of pid {{[0-9]+}}{{( started at [^:]*:[0-9]+)?}}: {{.*}}python{{.*}}--multiprocessing-fork)
 # FS-SAME: (started by the multiprocessing fork server, pid {{[0-9]+}})
 # CHECK-SAME: was killed by SIGKILL: it is waiting for work the dead process would have done [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGKILL

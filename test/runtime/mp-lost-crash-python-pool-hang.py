@@ -18,7 +18,7 @@ if __name__ == "__main__":
     with mp.Pool(2) as pool:
         print(pool.map(square, range(8)))
 
-# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] (a Pool worker of pid {{[0-9]+}}: {{.*}}python{{.*}}) was killed by SIGKILL: it is waiting for work the dead process would have done [mp-lost-crash]
+# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] (a Pool worker of pid {{[0-9]+}}{{( started at [^:]*:[0-9]+)?}}: {{.*}}python{{.*}}) was killed by SIGKILL: it is waiting for work the dead process would have done [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGKILL
 # CHECK: blocked in
 # CHECK: procsan run: the tree is stuck; killing it

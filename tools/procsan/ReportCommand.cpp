@@ -27,6 +27,7 @@ struct ReportOptions {
   std::string trace;
   std::set<std::string> rules;
   bool removeSession = false;
+  bool nativeFrames = false;
 };
 
 void reportUsage(FILE *to) {
@@ -40,6 +41,7 @@ void reportUsage(FILE *to) {
           "  --rules=ID[,ID...]       report only these rules ('all': every rule, with the ones\n"
           "                           off by default)\n"
           "  --remove-session         delete SESSION_DIR afterwards\n"
+          "  --native-frames          in Python stacks, also show the interpreter's own frames\n"
           "  --help, -h               this text\n"
           "exit status: 0 no findings, 1 findings, 2 bad usage or an unreadable session\n");
 }
@@ -76,6 +78,8 @@ bool parseReportOptions(const std::vector<std::string> &args, ReportOptions &o,
       }
     } else if (a == "--remove-session") {
       o.removeSession = true;
+    } else if (a == "--native-frames") {
+      o.nativeFrames = true;
     } else if (a == "--help" || a == "-h") {
       reportUsage(stdout);
       std::exit(0);
@@ -173,7 +177,7 @@ int reportCommand(const std::vector<std::string> &args) {
   findings.insert(findings.end(), fresh.begin(), fresh.end());
   monitor::sortFindings(findings);
 
-  std::string text = renderReport(o.format, rec, model, findings);
+  std::string text = renderReport(o.format, rec, model, findings, o.nativeFrames);
   int status = findings.empty() ? 0 : 1;
   if (o.output.empty() || o.output == "-") {
     std::fputs(text.c_str(), stdout);

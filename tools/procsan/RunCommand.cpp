@@ -49,7 +49,8 @@ struct RunOptions {
   std::set<std::string> rules;
   bool keepSession = false;
   bool cleanup = false;
-  long maxProcs = -1; // -1: monitor::defaultMaxProcs(); 0: no limit
+  bool nativeFrames = false; // show the interpreter's native frames of Python stacks
+  long maxProcs = -1;        // -1: monitor::defaultMaxProcs(); 0: no limit
   double maxForkRate = monitor::kDefaultMaxForkRate;
   long spillLimitMiB = 4096; // what the session's spill files may hold; -1: no limit
   std::vector<std::string> program;
@@ -72,6 +73,7 @@ void runUsage(FILE *to) {
           "                         off by default: mp-lock-held-at-exit,\n"
           "                         mp-lock-order-inversion)\n"
           "  --keep-session         keep the trace directory and print its path\n"
+          "  --native-frames        in Python stacks, also show the interpreter's own frames\n"
           "  --cleanup              unlink named IPC objects the tree leaked\n"
           "  --max-procs=N          stop the tree (mp-fork-bomb) when it has more than N "
           "live\n"
@@ -183,6 +185,8 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
       o.cleanup = true;
     } else if (a == "--keep-session") {
       o.keepSession = true;
+    } else if (a == "--native-frames") {
+      o.nativeFrames = true;
     } else if (a == "--help" || a == "-h") {
       runUsage(stdout);
       std::exit(0);
@@ -559,7 +563,8 @@ int runCommand(const std::vector<std::string> &args) {
               monitor::forkBombFinding(live, frozen, root, reason)};
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
-          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false), true);
+          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false, o.nativeFrames),
+                         true);
           hangFindings.insert(hangFindings.end(), found.begin(), found.end());
         }
         std::fprintf(stderr, "procsan run: the tree grew out of bounds; killing it "
@@ -623,7 +628,7 @@ int runCommand(const std::vector<std::string> &args) {
         if (!found.empty()) {
           // Threads blocked outside the interceptors: their stacks, taken now with ptrace.
           std::vector<std::pair<int, int>> ended;
-          monitor::addBlockedStacks(found, tree, ended);
+          monitor::addBlockedStacks(found, tree, live, ended);
           for (const auto &e : ended) {
             auto it = tree.processes.find(e.first);
             if (e.first == root) {
@@ -636,7 +641,8 @@ int runCommand(const std::vector<std::string> &args) {
           }
           std::unique_ptr<monitor::Symbolizer> symbolizer = makeSymbolizer();
           monitor::symbolizeFindings(found, *symbolizer);
-          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false), true);
+          writeOnOwnLine(monitor::renderText(found, isatty(STDERR_FILENO), false, o.nativeFrames),
+                         true);
           hangFindings.insert(hangFindings.end(), found.begin(), found.end());
           if (o.onHang == "kill") {
             std::fprintf(stderr, "procsan run: the tree is stuck; killing it (--on-hang=report "
@@ -732,14 +738,15 @@ int runCommand(const std::vector<std::string> &args) {
 
   std::vector<monitor::Finding> fresh = detectFindings(model, o.rules);
   monitor::sortFindings(fresh);
-  writeOnOwnLine(monitor::renderText(fresh, isatty(STDERR_FILENO), false), false);
+  writeOnOwnLine(monitor::renderText(fresh, isatty(STDERR_FILENO), false, o.nativeFrames), false);
   std::vector<monitor::Finding> findings = hangFindings; // already filtered by --rules
   findings.insert(findings.end(), fresh.begin(), fresh.end());
   monitor::sortFindings(findings);
   writeOnOwnLine(monitor::summaryLine(findings), false);
   std::string writeError;
   if (!o.output.empty() &&
-      !writeFile(o.output, renderReport(o.format, rec, model, findings), writeError))
+      !writeFile(o.output, renderReport(o.format, rec, model, findings, o.nativeFrames),
+                 writeError))
     std::fprintf(stderr, "procsan run: error: %s\n", writeError.c_str());
   if (!o.trace.empty() && !writeFile(o.trace, monitor::renderTimeline(logs, model), writeError))
     std::fprintf(stderr, "procsan run: error: %s\n", writeError.c_str());

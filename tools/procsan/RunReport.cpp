@@ -185,7 +185,7 @@ int shellStatus(int status) {
 
 std::string renderReport(const std::string &format, const SessionRecord &rec,
                          const monitor::SessionModel &model,
-                         const std::vector<monitor::Finding> &findings) {
+                         const std::vector<monitor::Finding> &findings, bool nativeFrames) {
   if (format == "json") {
     monitor::RunInfo info;
     info.version = kVersion;
@@ -195,12 +195,21 @@ std::string renderReport(const std::string &format, const SessionRecord &rec,
   }
   if (format == "sarif")
     return runReportSarif(findings, rec, model);
-  return monitor::renderText(findings, false, true);
+  return monitor::renderText(findings, false, true, nativeFrames);
 }
 
 namespace {
 
-const monitor::Frame *firstSourceFrame(const monitor::FindingEvent &e) {
+// Where an event happened in source: in Python code, the user's frame (see userPythonFrame);
+// otherwise the first native frame with a file and line.
+const monitor::Frame *firstSourceFrame(const monitor::FindingEvent &e, monitor::Frame &storage) {
+  if (const monitor::PyFrame *py = monitor::userPythonFrame(e.stack)) {
+    storage = monitor::Frame();
+    storage.file = py->file;
+    storage.line = py->line;
+    storage.function = py->function;
+    return &storage;
+  }
   for (const monitor::Frame &fr : e.stack.frames)
     if (!fr.file.empty() && fr.line > 0)
       return &fr;
@@ -258,8 +267,9 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
     // Primary location: the first frame with source of the first event that has one.
     size_t primaryEvent = f.events.size();
     const monitor::Frame *primary = nullptr;
+    monitor::Frame primaryStorage, storage;
     for (size_t i = 0; i < f.events.size() && !primary; ++i)
-      if ((primary = firstSourceFrame(f.events[i])))
+      if ((primary = firstSourceFrame(f.events[i], primaryStorage)))
         primaryEvent = i;
     json location;
     if (primary) {
@@ -286,16 +296,26 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
     json stacks = json::array();
     for (size_t i = 0; i < f.events.size(); ++i) {
       const monitor::FindingEvent &e = f.events[i];
-      const monitor::Frame *fr = firstSourceFrame(e);
+      const monitor::Frame *fr = firstSourceFrame(e, storage);
       if (fr && i != primaryEvent) {
         json loc = {{"id", (int)related.size()},
                     {"physicalLocation", sarifPhysicalLocation(fr->file, fr->line, fr->column)},
                     {"message", {{"text", e.what}}}};
         related.push_back(loc);
       }
-      if (e.stack.frames.empty())
+      if (e.stack.frames.empty() && e.stack.python.empty())
         continue;
       json frames = json::array();
+      for (const monitor::PyFrame &pf : e.stack.python) {
+        json loc = {{"message", {{"text", pf.function}}},
+                    {"physicalLocation", sarifPhysicalLocation(pf.file, pf.line, 0)},
+                    {"logicalLocations",
+                     json::array({{{"fullyQualifiedName", pf.function}, {"kind", "function"}}})}};
+        json jf = {{"location", loc}};
+        if (e.tid > 0)
+          jf["threadId"] = e.tid;
+        frames.push_back(jf);
+      }
       for (const monitor::Frame &sf : e.stack.frames) {
         json jf = {{"location", frameLocation(sf)}};
         if (!sf.module.empty())
@@ -314,9 +334,12 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
     std::string key = f.rule;
     if (primary)
       key += "\n" + primary->file + "\n" + primary->function;
-    for (const monitor::FindingEvent &e : f.events)
+    for (const monitor::FindingEvent &e : f.events) {
+      for (size_t k = 0; k < e.stack.python.size() && k < 3; ++k)
+        key += "\n" + e.stack.python[k].function;
       for (size_t k = 0; k < e.stack.frames.size() && k < 3; ++k)
         key += "\n" + e.stack.frames[k].function;
+    }
     int occurrence = ++seenPrints[key];
     res["partialFingerprints"] = {
         {"procsanStackHash/v1", fingerprintHash(key) + ":" + std::to_string(occurrence)}};

@@ -53,7 +53,7 @@ int shellStatus(int waitStatus);
 // The report in format text|json|sarif.
 std::string renderReport(const std::string &format, const SessionRecord &rec,
                          const monitor::SessionModel &model,
-                         const std::vector<monitor::Finding> &findings);
+                         const std::vector<monitor::Finding> &findings, bool nativeFrames = false);
 std::string runReportSarif(const std::vector<monitor::Finding> &findings, const SessionRecord &rec,
                            const monitor::SessionModel &model);
 
