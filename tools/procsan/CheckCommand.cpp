@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -452,7 +453,7 @@ int runCheck(const std::vector<std::string> &args) {
 
   bool color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
   std::string resourceDir = analyzer::findResourceDir(selfDirectory());
-  auto headerFindings = std::make_shared<analyzer::ReportedOnce>();
+  std::set<std::string> headerFindings; // reported by an earlier file
   bool progress = isatty(STDERR_FILENO) && !a.quiet && a.files.size() > 1;
   if (resourceDir.empty())
     std::fprintf(stderr, "procsan check: warning: clang's builtin headers were not found; "
@@ -475,7 +476,8 @@ int runCheck(const std::vector<std::string> &args) {
         ++nextToPrint;
         continue;
       }
-      const analyzer::FileResult &r = results[nextToPrint];
+      analyzer::FileResult &r = results[nextToPrint];
+      analyzer::reportHeaderFindingsOnce(r, headerFindings);
       if (progress)
         std::fputs("\r\033[K", stderr);
       // A build that runs procsan as its clang-tidy shows the tool's standard output (and
@@ -522,7 +524,6 @@ int runCheck(const std::vector<std::string> &args) {
       configs.forFile(a.files[i], config, configError);
       config.color = color;
       config.resourceDir = resourceDir;
-      config.headerFindings = headerFindings;
       config.program = passTable;
       config.exportSummary = crossTu && !passTable;
       config.summaryOnly = config.exportSummary && !inShard[i];
@@ -564,16 +565,10 @@ int runCheck(const std::vector<std::string> &args) {
         table.add(*r.summary);
     table.finish();
     std::vector<size_t> again;
-    auto reported = std::make_shared<analyzer::ReportedOnce>();
     for (size_t i = 0; i < results.size(); ++i) {
       const analyzer::FileResult &r = results[i];
-      if (!inShard[i])
-        continue;
-      if (!r.inputError && r.questions && r.questions->answersDiffer(&table))
+      if (inShard[i] && !r.inputError && r.questions && r.questions->answersDiffer(&table))
         again.push_back(i);
-      else
-        for (const std::string &key : r.headerKeys)
-          reported->firstTime(key);
     }
     if (a.crossTuStats)
       std::fprintf(stderr,
@@ -582,7 +577,6 @@ int runCheck(const std::vector<std::string> &args) {
                    table.size(), again.size(), a.files.size());
     todo = std::move(again);
     passTable = &table;
-    headerFindings = reported;
     completed = a.files.size() - todo.size();
     runPass();
     for (size_t i = 0; i < results.size(); ++i)
