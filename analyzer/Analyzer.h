@@ -65,6 +65,8 @@ struct ReportedFinding {
   std::string headerKey; // a finding in a header: what makes it the same in another file
 };
 
+// The cache of `procsan check --cache-dir` stores these (writeResult in
+// tools/procsan/CheckCache.cpp): a field added here or in ReportedFinding must be added there.
 struct FileResult {
   std::string file;
   size_t index = 0; // its place in the run's input (database order)
