@@ -166,9 +166,8 @@ void mergeSameLine(std::vector<const Finding *> &kept, std::vector<Finding> &ext
 
 class ProcsanConsumer : public ASTConsumer {
 public:
-  ProcsanConsumer(CompilerInstance &ci, const AnalyzerConfig &config, FileResult &result,
-                  llvm::raw_ostream &out)
-      : ci(ci), config(config), result(result), out(out) {}
+  ProcsanConsumer(CompilerInstance &ci, const AnalyzerConfig &config, FileResult &result)
+      : ci(ci), config(config), result(result) {}
 
   void HandleTranslationUnit(ASTContext &ast) override {
     if (ci.getDiagnostics().hasErrorOccurred())
@@ -206,17 +205,6 @@ private:
     std::stable_sort(findings.begin(), findings.end(), [&](const Finding &a, const Finding &b) {
       return sm.isBeforeInTranslationUnit(a.loc, b.loc);
     });
-    // Findings get their own engine: the compiler's warnings stay off, ours are always shown.
-    auto opts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
-    opts->ShowColors = config.color;
-    TextDiagnosticPrinter printer(out, opts.get());
-    DiagnosticsEngine engine(llvm::makeIntrusiveRefCnt<DiagnosticIDs>(), opts.get(), &printer,
-                             /*ShouldOwnClient=*/false);
-    engine.setSourceManager(&sm);
-    printer.BeginSourceFile(ast.getLangOpts(), &ci.getPreprocessor());
-    unsigned warnId = engine.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
-    unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
-    unsigned errorId = engine.getCustomDiagID(DiagnosticsEngine::Error, "%0");
     Suppressions suppressions(sm);
     std::vector<const Finding *> kept;
     for (const Finding &f : findings)
@@ -224,20 +212,31 @@ private:
         kept.push_back(&f);
     std::vector<Finding> merged(kept.size());
     mergeSameLine(kept, merged, sm);
+    auto opts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
+    opts->ShowColors = config.color;
     for (size_t k = 0; k < kept.size(); ++k) {
       Finding f = *kept[k];
       f.notes.insert(f.notes.end(), merged[k].notes.begin(), merged[k].notes.end());
-      SourceLocation at = sm.getExpansionLoc(f.loc);
-      if (!sm.isInMainFile(at) && config.headerFindings) {
-        std::string key = f.ruleId + "|" + f.message + "|" + at.printToString(sm);
-        if (!config.headerFindings->firstTime(key))
-          continue;
-        result.headerKeys.push_back(key);
-      }
-      ++result.findings;
       bool asError =
           !config.warningsAsErrors.empty() && checkEnabled(config.warningsAsErrors, f.ruleId);
-      result.errors += asError;
+      ReportedFinding r = resolve(sm, f);
+      r.asError = asError;
+      SourceLocation at = sm.getExpansionLoc(f.loc);
+      if (!sm.isInMainFile(at))
+        r.headerKey = f.ruleId + "|" + f.message + "|" + at.printToString(sm);
+      // Each finding is printed on its own (a printer of its own: a header's finding names
+      // its include chain even after another one), so that the driver can leave out the
+      // header findings an earlier file reported. Findings get their own engine: the
+      // compiler's warnings stay off, ours are always shown.
+      llvm::raw_string_ostream out(r.rendered);
+      TextDiagnosticPrinter printer(out, opts.get());
+      DiagnosticsEngine engine(llvm::makeIntrusiveRefCnt<DiagnosticIDs>(), opts.get(), &printer,
+                               /*ShouldOwnClient=*/false);
+      engine.setSourceManager(&sm);
+      printer.BeginSourceFile(ast.getLangOpts(), &ci.getPreprocessor());
+      unsigned warnId = engine.getCustomDiagID(DiagnosticsEngine::Warning, "%0");
+      unsigned noteId = engine.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+      unsigned errorId = engine.getCustomDiagID(DiagnosticsEngine::Error, "%0");
       {
         DiagnosticBuilder b = engine.Report(f.loc, asError ? errorId : warnId);
         b << (f.message + " [" + f.ruleId + (asError ? ",-warnings-as-errors" : "") + "]");
@@ -246,10 +245,11 @@ private:
       }
       for (const DiagNote &n : f.notes)
         engine.Report(n.loc, noteId) << n.message;
-      result.reported.push_back(resolve(sm, f));
-      result.reported.back().asError = asError;
+      printer.EndSourceFile();
+      out.flush();
+      result.reported.push_back(std::move(r));
     }
-    printer.EndSourceFile();
+    result.findings = (unsigned)result.reported.size();
   }
 
   static Position position(const SourceManager &sm, SourceLocation loc) {
@@ -298,35 +298,32 @@ private:
   CompilerInstance &ci;
   const AnalyzerConfig &config;
   FileResult &result;
-  llvm::raw_ostream &out;
 };
 
 class ProcsanAction : public ASTFrontendAction {
 public:
-  ProcsanAction(const AnalyzerConfig &config, FileResult &result, llvm::raw_ostream &out)
-      : config(config), result(result), out(out) {}
+  ProcsanAction(const AnalyzerConfig &config, FileResult &result)
+      : config(config), result(result) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, StringRef) override {
-    return std::make_unique<ProcsanConsumer>(ci, config, result, out);
+    return std::make_unique<ProcsanConsumer>(ci, config, result);
   }
 
 private:
   const AnalyzerConfig &config;
   FileResult &result;
-  llvm::raw_ostream &out;
 };
 
 class ProcsanActionFactory : public FrontendActionFactory {
 public:
-  ProcsanActionFactory(const AnalyzerConfig &config, FileResult &result, llvm::raw_ostream &out)
-      : config(config), result(result), out(out) {}
+  ProcsanActionFactory(const AnalyzerConfig &config, FileResult &result)
+      : config(config), result(result) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<ProcsanAction>(config, result, out);
+    return std::make_unique<ProcsanAction>(config, result);
   }
 
 private:
   const AnalyzerConfig &config;
   FileResult &result;
-  llvm::raw_ostream &out;
 };
 
 } // namespace
@@ -354,7 +351,7 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
   // Files are analyzed on several threads: each tool gets a file system with its own working
   // directory instead of the process-wide one (ClangTool changes into each command's directory).
   ClangTool tool(db, {file.str()}, std::make_shared<PCHContainerOperations>(),
-                 llvm::vfs::createPhysicalFileSystem());
+                 config.fileSystem ? config.fileSystem : llvm::vfs::createPhysicalFileSystem());
   // Compiler warnings are not ours to report; errors still are.
   tool.appendArgumentsAdjuster(
       getInsertArgumentAdjuster("-Wno-everything", ArgumentInsertPosition::END));
@@ -366,7 +363,7 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
   TextDiagnosticPrinter compilerDiags(out, diagOpts.get());
   tool.setDiagnosticConsumer(&compilerDiags);
   tool.setPrintErrorMessage(false);
-  ProcsanActionFactory factory(config, result, out);
+  ProcsanActionFactory factory(config, result);
   int status = tool.run(&factory);
   if (status != 0) {
     result.inputError = true;
@@ -374,6 +371,20 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
   }
   out.flush();
   return result;
+}
+
+void reportHeaderFindingsOnce(FileResult &r, std::set<std::string> &seen) {
+  std::vector<ReportedFinding> kept;
+  r.findings = r.errors = 0;
+  for (ReportedFinding &f : r.reported) {
+    if (!f.headerKey.empty() && !seen.insert(f.headerKey).second)
+      continue;
+    r.output += f.rendered;
+    ++r.findings;
+    r.errors += f.asError;
+    kept.push_back(std::move(f));
+  }
+  r.reported = std::move(kept);
 }
 
 std::string findResourceDir(StringRef toolDirectory) {

@@ -7,27 +7,14 @@
 #include "model/ProgramSummaries.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
 namespace procsan {
 namespace analyzer {
-
-// Findings in headers are reported once, however many files include them.
-class ReportedOnce {
-public:
-  bool firstTime(const std::string &key) {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.insert(key).second;
-  }
-
-private:
-  std::mutex mu;
-  std::set<std::string> seen;
-};
 
 struct AnalyzerConfig {
   std::string checks = "mp-*";
@@ -35,7 +22,9 @@ struct AnalyzerConfig {
   CheckOptions options;
   bool color = false;
   std::string resourceDir; // clang's builtin headers; empty: leave the command's own
-  std::shared_ptr<ReportedOnce> headerFindings;
+  // The file system the compiler reads through (null: the real one); `procsan check
+  // --cache-dir` passes one that records every file the TU depends on.
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fileSystem;
   // Several TUs of one program: the merged summaries of the others (null in the first pass),
   // and whether to export this TU's summary.
   const ProgramSummaries *program = nullptr;
@@ -72,12 +61,18 @@ struct ReportedFinding {
   std::string sourceLine; // the text of the line (for fingerprints)
   std::vector<ReportedNote> notes;
   std::vector<ReportedFix> fixes;
+  std::string rendered;  // the diagnostic and its notes as Clang prints them
+  std::string headerKey; // a finding in a header: what makes it the same in another file
 };
 
+// The cache of `procsan check --cache-dir` stores these (writeResult in
+// tools/procsan/CheckCache.cpp): a field added here or in ReportedFinding must be added there.
 struct FileResult {
   std::string file;
-  size_t index = 0;      // its place in the run's input (database order)
-  std::string output;    // rendered diagnostics (compiler errors and findings)
+  size_t index = 0; // its place in the run's input (database order)
+  // The compiler's diagnostics (errors); the findings' text is added by
+  // reportHeaderFindingsOnce.
+  std::string output;
   unsigned findings = 0; // findings after suppression
   unsigned errors = 0;   // findings turned into errors by WarningsAsErrors
   std::vector<ReportedFinding> reported;
@@ -85,8 +80,13 @@ struct FileResult {
   std::string errorMessage;
   std::shared_ptr<TUSummary> summary;          // with exportSummary
   std::shared_ptr<ProgramQuestions> questions; // what the TU asked the program's table
-  std::vector<std::string> headerKeys;         // header findings this TU reported first
 };
+
+// Findings in headers are reported once, however many files include them: by the first file
+// of the run's order that has them (so the output depends neither on -j nor on a cache). Drops
+// from r the header findings of `seen`, adds the others to it, and renders what is left after
+// the compiler's output, with the counts.
+void reportHeaderFindingsOnce(FileResult &r, std::set<std::string> &seen);
 
 FileResult analyzeFile(const clang::tooling::CompilationDatabase &db, llvm::StringRef file,
                        const AnalyzerConfig &config);

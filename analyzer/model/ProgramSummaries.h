@@ -77,7 +77,9 @@ struct IpcNameText {
   }
 };
 
-// What one TU exports.
+// What one TU exports. `procsan check --cache-dir` stores every field (writeSummary in
+// tools/procsan/CheckCache.cpp): a field added here (or in FunctionSummary, IpcNameText) must
+// be added there.
 struct TUSummary {
   std::string file;
   std::map<std::string, FunctionSummary> functions; // by USR

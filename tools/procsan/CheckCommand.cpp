@@ -5,6 +5,7 @@
 #include "LLVMLibrary.h"
 
 #include "Analyzer.h"
+#include "CheckCache.h"
 #include "CheckRegistry.h"
 #include "CheckReport.h"
 #include "CompileDatabase.h"
@@ -25,6 +26,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -62,6 +64,7 @@ struct CheckArgs {
   bool buildMode = false;
   // clang-tidy's --extra-arg / --extra-arg-before: flags added to every compile command.
   std::vector<std::string> extraArgs, extraArgsBefore;
+  std::string cacheDir; // --cache-dir: keep results across runs (CheckCache.h)
 };
 
 // CMake (and other build tools that drive clang-tidy) put the whole compile command after `--`,
@@ -114,11 +117,16 @@ void checkUsage(FILE *to) {
           "  --list-checks          list the enabled checks and exit\n"
           "  --no-cross-tu          analyze each file alone, without the summaries of the\n"
           "                         functions the other files define\n"
-          "  --cross-tu-stats       say how many files were analyzed again with them\n"
+          "  --cross-tu-stats       say how many files were analyzed again with them (and,\n"
+          "                         with --cache-dir, how many results came from the cache)\n"
           "  --shard=K/N            analyze and report only the Kth of N parts of the files\n"
           "                         (balanced by size, stable as files are added); the other\n"
           "                         parts still lend their summaries, so the shards together\n"
           "                         report what one run would ('procsan report --merge')\n"
+          "  --cache-dir=DIR        keep each file's results in DIR and reuse them while the\n"
+          "                         file, the headers it includes, its flags, the\n"
+          "                         configuration, procsan and the summaries it used from\n"
+          "                         other files are unchanged\n"
           "  --check-option=RULE.OPTION=VALUE  set a check option\n"
           "  --extra-arg=ARG, --extra-arg-before=ARG  add ARG at the end (the start) of every\n"
           "                         compile command, as clang-tidy does\n"
@@ -193,6 +201,12 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
         return false;
     } else if (value("--output", v) || value("-o", v)) {
       a.output = v;
+    } else if (value("--cache-dir", v)) {
+      if (v.empty()) {
+        error = "--cache-dir needs a directory";
+        return false;
+      }
+      a.cacheDir = v;
     } else if (value("--export-fixes", v)) {
       a.exportFixes = v;
     } else if (s == "--quiet") {
@@ -243,8 +257,10 @@ class ConfigCache {
 public:
   explicit ConfigCache(const CheckArgs &a) : args(a) {}
 
+  // rawOptions: the check options as given (what the checks will read), for the cache key.
   analyzer::ConfigFile forFile(const std::string &file, analyzer::AnalyzerConfig &out,
-                               std::string &error) {
+                               std::string &error,
+                               std::map<std::string, std::string> *rawOptions = nullptr) {
     std::string path = args.configFile;
     if (path.empty()) {
       std::optional<std::string> found = analyzer::findConfigFor(file);
@@ -278,6 +294,8 @@ public:
     std::map<std::string, std::string> options = config.checkOptions;
     for (const auto &kv : args.options)
       options[kv.first] = kv.second;
+    if (rawOptions)
+      *rawOptions = options;
     out.options = analyzer::CheckOptions(options);
     return config;
   }
@@ -449,10 +467,18 @@ int runCheck(const std::vector<std::string> &args) {
   }
 
   std::vector<bool> inShard = shardMembers(a.files, a.shard, a.shards);
+  std::unique_ptr<CheckCache> cache;
+  if (!a.cacheDir.empty()) {
+    cache = CheckCache::open(a.cacheDir, error);
+    if (!cache) {
+      std::fprintf(stderr, "procsan check: error: %s\n", error.c_str());
+      return 2;
+    }
+  }
 
   bool color = a.color == 1 || (a.color == -1 && isatty(STDERR_FILENO));
   std::string resourceDir = analyzer::findResourceDir(selfDirectory());
-  auto headerFindings = std::make_shared<analyzer::ReportedOnce>();
+  std::set<std::string> headerFindings; // reported by an earlier file
   bool progress = isatty(STDERR_FILENO) && !a.quiet && a.files.size() > 1;
   if (resourceDir.empty())
     std::fprintf(stderr, "procsan check: warning: clang's builtin headers were not found; "
@@ -475,7 +501,8 @@ int runCheck(const std::vector<std::string> &args) {
         ++nextToPrint;
         continue;
       }
-      const analyzer::FileResult &r = results[nextToPrint];
+      analyzer::FileResult &r = results[nextToPrint];
+      analyzer::reportHeaderFindingsOnce(r, headerFindings);
       if (progress)
         std::fputs("\r\033[K", stderr);
       // A build that runs procsan as its clang-tidy shows the tool's standard output (and
@@ -519,14 +546,37 @@ int runCheck(const std::vector<std::string> &args) {
       size_t i = todo[k];
       analyzer::AnalyzerConfig config;
       std::string configError;
-      configs.forFile(a.files[i], config, configError);
+      std::map<std::string, std::string> rawOptions;
+      configs.forFile(a.files[i], config, configError, &rawOptions);
       config.color = color;
       config.resourceDir = resourceDir;
-      config.headerFindings = headerFindings;
       config.program = passTable;
       config.exportSummary = crossTu && !passTable;
       config.summaryOnly = config.exportSummary && !inShard[i];
-      analyzer::FileResult r = analyzer::analyzeFile(*db, a.files[i], config);
+      analyzer::FileResult r;
+      r.file = a.files[i];
+      r.index = i;
+      // A second pass's result is valid while the table answers its questions as it did.
+      std::string key;
+      bool cached = false;
+      if (cache && configError.empty()) {
+        CachePass pass = !crossTu             ? CachePass::Alone
+                         : passTable          ? CachePass::Second
+                         : config.summaryOnly ? CachePass::SummaryOnly
+                                              : CachePass::First;
+        key = cache->key(*db, a.files[i], config, rawOptions, pass);
+        cached = cache->lookup(key, r, passTable);
+      }
+      if (!cached) {
+        llvm::IntrusiveRefCntPtr<RecordingFileSystem> recorder;
+        if (!key.empty()) {
+          recorder = llvm::makeIntrusiveRefCnt<RecordingFileSystem>();
+          config.fileSystem = recorder;
+        }
+        r = analyzer::analyzeFile(*db, a.files[i], config);
+        if (recorder && !r.inputError)
+          cache->store(key, r, recorder->dependencies());
+      }
       r.index = i;
       if (!configError.empty() && !r.inputError) {
         r.inputError = true;
@@ -564,16 +614,10 @@ int runCheck(const std::vector<std::string> &args) {
         table.add(*r.summary);
     table.finish();
     std::vector<size_t> again;
-    auto reported = std::make_shared<analyzer::ReportedOnce>();
     for (size_t i = 0; i < results.size(); ++i) {
       const analyzer::FileResult &r = results[i];
-      if (!inShard[i])
-        continue;
-      if (!r.inputError && r.questions && r.questions->answersDiffer(&table))
+      if (inShard[i] && !r.inputError && r.questions && r.questions->answersDiffer(&table))
         again.push_back(i);
-      else
-        for (const std::string &key : r.headerKeys)
-          reported->firstTime(key);
     }
     if (a.crossTuStats)
       std::fprintf(stderr,
@@ -582,7 +626,6 @@ int runCheck(const std::vector<std::string> &args) {
                    table.size(), again.size(), a.files.size());
     todo = std::move(again);
     passTable = &table;
-    headerFindings = reported;
     completed = a.files.size() - todo.size();
     runPass();
     for (size_t i = 0; i < results.size(); ++i)
@@ -606,6 +649,9 @@ int runCheck(const std::vector<std::string> &args) {
   if (totalErrors && !a.quiet)
     std::fprintf(stderr, "%u warning%s treated as error%s.\n", totalErrors,
                  totalErrors == 1 ? "" : "s", totalErrors == 1 ? "" : "s");
+  if (cache && a.crossTuStats)
+    std::fprintf(stderr, "procsan check: %u of %u analyses taken from the cache\n", cache->hits(),
+                 cache->lookups());
   // A wall of compiler errors still ends with a count.
   size_t notAnalyzed = 0;
   for (const analyzer::FileResult &r : results)

@@ -1,10 +1,15 @@
 // procsan report --merge A.json B.json ...: the JSON reports of several `procsan check --shard`
 // runs (or of runs over parts of one database) as one report, in the database's order, with the
-// findings two runs both made (a header's finding, seen by a file of each shard) once.
+// findings two runs both made (a header's finding, seen by a file of each shard) once. Or the
+// JSON reports of several `procsan run`s (one test suite on several machines): their findings
+// once each, whatever machine and pids they came with. The two kinds do not mix: a check
+// finding is a place in the source, a run finding is processes and stacks.
 #include "Commands.h"
+#include "RunReport.h"
 #include "Sarif.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -25,7 +30,8 @@ struct MergeOptions {
 void mergeUsage(FILE *to) {
   std::fprintf(
       to, "usage: procsan report --merge REPORT.json... [OPTIONS]\n"
-          "  REPORT.json              `procsan check --format=json` reports (of --shard runs)\n"
+          "  REPORT.json              `procsan check --format=json` reports (of --shard runs),\n"
+          "                           or `procsan run --format=json` reports (not both kinds)\n"
           "  --format=text|json|sarif format of the merged report (default text)\n"
           "  --output=FILE            write it to FILE (default: standard output)\n"
           "  --help, -h               this text\n"
@@ -132,6 +138,124 @@ std::string renderSarif(const json &files, const json &findings) {
   return sarifLog(docs, std::move(rules), std::move(results), std::move(invocation));
 }
 
+// A run report: what `procsan run --format=json` writes (or this merge, as "runs").
+bool isRunReport(const json &doc) { return doc.contains("processes") || doc.contains("runs"); }
+
+std::string hexOffset(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+  return buf;
+}
+
+// What makes two run findings the same mistake: the rule and where in the code its events
+// happened (the first frames of each stack), not the pids, addresses, times or command lines
+// the messages name, which differ from run to run and machine to machine. A finding without
+// any stack is told by its message with the numbers left out.
+std::string runFindingKey(const monitor::Finding &f) {
+  std::string key = f.rule;
+  bool stacks = false;
+  for (const monitor::FindingEvent &e : f.events) {
+    if (e.stack.frames.empty())
+      continue;
+    stacks = true;
+    key += "\n|";
+    for (size_t k = 0; k < e.stack.frames.size() && k < 4; ++k) {
+      const monitor::Frame &fr = e.stack.frames[k];
+      if (!fr.function.empty())
+        key += " " + fr.function + "@" + fr.file + ":" + std::to_string(fr.line);
+      else
+        key += " " + fr.module + "+" + hexOffset(fr.fileOffset);
+    }
+  }
+  if (!stacks) {
+    key += "\n";
+    for (char c : f.message)
+      if (!std::isdigit((unsigned char)c))
+        key += c;
+      else if (key.back() != '#')
+        key += '#';
+  }
+  return key;
+}
+
+int mergeRunReports(const MergeOptions &o, std::vector<std::pair<std::string, json>> &docs) {
+  struct Entry {
+    std::string key, text; // text: the finding as JSON, to choose among equal findings
+    json finding;
+  };
+  std::map<std::string, Entry> byKey;
+  json runs = json::array();
+  std::string version;
+  for (auto &[path, doc] : docs) {
+    if (version.empty())
+      version = field<std::string>(doc, "version", "");
+    if (doc.contains("runs") && doc["runs"].is_array()) { // a merge of merges
+      for (const json &r : doc["runs"])
+        runs.push_back(r);
+    } else {
+      json run = {{"report", path},
+                  {"command", doc.value("command", json::array())},
+                  {"exit_status", doc.value("exit_status", json())},
+                  {"processes", doc.value("processes", json::array())}};
+      runs.push_back(std::move(run));
+    }
+    if (!doc.contains("findings") || !doc["findings"].is_array()) {
+      std::fprintf(stderr, "procsan report: error: %s: not a `procsan run --format=json` report\n",
+                   path.c_str());
+      return 2;
+    }
+    for (const json &jf : doc["findings"]) {
+      monitor::Finding f;
+      if (!monitor::findingFromJson(jf, f)) {
+        std::fprintf(stderr, "procsan report: error: %s: a finding it holds is malformed\n",
+                     path.c_str());
+        return 2;
+      }
+      Entry e{runFindingKey(f), monitor::findingToJson(f).dump(), monitor::findingToJson(f)};
+      auto it = byKey.find(e.key);
+      // Of equal findings the same one is kept whatever the order of the reports.
+      if (it == byKey.end() || e.text < it->second.text)
+        byKey[e.key] = std::move(e);
+    }
+  }
+  // The merged findings in the order of one run's report (errors first, hangs and deadlocks
+  // first, rules together), ties broken by the key: the order does not depend on the inputs'.
+  std::vector<monitor::Finding> findings;
+  json outFindings = json::array();
+  for (auto &[key, e] : byKey) {
+    monitor::Finding f;
+    monitor::findingFromJson(e.finding, f);
+    findings.push_back(std::move(f));
+  }
+  monitor::sortFindings(findings);
+  for (const monitor::Finding &f : findings)
+    outFindings.push_back(monitor::findingToJson(f));
+  std::string out;
+  if (o.format == "json") {
+    json doc;
+    doc["tool"] = "procsan";
+    doc["version"] = version;
+    doc["runs"] = runs;
+    doc["findings"] = outFindings;
+    out = doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  } else if (o.format == "sarif") {
+    // The runs' processes are not one tree (pids of several machines): findings without a
+    // symbolized frame are placed at "/" rather than at a process's executable.
+    out = runReportSarif(findings, SessionRecord(), monitor::SessionModel());
+  } else {
+    out = monitor::renderText(findings, false, true);
+    out += std::to_string(findings.size()) + " finding" + (findings.size() == 1 ? "" : "s") +
+           " in " + std::to_string(runs.size()) + " run" + (runs.size() == 1 ? "" : "s") + "\n";
+  }
+  std::string error;
+  if (!o.output.empty() ? !writeFile(o.output, out, error) : std::fputs(out.c_str(), stdout) < 0) {
+    std::fprintf(stderr, "procsan report: error: %s\n",
+                 error.empty() ? "cannot write the report" : error.c_str());
+    return 2;
+  }
+  return findings.empty() ? 0 : 1;
+}
+
 } // namespace
 
 int mergeReports(const std::vector<std::string> &args) {
@@ -155,8 +279,9 @@ int mergeReports(const std::vector<std::string> &args) {
   };
   std::vector<FindingEntry> findings;
   std::string version;
-  for (size_t k = 0; k < o.inputs.size(); ++k) {
-    const std::string &path = o.inputs[k];
+  std::vector<std::pair<std::string, json>> docs;
+  size_t runReports = 0;
+  for (const std::string &path : o.inputs) {
     std::ifstream in(path);
     if (!in) {
       std::fprintf(stderr, "procsan report: error: %s: cannot read\n", path.c_str());
@@ -167,13 +292,27 @@ int mergeReports(const std::vector<std::string> &args) {
       std::fprintf(stderr, "procsan report: error: %s: not a JSON report\n", path.c_str());
       return 2;
     }
-    if (doc.contains("processes")) {
-      std::fprintf(stderr,
-                   "procsan report: error: %s: a `procsan run` report; --merge takes the JSON "
-                   "reports of `procsan check` (merging run reports is not supported yet)\n",
-                   path.c_str());
-      return 2;
-    }
+    runReports += isRunReport(doc);
+    docs.emplace_back(path, std::move(doc));
+  }
+  if (runReports && runReports != docs.size()) {
+    const std::string &run = std::find_if(docs.begin(), docs.end(), [](const auto &d) {
+                               return isRunReport(d.second);
+                             })->first;
+    const std::string &check = std::find_if(docs.begin(), docs.end(), [](const auto &d) {
+                                 return !isRunReport(d.second);
+                               })->first;
+    std::fprintf(stderr,
+                 "procsan report: error: cannot merge a `procsan run` report (%s) with a "
+                 "`procsan check` report (%s): merge each kind on its own\n",
+                 run.c_str(), check.c_str());
+    return 2;
+  }
+  if (runReports)
+    return mergeRunReports(o, docs);
+  for (size_t k = 0; k < docs.size(); ++k) {
+    const std::string &path = docs[k].first;
+    const json &doc = docs[k].second;
     if (field<std::string>(doc, "tool", "") != "procsan" || !doc.contains("files") ||
         !doc["files"].is_array() || !doc.contains("findings") || !doc["findings"].is_array()) {
       std::fprintf(stderr,
