@@ -979,6 +979,13 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
           death.stack = it->stack;
           break;
         }
+      // Killed by a signal it sent itself (os.kill(os.getpid(), ...), abort()): where it did.
+      if (death.stack.frames.empty() && death.stack.python.empty() && dead.killedBy.known &&
+          dead.killedBy.pid == dead.pid) {
+        death.what += ", sent by itself with " + std::string(dead.killedBy.call()) + " here";
+        death.tid = dead.killedBy.tid;
+        death.stack = dead.killedBy.stack;
+      }
       f.events.push_back(std::move(death));
       for (const auto &pentry : tree.processes) {
         const ProcessSnapshot &p = pentry.second;
@@ -1050,6 +1057,67 @@ std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel
   for (Finding &f : cycleFindings(nodes, tree, model, stuck, explained, seconds))
     out.push_back(std::move(f));
   return out;
+}
+
+namespace {
+
+bool hasFrame(const Stack &st, const char *file, const char *function) {
+  for (const PyFrame &f : st.python)
+    if (f.file.find(file) != std::string::npos &&
+        (!function || f.function.find(function) != std::string::npos))
+      return true;
+  return false;
+}
+
+std::string where(const PyFrame &f) {
+  size_t slash = f.file.rfind('/');
+  return (slash == std::string::npos ? f.file : f.file.substr(slash + 1)) + ":" +
+         std::to_string(f.line);
+}
+
+// The frame of the library API the user's frame called ("Pool.map"): the one right inside it.
+std::string apiCalled(const Stack &st) {
+  const PyFrame *user = userPythonFrame(st);
+  if (!user || user == &st.python.front())
+    return "";
+  std::string fn = (user - 1)->function;
+  return fn.find('.') == std::string::npos ? "Pool." + fn : fn;
+}
+
+} // namespace
+
+void explainLostTasks(std::vector<Finding> &findings) {
+  for (Finding &f : findings) {
+    if (f.rule != "mp-lost-crash" || f.events.empty())
+      continue;
+    const Stack &death = f.events.front().stack;
+    bool poolWorker = hasFrame(death, "multiprocessing/pool.py", "worker");
+    bool executorWorker = hasFrame(death, "concurrent/futures/process.py", "_process_worker");
+    if (!poolWorker && !executorWorker)
+      continue;
+    const PyFrame *task = userPythonFrame(death);
+    if (!task || isPythonLibraryFile(task->file))
+      continue;
+    std::string text = "; it was running " + task->function + " (" + where(*task) + ")";
+    // Who waits for that task: a thread blocked in the Pool's map/apply/get.
+    for (size_t i = 1; i < f.events.size(); ++i) {
+      const Stack &st = f.events[i].stack;
+      if (!hasFrame(st, poolWorker ? "multiprocessing/pool.py" : "concurrent/futures/", nullptr))
+        continue;
+      const PyFrame *caller = userPythonFrame(st);
+      if (!caller || isPythonLibraryFile(caller->file))
+        continue;
+      std::string api = apiCalled(st);
+      text += ", a task submitted with " + api + " at " + where(*caller) + " in pid " +
+              std::to_string(f.events[i].pid);
+      if (poolWorker)
+        text += ", which never returns: a Pool does not notice that a worker died with its task";
+      break;
+    }
+    if (executorWorker)
+      text += "; concurrent.futures raises BrokenProcessPool for it and every pending task";
+    f.message += text;
+  }
 }
 
 std::string findingKey(const Finding &f) {

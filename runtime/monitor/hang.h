@@ -49,6 +49,10 @@ std::vector<Finding> diagnoseCycles(const TreeSnapshot &tree, const SessionModel
 
 // "mp-deadlock:12,13": the same cycle found twice is reported once.
 std::string findingKey(const Finding &f);
+// For Python: a dead Pool or ProcessPoolExecutor worker's mp-lost-crash names the task it was
+// running, where that task was submitted (a thread blocked in Pool.map, with its stack taken),
+// and what happens next. Run after the blocked threads' stacks were added.
+void explainLostTasks(std::vector<Finding> &findings);
 
 } // namespace monitor
 } // namespace procsan

@@ -21,3 +21,11 @@ def _can_mount_tmpfs():
 
 if _can_mount_tmpfs():
     config.available_features.add("mount-namespace")
+
+# A CPython whose frames procsan cannot read (3.7: no layout for it), for the report that says so.
+import glob
+_old_pythons = sorted(glob.glob("/root/.pyenv/versions/3.7*/bin/python3.7") +
+                      glob.glob("/usr/bin/python3.7") + glob.glob("/usr/local/bin/python3.7"))
+if _old_pythons:
+    config.available_features.add("python-unreadable")
+    config.substitutions.append(("%unreadable_python", _old_pythons[0]))

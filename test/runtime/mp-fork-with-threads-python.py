@@ -24,3 +24,6 @@ if __name__ == "__main__":
     t.join()
 
 # CHECK: procsan: warning: process {{[0-9]+}} ({{.*}}python{{.*}}) forked process {{[0-9]+}} ({{.*}}) while 1 other thread was running, and the child went on without exec
+# The fork's Python stack: this file's p.start().
+# CHECK: File "{{.*}}multiprocessing/process.py", line {{[0-9]+}}, in {{(BaseProcess.)?}}start
+# CHECK-NEXT: File "{{.*}}mp-fork-with-threads-python.py", line 22, in <module>

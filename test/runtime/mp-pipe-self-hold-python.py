@@ -37,6 +37,9 @@ if __name__ == "__main__":
 
 # CHECK: procsan: error: process [[PID:[0-9]+]] ({{.*}}python{{.*}}) is blocked reading pipe:[{{[0-9]+}}], whose write end only it (or other blocked readers) still holds: end-of-file never comes (stuck for {{[0-9.]+}} s) [mp-pipe-self-hold]
 # CHECK-NEXT: pid [[PID]] thread [[PID]] ({{.*}}) blocked in read on pipe:[{{[0-9]+}}]
+# The parent's blocked recv(), in this file's terms (read from outside while it is stopped).
+# CHECK: File "{{.*}}multiprocessing/connection.py", line {{[0-9]+}}, in {{(_ConnectionBase.)?}}recv
+# CHECK-NEXT: File "{{.*}}mp-pipe-self-hold-python.py", line 32, in <module>
 # CHECK: procsan run: the tree is stuck; killing it
 # CHECK-NOT: mp-lost-crash
 # CLOSED-NOT: procsan: error

@@ -155,10 +155,14 @@ std::string runFindingKey(const monitor::Finding &f) {
   std::string key = f.rule;
   bool stacks = false;
   for (const monitor::FindingEvent &e : f.events) {
-    if (e.stack.frames.empty())
+    if (e.stack.frames.empty() && e.stack.python.empty())
       continue;
     stacks = true;
     key += "\n|";
+    // Python code is told apart by its Python frames (its native ones are the interpreter's).
+    for (size_t k = 0; k < e.stack.python.size() && k < 4; ++k)
+      key += " " + e.stack.python[k].function + "@" + e.stack.python[k].file + ":" +
+             std::to_string(e.stack.python[k].line);
     for (size_t k = 0; k < e.stack.frames.size() && k < 4; ++k) {
       const monitor::Frame &fr = e.stack.frames[k];
       if (!fr.function.empty())
