@@ -28,7 +28,7 @@ if __name__ == "__main__":
 # CHECK: procsan: error: process [[PID:[0-9]+]] ({{.*}}) is blocked reading pipe:[{{[0-9]+}}], {{.*}} [mp-pipe-self-hold]
 # CHECK-NEXT: pid [[PID]] thread [[PID]] ({{.*}}) blocked in read on pipe
 # CHECK: File "{{.*}}multiprocessing/queues.py", line {{[0-9]+}}, in {{(Queue.)?}}get
-# CHECK: File "{{.*}}mp-pipe-self-hold-python-queue-get.py", line 17, in collect
+# CHECK: File "{{.*}}mp-pipe-self-hold-python-queue-get.py", line 17, in collect{{ *$}}
 # CHECK-NEXT: File "{{.*}}mp-pipe-self-hold-python-queue-get.py", line 25, in <module>
 # CHECK: procsan run: the tree is stuck; killing it
 # ENOUGH-NOT: procsan: error
