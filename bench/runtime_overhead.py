@@ -45,6 +45,8 @@ def cases(work):
         # real workload (<= 1.05x).
         ("threading.Lock-heavy Python (4 x 200k)", "worst case",
          [py, os.path.join(RT, "threading_lock.py"), "200000"]),
+        ("multiprocessing.Semaphore ping-pong (20k)", "worst case",
+         [py, os.path.join(RT, "mp_lock_pingpong.py"), "20000"]),
         ("Pool.map, 2 workers, 400 ms-tasks", "real workload",
          [py, os.path.join(RT, "pool_map.py"), "400"]),
     ]
