@@ -1086,33 +1086,53 @@ std::string apiCalled(const Stack &st) {
 
 } // namespace
 
-void explainLostTasks(std::vector<Finding> &findings) {
+void explainLostTasks(std::vector<Finding> &findings, const SessionModel &model) {
   for (Finding &f : findings) {
     if (f.rule != "mp-lost-crash" || f.events.empty())
       continue;
     const Stack &death = f.events.front().stack;
-    bool poolWorker = hasFrame(death, "multiprocessing/pool.py", "worker");
-    bool executorWorker = hasFrame(death, "concurrent/futures/process.py", "_process_worker");
+    // What the dead process was: from its fork (the death stack may be too deep to show it).
+    std::string starter;
+    if (const ForkRecord *fork = model.forkOf(f.events.front().pid))
+      starter = pythonStarter(fork->stack);
+    bool poolWorker =
+        starter == "a Pool worker" || hasFrame(death, "multiprocessing/pool.py", "worker");
+    bool executorWorker = starter == "a ProcessPoolExecutor worker" ||
+                          hasFrame(death, "concurrent/futures/process.py", "_process_worker");
     if (!poolWorker && !executorWorker)
       continue;
     const PyFrame *task = userPythonFrame(death);
     if (!task || isPythonLibraryFile(task->file))
       continue;
-    std::string text = "; it was running " + task->function + " (" + where(*task) + ")";
-    // Who waits for that task: a thread blocked in the Pool's map/apply/get.
+    std::string text = "; it was in " + task->function + " (" + where(*task) + ")";
+    // Who waits for that task: a thread blocked in a call of the Pool (map, apply, a result's
+    // get). Named only when there is one such thread: with two pools the crash does not say
+    // whose task it was.
+    const FindingEvent *waiter = nullptr;
+    size_t waiters = 0;
     for (size_t i = 1; i < f.events.size(); ++i) {
       const Stack &st = f.events[i].stack;
       if (!hasFrame(st, poolWorker ? "multiprocessing/pool.py" : "concurrent/futures/", nullptr))
         continue;
+      // The user's code called into the pool there (a worker's own frames, inherited from the
+      // Pool() that forked it, call the context's Pool() instead).
       const PyFrame *caller = userPythonFrame(st);
-      if (!caller || isPythonLibraryFile(caller->file))
+      if (!caller || isPythonLibraryFile(caller->file) || caller == &st.python.front() ||
+          (caller - 1)->file.find(poolWorker ? "multiprocessing/pool.py" : "concurrent/futures/") ==
+              std::string::npos)
         continue;
-      std::string api = apiCalled(st);
-      text += ", a task submitted with " + api + " at " + where(*caller) + " in pid " +
-              std::to_string(f.events[i].pid);
+      waiter = &f.events[i];
+      ++waiters;
+    }
+    if (waiters == 1) {
+      const PyFrame *caller = userPythonFrame(waiter->stack);
+      text += "; pid " + std::to_string(waiter->pid) + " waits for it in " +
+              apiCalled(waiter->stack) + " at " + where(*caller);
       if (poolWorker)
         text += ", which never returns: a Pool does not notice that a worker died with its task";
-      break;
+    } else if (poolWorker) {
+      text += "; a Pool does not notice that a worker died with its task: whoever waits for "
+              "its result waits forever";
     }
     if (executorWorker)
       text += "; concurrent.futures raises BrokenProcessPool for it and every pending task";

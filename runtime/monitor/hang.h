@@ -52,7 +52,7 @@ std::string findingKey(const Finding &f);
 // For Python: a dead Pool or ProcessPoolExecutor worker's mp-lost-crash names the task it was
 // running, where that task was submitted (a thread blocked in Pool.map, with its stack taken),
 // and what happens next. Run after the blocked threads' stacks were added.
-void explainLostTasks(std::vector<Finding> &findings);
+void explainLostTasks(std::vector<Finding> &findings, const SessionModel &model);
 
 } // namespace monitor
 } // namespace procsan

@@ -1,6 +1,7 @@
 #include "monitor/model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -114,13 +115,24 @@ void SessionModel::finish() {
 bool isPythonLibraryFile(const std::string &file) {
   if (file.empty() || file.compare(0, 8, "<frozen ") == 0)
     return true;
-  // .../lib/python3.11/..., but not a package installed there (site- or dist-packages): that is
-  // code the user chose to run.
-  size_t lib = file.find("/lib/python");
-  if (lib == std::string::npos)
-    return false;
-  return file.find("/site-packages/", lib) == std::string::npos &&
-         file.find("/dist-packages/", lib) == std::string::npos;
+  // .../lib/python3.11/... or .../lib64/python3.11/... (the standard library's directory), but
+  // not a package installed there (site- or dist-packages): that is code the user chose to run.
+  for (size_t at = file.find("/lib"); at != std::string::npos; at = file.find("/lib", at + 1)) {
+    size_t i = at + 4;
+    if (file.compare(i, 2, "64") == 0)
+      i += 2;
+    if (file.compare(i, 7, "/python") != 0)
+      continue;
+    i += 7;
+    size_t digits = i;
+    while (i < file.size() && (std::isdigit((unsigned char)file[i]) || file[i] == '.'))
+      ++i;
+    if (i == digits || i >= file.size() || file[i] != '/')
+      continue;
+    return file.find("/site-packages/", i) == std::string::npos &&
+           file.find("/dist-packages/", i) == std::string::npos;
+  }
+  return false;
 }
 
 const PyFrame *userPythonFrame(const Stack &st) {
@@ -173,6 +185,29 @@ std::string pythonObjectType(const Stack &st) {
     return "";
   }
   return "";
+}
+
+std::string pythonStarter(const Stack &st) {
+  // Only the library frames the user's code called count: a fork inside a Pool task has the
+  // worker's own (inherited) frames further out.
+  const PyFrame *user = userPythonFrame(st);
+  size_t inner = user && !isPythonLibraryFile(user->file) ? (size_t)(user - st.python.data())
+                                                          : st.python.size();
+  bool pool = false, executor = false, tracker = false, process = false;
+  for (size_t i = 0; i < inner; ++i) {
+    const PyFrame &f = st.python[i];
+    pool |= f.file.find("multiprocessing/pool.py") != std::string::npos &&
+            f.function.find("_repopulate_pool") != std::string::npos;
+    executor |= f.file.find("concurrent/futures/process.py") != std::string::npos;
+    tracker |= f.file.find("multiprocessing/resource_tracker.py") != std::string::npos;
+    process |= f.file.find("multiprocessing/process.py") != std::string::npos &&
+               f.function.find("start") != std::string::npos;
+  }
+  return pool       ? "a Pool worker"
+         : executor ? "a ProcessPoolExecutor worker"
+         : tracker  ? "the multiprocessing resource tracker"
+         : process  ? "a multiprocessing Process"
+                    : "";
 }
 
 std::string describePythonCreation(const Stack &st) {
@@ -294,13 +329,8 @@ int SessionModel::poolOwnerOf(const Process &p) const {
   if (!parent || !fork)
     return 0;
   // The Python stack of the fork says it: Pool starts its workers in _repopulate_pool_static.
-  if (!fork->stack.python.empty()) {
-    for (const PyFrame &f : fork->stack.python)
-      if (f.function.find("_repopulate_pool") != std::string::npos &&
-          f.file.find("multiprocessing/pool.py") != std::string::npos)
-        return parent->pid;
-    return 0;
-  }
+  if (!fork->stack.python.empty())
+    return pythonStarter(fork->stack) == "a Pool worker" ? parent->pid : 0;
   std::vector<const PipeMade *> queues; // multiprocessing queue pipes made before the fork
   for (const PipeMade &pm : parent->pipes)
     if (pm.timeNs < fork->timeNs && !pipeRole(pm.inode).what.empty())
@@ -342,20 +372,7 @@ std::string SessionModel::describeProcess(const Process &p) const {
   // A child of a CPython process: what made it, from the Python stack of the fork.
   const ForkRecord *fork = forkOf(p.pid);
   if (fork && !fork->stack.python.empty()) {
-    std::string what;
-    for (const PyFrame &f : fork->stack.python) {
-      if (f.file.find("multiprocessing/pool.py") != std::string::npos &&
-          f.function.find("_repopulate_pool") != std::string::npos)
-        what = "a Pool worker";
-      else if (f.file.find("concurrent/futures/process.py") != std::string::npos && what.empty())
-        what = "a ProcessPoolExecutor worker";
-      else if (f.file.find("multiprocessing/resource_tracker.py") != std::string::npos &&
-               what.empty())
-        what = "the multiprocessing resource tracker";
-      else if (f.file.find("multiprocessing/process.py") != std::string::npos &&
-               f.function.find("start") != std::string::npos && what.empty())
-        what = "a multiprocessing Process";
-    }
+    std::string what = pythonStarter(fork->stack);
     if (!what.empty()) {
       const PyFrame *user = userPythonFrame(fork->stack);
       std::string at = user && !isPythonLibraryFile(user->file)
@@ -609,6 +626,27 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // code object freed and another made at its address is named again).
   std::map<size_t, std::vector<PyFrame>> pythonOf; // index of a stack record -> its frames
   std::map<size_t, size_t> pythonCutOf;
+  std::set<size_t> pythonCutAtLeast;
+  // Each image says which interpreter it runs (EvPyInfo at its first stack). An exec'd image
+  // that records none is no Python; a forked child that recorded none yet runs its parent's.
+  p.pythonVersion = 0;
+  p.pythonStatus = 0;
+  p.pythonUnreadable.clear();
+  p.pythonModule.clear();
+  p.pythonRuntime = p.pythonCodeType = p.pythonUnicodeType = p.pythonBytesType = p.pythonFrameType =
+      0;
+  if (p.inheritsImage && log.generation == 0)
+    if (const Process *parent = find(log.ppid)) {
+      p.pythonVersion = parent->pythonVersion;
+      p.pythonStatus = parent->pythonStatus;
+      p.pythonUnreadable = parent->pythonUnreadable;
+      p.pythonModule = parent->pythonModule;
+      p.pythonRuntime = parent->pythonRuntime;
+      p.pythonCodeType = parent->pythonCodeType;
+      p.pythonUnicodeType = parent->pythonUnicodeType;
+      p.pythonBytesType = parent->pythonBytesType;
+      p.pythonFrameType = parent->pythonFrameType;
+    }
   {
     struct CodeName {
       std::string file, function;
@@ -660,6 +698,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         }
         if (r.args[1] > (int64_t)r.frames.size())
           pythonCutOf[it->second] = (size_t)r.args[1] - r.frames.size();
+        if (r.args[2] == 1)
+          pythonCutAtLeast.insert(it->second);
         lastStackOfThread.erase(it);
       } else if (!r.frames.empty()) {
         lastStackOfThread[r.tid] = i;
@@ -676,6 +716,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         st.python = py->second;
         auto cut = pythonCutOf.find(index);
         st.pythonCut = cut == pythonCutOf.end() ? 0 : cut->second;
+        st.pythonCutAtLeast = pythonCutAtLeast.count(index) > 0;
       } else if (p.pythonStatus == 2) {
         st.pythonNote = "no Python frames: " + p.pythonUnreadable;
       }

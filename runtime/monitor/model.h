@@ -48,6 +48,10 @@ const PyFrame *userPythonFrame(const Stack &stack);
 // "SharedMemory('psm_1a2b')", ... from the library frame the user's frame called; empty when
 // the stack does not say.
 std::string pythonObjectType(const Stack &stack);
+// What started a process, from the Python stack of its fork: "a Pool worker", "a
+// ProcessPoolExecutor worker", "the multiprocessing resource tracker", "a multiprocessing
+// Process", or empty.
+std::string pythonStarter(const Stack &forkStack);
 // "the multiprocessing Lock created at app.py:8 in main", or empty when stack has no Python frames.
 std::string describePythonCreation(const Stack &stack);
 
@@ -57,7 +61,8 @@ struct Stack {
   // the innermost 32; pythonCut counts the outer ones left out), or why there are none.
   std::vector<PyFrame> python;
   size_t pythonCut = 0;
-  std::string pythonNote; // "no Python frames: CPython 3.14.0: layout not known"
+  bool pythonCutAtLeast = false; // the thread had pythonCut or more outer frames
+  std::string pythonNote;        // "no Python frames: CPython 3.14.0: layout not known"
 };
 
 // How a process ended, decoded from a wait status.

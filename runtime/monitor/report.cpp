@@ -70,7 +70,8 @@ std::string renderStack(const Stack &st, bool nativeFrames) {
   for (const PyFrame &f : st.python)
     out += renderPyFrame(f);
   if (st.pythonCut)
-    out += "    ... " + std::to_string(st.pythonCut) + " outer Python frames not recorded\n";
+    out += "    ... " + std::to_string(st.pythonCut) + (st.pythonCutAtLeast ? " or more" : "") +
+           " outer Python frames not recorded\n";
   if (nativeFrames) {
     out += "    native frames:\n";
     for (size_t k = 0; k < st.frames.size(); ++k)

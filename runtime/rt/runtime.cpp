@@ -691,14 +691,14 @@ bool reserveIndex(uint64_t &idx) {
 // Appends one record whose payload is written raw: len bytes from the record's frames on
 // (through its text), nframes of them counted as frames. For the Python records, which need
 // more room for names than the text has. Async-signal-safe.
-void recordRaw(trace::EventKind kind, const int64_t (&args)[6], const void *payload, size_t len,
+bool recordRaw(trace::EventKind kind, const int64_t (&args)[6], const void *payload, size_t len,
                int nframes) {
   uint64_t idx = 0;
   if (!reserveIndex(idx) ||
       (idx < gState.capacity && idx >= __atomic_load_n(&gState.backedSlots, __ATOMIC_RELAXED) &&
        !backSlot(idx))) {
     __atomic_fetch_add(&gState.header->dropped, 1, __ATOMIC_RELAXED);
-    return;
+    return false;
   }
   trace::Record *slot = &gState.records[trace::slotOf(idx, gState.capacity)];
   slot->tid = (uint32_t)currentTid();
@@ -712,33 +712,41 @@ void recordRaw(trace::EventKind kind, const int64_t (&args)[6], const void *payl
     memset(area + len, 0, room - len);
   slot->nframes = (uint16_t)nframes;
   __atomic_store_n(&slot->kind, (uint16_t)kind, __ATOMIC_RELEASE);
+  return true;
 }
 
-// Code objects this process image has named in its log (EvPyCode), by address: an open-addressed
-// set filled with compare-and-swap, so any thread (or a signal handler) can add to it. A child
-// of fork starts a new log and forgets it. When it is full, names are simply written again.
+// Code objects this process image has named in its log (EvPyCode), by address and fingerprint:
+// an open-addressed set filled with compare-and-swap, so any thread (or a signal handler) can
+// add to it. A code object is added once its name is in the log (two threads may both name it:
+// harmless); one freed and another made at its address has another fingerprint and is named
+// again. A child of fork starts a new log and forgets the set. When it is full, names are simply
+// written again.
 constexpr int kPyCodeSlots = 2048;
 uint64_t gPyCodesNamed[kPyCodeSlots];
 bool gPyInfoRecorded;
 
-// True when code was already named; otherwise claims it (the caller names it).
-bool pyCodeSeen(uint64_t code) {
-  uint64_t h = (code >> 4) * 0x9e3779b97f4a7c15ull;
+uint64_t pyCodeKey(const py::Frame &f) {
+  return (f.code & 0xffffffffffffull) | ((uint64_t)((uint32_t)f.reserved & 0xffff) << 48);
+}
+
+uint64_t *pyCodeSlot(uint64_t key, bool claim) {
+  uint64_t h = key * 0x9e3779b97f4a7c15ull;
   for (int probe = 0; probe < 16; ++probe) {
-    uint64_t *slot = &gPyCodesNamed[(h + (uint64_t)probe) % kPyCodeSlots];
+    uint64_t *slot = &gPyCodesNamed[((h >> 40) + (uint64_t)probe) % kPyCodeSlots];
     uint64_t cur = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    if (cur == code)
-      return true;
+    if (cur == key)
+      return slot;
     if (cur == 0) {
+      if (!claim)
+        return nullptr;
       uint64_t expected = 0;
-      if (__atomic_compare_exchange_n(slot, &expected, code, false, __ATOMIC_ACQ_REL,
-                                      __ATOMIC_ACQUIRE))
-        return false;
-      if (expected == code)
-        return true;
+      if (__atomic_compare_exchange_n(slot, &expected, key, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE) ||
+          expected == key)
+        return slot;
     }
   }
-  return false;
+  return nullptr;
 }
 
 void recordPythonInfo() {
@@ -771,12 +779,14 @@ void recordPythonFrames() {
   recordPythonInfo();
   if (py::status() != 1)
     return;
-  py::Frame frames[48];
-  int n = py::captureThisThread(frames, 48);
+  constexpr int kMaxPyCapture = 48;
+  py::Frame frames[kMaxPyCapture];
+  int n = py::captureThisThread(frames, kMaxPyCapture);
   if (n <= 0)
     return;
   for (int i = 0; i < n && i < (int)trace::kMaxPyFrames; ++i) {
-    if (pyCodeSeen(frames[i].code))
+    uint64_t key = pyCodeKey(frames[i]);
+    if (pyCodeSlot(key, false))
       continue;
     char names[trace::kPyNamesSize];
     char *file = names;
@@ -790,7 +800,8 @@ void recordPythonFrames() {
     names[fileLen + 1 + nameLen] = 0;
     int64_t args[6] = {
         (int64_t)frames[i].code, firstLine, (int64_t)(fileLen + nameLen + 2), 0, 0, 0};
-    recordRaw(trace::EvPyCode, args, names, fileLen + nameLen + 2, 0);
+    if (recordRaw(trace::EvPyCode, args, names, fileLen + nameLen + 2, 0))
+      pyCodeSlot(key, true);
   }
   int kept = n < (int)trace::kMaxPyFrames ? n : (int)trace::kMaxPyFrames;
   struct {
@@ -803,7 +814,8 @@ void recordPythonFrames() {
     payload.lines[i] = frames[i].line;
   }
   static_assert(sizeof(payload) == trace::kPyNamesSize, "codes fill the frames, lines the text");
-  int64_t args[6] = {kept, n, 0, 0, 0, 0};
+  // a2: the capture stopped at its limit, so the thread may have had more frames than a1.
+  int64_t args[6] = {kept, n, n == kMaxPyCapture ? 1 : 0, 0, 0, 0};
   recordRaw(trace::EvPyStack, args, &payload, sizeof(payload), kept);
 }
 

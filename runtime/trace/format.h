@@ -68,7 +68,8 @@ enum EventKind : uint16_t {
   EvPyCode = 28,  // a0=code object address a1=co_firstlineno a2=byte count of the names, which
                   // fill the record from `frames` on (through `text`): "FILE\0FUNCTION\0"
   EvPyStack = 29, // the Python frames of the previous stack record of this thread: a0=frames here
-                  // a1=frames the thread had (more than a0: the outermost were cut); frames[i]=
+                  // a1=frames the thread had (more than a0: the outermost were cut) a2=1 when it
+                  // had more than a1 (the capture stopped at its limit); frames[i]=
                   // code object address, text=int32 line numbers, innermost first
   EvPyInfo = 30,  // once per process image, at its first stack in a CPython process: a0=version
                   // (0xMMmm) a1=1 readable, 2 not (text=why) a2=address of _PyRuntime (for reads

@@ -27,7 +27,7 @@ if __name__ == "__main__":
         print(render_all(pool))
 
 # The worker's crash: the C frames above the interpreter (ctypes), then Python frames only.
-# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] (a Pool worker of pid [[MAIN:[0-9]+]] started at {{.*}}mp-lost-crash-python-frames.py:26: {{.*}}) was killed by SIGSEGV: it is waiting for work the dead process would have done; it was running render_page (mp-lost-crash-python-frames.py:16), a task submitted with {{(Pool.)?}}map at mp-lost-crash-python-frames.py:21 in pid [[MAIN]], which never returns: a Pool does not notice that a worker died with its task [mp-lost-crash]
+# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] (a Pool worker of pid [[MAIN:[0-9]+]] started at {{.*}}mp-lost-crash-python-frames.py:26: {{.*}}) was killed by SIGSEGV: it is waiting for work the dead process would have done; it was in render_page (mp-lost-crash-python-frames.py:16); pid [[MAIN]] waits for it in {{(Pool.)?}}map at mp-lost-crash-python-frames.py:21, which never returns: a Pool does not notice that a worker died with its task [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGSEGV
 # CHECK-NOT: File "
 # CHECK: File "{{.*}}ctypes/__init__.py", line {{[0-9]+}}, in string_at

@@ -25,7 +25,7 @@ if __name__ == "__main__":
 # CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]]
 # SPAWN-SAME: (a Pool worker of pid {{[0-9]+}}{{( started at [^:]*:[0-9]+)?}}: {{.*}}python{{.*}}--multiprocessing-fork)
 # FS-SAME: (started by the multiprocessing fork server, pid {{[0-9]+}})
-# CHECK-SAME: was killed by SIGKILL: it is waiting for work the dead process would have done; it was running square (mp-lost-crash-python-pool-hang-spawn.py:16), a task submitted with {{(Pool.)?}}map at mp-lost-crash-python-pool-hang-spawn.py:{{[0-9]+}} in pid {{[0-9]+}}, which never returns: {{.*}} [mp-lost-crash]
+# CHECK-SAME: was killed by SIGKILL: it is waiting for work the dead process would have done; it was in square (mp-lost-crash-python-pool-hang-spawn.py:16); pid {{[0-9]+}} waits for it in {{(Pool.)?}}map at mp-lost-crash-python-pool-hang-spawn.py:{{[0-9]+}}, which never returns: {{.*}} [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGKILL
 # CHECK: procsan run: the tree is stuck; killing it
 # SURVIVE-NOT: procsan: error

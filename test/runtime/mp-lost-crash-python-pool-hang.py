@@ -19,7 +19,7 @@ if __name__ == "__main__":
         print(pool.map(square, range(8)))
 
 # CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] (a Pool worker of pid {{[0-9]+}}{{( started at [^:]*:[0-9]+)?}}: {{.*}}python{{.*}}) was killed by SIGKILL: it is waiting for work the dead process would have done
-# CHECK-SAME: ; it was running square (mp-lost-crash-python-pool-hang.py:12), a task submitted with {{(Pool.)?}}map at mp-lost-crash-python-pool-hang.py:19 in pid {{[0-9]+}}, which never returns: {{.*}} [mp-lost-crash]
+# CHECK-SAME: ; it was in square (mp-lost-crash-python-pool-hang.py:12); pid {{[0-9]+}} waits for it in {{(Pool.)?}}map at mp-lost-crash-python-pool-hang.py:19, which never returns: {{.*}} [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGKILL, sent by itself with kill() here
 # CHECK: File "{{.*}}mp-lost-crash-python-pool-hang.py", line 12, in square
 # CHECK: blocked in

@@ -18,7 +18,7 @@ if __name__ == "__main__":
     with mp.Pool(1) as pool:
         print(pool.map(render, range(4)))
 
-# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] ({{.*}}) was killed by SIGSEGV: it is waiting for work the dead process would have done; it was running render (mp-lost-crash-python-segv.py:12), a task submitted with {{(Pool.)?}}map at mp-lost-crash-python-segv.py:19 in pid {{[0-9]+}}, which never returns: {{.*}} [mp-lost-crash]
+# CHECK: procsan: error: the program has made no progress for {{[0-9.]+}} s since process [[DEAD:[0-9]+]] ({{.*}}) was killed by SIGSEGV: it is waiting for work the dead process would have done; it was in render (mp-lost-crash-python-segv.py:12); pid {{[0-9]+}} waits for it in {{(Pool.)?}}map at mp-lost-crash-python-segv.py:19, which never returns: {{.*}} [mp-lost-crash]
 # CHECK-NEXT: process [[DEAD]] killed by SIGSEGV
 # CHECK: {{_ctypes|string_at}}
 # CHECK: procsan run: the tree is stuck; killing it

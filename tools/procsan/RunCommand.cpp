@@ -629,7 +629,7 @@ int runCommand(const std::vector<std::string> &args) {
           // Threads blocked outside the interceptors: their stacks, taken now with ptrace.
           std::vector<std::pair<int, int>> ended;
           monitor::addBlockedStacks(found, tree, live, ended);
-          monitor::explainLostTasks(found);
+          monitor::explainLostTasks(found, live);
           for (const auto &e : ended) {
             auto it = tree.processes.find(e.first);
             if (e.first == root) {

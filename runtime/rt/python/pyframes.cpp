@@ -739,7 +739,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
     int line = lineOf(r, t, c, out[from + i].line);
     out[w].code = c.code;
     out[w].line = t.failed ? -1 : line; // an absurdly long table, or one that went away
-    out[w].reserved = 0;
+    // Tells this code object from another one made later at the same address.
+    out[w].reserved =
+        (int32_t)((uint32_t)(c.linetable >> 3) ^ ((uint32_t)c.firstLine * 2654435761u));
     ++w;
   }
   *nKnown = 0;

@@ -33,9 +33,10 @@ uint64_t codeTypeAddress();
 uint64_t interpreterCodeAddress();
 
 struct Frame {
-  uint64_t code; // address of the code object
-  int32_t line;  // -1 when the instruction has no line (as f_lineno None)
-  int32_t reserved;
+  uint64_t code;    // address of the code object
+  int32_t line;     // -1 when the instruction has no line (as f_lineno None)
+  int32_t reserved; // after a capture: a fingerprint of the code object (its line table's
+                    // address and first line), which differs for another object at its address
 };
 
 // The calling thread's Python frames, innermost first, at most max. Async-signal-safe: memory is
