@@ -96,7 +96,7 @@ class Rules:
             name = callee_name(c.func) or "this function"
             notes.append((c, "'%s' is called here, while the module is imported" % name))
         message = ("%s while the module is imported, %s; {under}, each child process imports "
-                   "the main module again and runs this again" % (what, _GUARD))
+                   "the main module and runs this line again" % (what, _GUARD))
         self.findings.append(Finding("mp-unguarded-spawn", node, message, notes,
                                      instance.method, instance.context_node))
 
@@ -141,18 +141,18 @@ class Rules:
 
     def _constructor_sink(self, call, inst):
         if inst.kind == "process":
-            sink = "the Process's %s is pickled for the child {under}"
-            self._check(call.arg(1, "target"), "inherit", sink % "target", inst)
-            self._check(call.arg(3, "args"), "inherit", sink % "arguments", inst)
-            self._check_dict(call.arg(4, "kwargs"), sink % "arguments", "inherit", inst)
+            sink = "the Process's %s pickled for the child {under}"
+            self._check(call.arg(1, "target"), "inherit", sink % "target is", inst)
+            self._check(call.arg(3, "args"), "inherit", sink % "arguments are", inst)
+            self._check_dict(call.arg(4, "kwargs"), sink % "arguments are", "inherit", inst)
         elif inst.kind == "pool":
-            sink = "the Pool's %s is pickled for every worker {under}"
-            self._check(call.arg(1, "initializer"), "inherit", sink % "initializer", inst)
-            self._check(call.arg(2, "initargs"), "inherit", sink % "initargs", inst)
+            sink = "the Pool's %s pickled for every worker {under}"
+            self._check(call.arg(1, "initializer"), "inherit", sink % "initializer is", inst)
+            self._check(call.arg(2, "initargs"), "inherit", sink % "initargs are", inst)
         elif inst.kind == "executor":
-            sink = "the ProcessPoolExecutor's %s is pickled for every worker {under}"
-            self._check(call.arg(2, "initializer"), "inherit", sink % "initializer", inst)
-            self._check(call.arg(3, "initargs"), "inherit", sink % "initargs", inst)
+            sink = "the ProcessPoolExecutor's %s pickled for every worker {under}"
+            self._check(call.arg(2, "initializer"), "inherit", sink % "initializer is", inst)
+            self._check(call.arg(3, "initargs"), "inherit", sink % "initargs are", inst)
 
     def _check_dict(self, arg, sink, position="value", inst=None):
         if arg is None:
