@@ -123,9 +123,9 @@ def main(argv):
         i += 1
     files, missing = expand(paths)
     entries, findings = [], []
-    for m in missing:
-        entries.append({"path": m, "error": {"message": "no such file or directory", "line": 0,
-                                             "column": 0, "source_line": ""}})
+    for path, why in missing:
+        entries.append({"path": path, "error": {"message": why, "line": 0, "column": 0,
+                                                "source_line": ""}})
     for entry, found in _analyse_all(files, max(1, jobs)):
         entries.append(entry)
         findings.extend(found)

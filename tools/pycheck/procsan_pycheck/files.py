@@ -92,7 +92,8 @@ def _is_virtualenv(path):
 
 
 def expand(paths):
-    """The files to analyse, in order, without duplicates; and the paths that do not exist."""
+    """The files to analyse, in order, without duplicates; and the paths that are not there
+    (path, why)."""
     files, missing, seen = [], [], set()
 
     def add(f):
@@ -103,12 +104,16 @@ def expand(paths):
 
     for path in paths:
         if os.path.isdir(path):
-            for f in _walk(path):
+            found = list(_walk(path))
+            if not found:
+                missing.append((path, "a directory without Python files (C and C++ files are "
+                                      "analyzed by name, or from a compilation database: -p)"))
+            for f in found:
                 add(f)
         elif os.path.exists(path):
             add(path)
         else:
-            missing.append(path)
+            missing.append((path, "no such file or directory"))
     return files, missing
 
 
