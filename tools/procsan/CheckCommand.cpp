@@ -10,6 +10,7 @@
 #include "CheckReport.h"
 #include "CompileDatabase.h"
 #include "Config.h"
+#include "PythonCheck.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -65,6 +66,10 @@ struct CheckArgs {
   // clang-tidy's --extra-arg / --extra-arg-before: flags added to every compile command.
   std::vector<std::string> extraArgs, extraArgsBefore;
   std::string cacheDir; // --cache-dir: keep results across runs (CheckCache.h)
+  // Python sources: .py files and directories among FILES go to the Python checker
+  // (PythonCheck.h); --python names its interpreter.
+  std::vector<std::string> pythonPaths;
+  std::string python;
 };
 
 // CMake (and other build tools that drive clang-tidy) put the whole compile command after `--`,
@@ -102,6 +107,8 @@ void adoptBuildCommand(CheckArgs &a) {
 void checkUsage(FILE *to) {
   std::fprintf(
       to, "usage: procsan check [FILES...] [-p BUILD_DIR] [OPTIONS] [-- COMPILER_ARGS]\n"
+          "  FILES                  C/C++ files; Python files (*.py) and directories (every *.py\n"
+          "                         under them but virtualenvs, hidden and .gitignored ones)\n"
           "  -p BUILD_DIR           read compile_commands.json from BUILD_DIR; with no FILES,\n"
           "                         analyze every file it lists\n"
           "  -- ARGS                compile every FILE with ARGS (no compilation database)\n"
@@ -134,6 +141,8 @@ void checkUsage(FILE *to) {
           "                         stderr as text)\n"
           "  --output=FILE, -o FILE where the json or sarif report goes (default stdout)\n"
           "  --export-fixes=FILE    write the fix-its as clang-apply-replacements YAML\n"
+          "  --python=PATH          the Python interpreter that parses Python files (default:\n"
+          "                         python3 on PATH; its grammar is the one checked)\n"
           "  --quiet                no progress and no closing counts\n"
           "  --color, --no-color    force colored output on or off\n"
           "  --help, -h             this text\n");
@@ -207,6 +216,12 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
         return false;
       }
       a.cacheDir = v;
+    } else if (value("--python", v)) {
+      if (v.empty()) {
+        error = "--python needs an interpreter";
+        return false;
+      }
+      a.python = v;
     } else if (value("--export-fixes", v)) {
       a.exportFixes = v;
     } else if (s == "--quiet") {
@@ -410,9 +425,13 @@ int runCheck(const std::vector<std::string> &args) {
     }
     if (a.listChecks) {
       std::printf("Enabled checks:\n");
+      std::set<std::string> listed;
       for (const analyzer::CheckInfo &info : analyzer::allChecks())
-        if (analyzer::checkEnabled(c.checks, info.id))
+        if (analyzer::checkEnabled(c.checks, info.id) && listed.insert(info.id).second)
           std::printf("    %s\n", info.id);
+      for (const PythonRule &rule : pythonRules())
+        if (analyzer::checkEnabled(c.checks, rule.id) && listed.insert(rule.id).second)
+          std::printf("    %s (Python)\n", rule.id);
       return 0;
     }
     // Every option each enabled check reads, with the value it would use.
@@ -431,8 +450,17 @@ int runCheck(const std::vector<std::string> &args) {
     return 0;
   }
 
+  // Python inputs go to the Python checker, which runs next to the C analysis.
+  std::vector<std::string> cFiles;
+  for (const std::string &f : a.files)
+    (isPythonInput(f) ? a.pythonPaths : cFiles).push_back(f);
+  bool onlyPython = cFiles.empty() && !a.pythonPaths.empty() && a.buildDir.empty();
+  a.files = std::move(cFiles);
+
   std::unique_ptr<CompilationDatabase> db;
-  if (a.haveFixedArgs) {
+  if (onlyPython) {
+    // No C/C++ file: no compilation database to look for.
+  } else if (a.haveFixedArgs) {
     db = std::make_unique<FixedCompilationDatabase>(".", a.fixedArgs);
   } else if (!a.buildDir.empty()) {
     db = loadBuildDatabase(a.buildDir, a.filesRegex, a.files, error);
@@ -460,7 +488,7 @@ int runCheck(const std::vector<std::string> &args) {
         a.extraArgs, clang::tooling::ArgumentInsertPosition::END));
     db = std::move(adjusting);
   }
-  if (a.files.empty()) {
+  if (a.files.empty() && a.pythonPaths.empty()) {
     std::fprintf(stderr, "procsan check: error: no input files\n");
     checkUsage(stderr);
     return 2;
@@ -480,11 +508,25 @@ int runCheck(const std::vector<std::string> &args) {
   std::string resourceDir = analyzer::findResourceDir(selfDirectory());
   std::set<std::string> headerFindings; // reported by an earlier file
   bool progress = isatty(STDERR_FILENO) && !a.quiet && a.files.size() > 1;
-  if (resourceDir.empty())
+  if (resourceDir.empty() && !a.files.empty())
     std::fprintf(stderr, "procsan check: warning: clang's builtin headers were not found; "
                          "install libclang-common-19-dev\n");
 
   unsigned jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
+  // The Python checker runs while the C files are analyzed; the shard that reports Python
+  // files is the first (they are not split: the checker is fast, and merging stays exact).
+  std::vector<PythonFile> pythonFiles;
+  std::string pythonError;
+  bool pythonOk = true;
+  std::thread pythonRun;
+  if (!a.pythonPaths.empty() && a.shard == 1) {
+    PythonRunOptions options;
+    options.python = a.python;
+    options.jobs = jobs;
+    pythonRun = std::thread([&, options]() {
+      pythonOk = runPythonChecker(a.pythonPaths, options, pythonFiles, pythonError);
+    });
+  }
   jobs = std::min<unsigned>(jobs, (unsigned)a.files.size());
   std::vector<analyzer::FileResult> results(a.files.size());
   std::vector<bool> ready(a.files.size(), false);
@@ -632,6 +674,33 @@ int runCheck(const std::vector<std::string> &args) {
       ready[i] = true;
     flushReady();
   }
+
+  if (pythonRun.joinable())
+    pythonRun.join();
+  if (!pythonOk) {
+    std::fprintf(stderr, "procsan check: error: %s\n", pythonError.c_str());
+    inputErrors = true;
+  }
+  for (const PythonFile &pf : pythonFiles) {
+    analyzer::AnalyzerConfig config;
+    std::string configError;
+    configs.forFile(pf.path, config, configError);
+    analyzer::FileResult r = pythonFileResult(
+        pf, [&](const std::string &id) { return analyzer::checkEnabled(config.checks, id); },
+        [&](const std::string &id) {
+          return !config.warningsAsErrors.empty() &&
+                 analyzer::checkEnabled(config.warningsAsErrors, id);
+        });
+    r.index = results.size();
+    if (!configError.empty()) {
+      r.inputError = true;
+      r.errorMessage = configError + (r.errorMessage.empty() ? "" : "\n" + r.errorMessage);
+    }
+    results.push_back(std::move(r));
+    inShard.push_back(true);
+    ready.push_back(true);
+  }
+  flushReady();
 
   if (a.shards > 1) { // the reports, counts and exit status are this shard's
     std::vector<analyzer::FileResult> mine;

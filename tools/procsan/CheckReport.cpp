@@ -1,6 +1,7 @@
 #include "CheckReport.h"
 #include "CheckRegistry.h"
 #include "Commands.h"
+#include "PythonRules.h"
 #include "Sarif.h"
 
 #include "clang/Tooling/Core/Diagnostic.h"
@@ -76,6 +77,12 @@ std::string checkReportSarif(const std::vector<analyzer::FileResult> &results,
   for (const analyzer::CheckInfo &c : analyzer::allChecks()) {
     ruleIndex[c.id] = rules.size();
     rules.push_back(sarifRule(c.id, c.summary, docsDir, "warning"));
+  }
+  for (const PythonRule &r : pythonRules()) {
+    if (ruleIndex.count(r.id))
+      continue;
+    ruleIndex[r.id] = rules.size();
+    rules.push_back(sarifRule(r.id, r.summary, docsDir, "warning"));
   }
   json sarifResults = json::array();
   std::map<std::string, int> seenPrints;

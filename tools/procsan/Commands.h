@@ -21,6 +21,9 @@ int mergeReports(const std::vector<std::string> &args);
 
 // Directory of the running procsan binary (for the runtime library, docs and clang headers).
 std::string selfDirectory();
+// Where the Python checker is (share/procsan/python next to the binary, or tools/pycheck in
+// the source tree); "" when neither has it.
+std::string pythonCheckerDir();
 
 // The value of option `name` at args[i], given as `name=VALUE` or as `name VALUE` (then i moves
 // to the value). False when args[i] is not that option.

@@ -39,3 +39,12 @@ bool procsan::tools::reportFormat(const std::string &value, std::string &out, st
   out = value;
   return true;
 }
+
+std::string procsan::tools::pythonCheckerDir() {
+  const std::string candidates[] = {selfDirectory() + "/../share/procsan/python",
+                                    std::string(PROCSAN_SOURCE_DIR) + "/tools/pycheck"};
+  for (const std::string &c : candidates)
+    if (access((c + "/pycheck.py").c_str(), R_OK) == 0)
+      return c;
+  return "";
+}

@@ -1,0 +1,2 @@
+from multiprocessing import Pool
+pool = Pool()

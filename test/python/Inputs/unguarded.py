@@ -1,0 +1,3 @@
+from multiprocessing import Pool
+
+pool = Pool()

@@ -1,0 +1,33 @@
+// The rules of the Python checker (tools/pycheck): ids and summaries for --list-checks and the
+// SARIF rule table. procsan_pycheck/__init__.py has the same table; test/python/list-rules.test
+// compares them.
+#ifndef PROCSAN_TOOLS_PYTHONRULES_H
+#define PROCSAN_TOOLS_PYTHONRULES_H
+
+#include <vector>
+
+namespace procsan {
+namespace tools {
+
+struct PythonRule {
+  const char *id;
+  const char *summary; // the first sentence of docs/rules/<id>.md
+};
+
+inline const std::vector<PythonRule> &pythonRules() {
+  static const std::vector<PythonRule> rules = {
+      {"mp-unguarded-spawn",
+       "A process pool, process, or manager is started while the main module is imported, "
+       "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports "
+       "it."},
+      {"mp-unpicklable-task",
+       "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
+       "arguments, a queue or a pipe, or a process target under spawn or forkserver."},
+  };
+  return rules;
+}
+
+} // namespace tools
+} // namespace procsan
+
+#endif

@@ -1,0 +1,135 @@
+"""The checker's command line: `pycheck.py [--jobs N] [--list-rules] [--] PATHS...`.
+
+Prints one JSON document on stdout:
+  {"python": "3.11.2",
+   "files": [{"path": P, "error": null | {"message", "line", "column", "source_line"}}],
+   "findings": [{"file": P, "rule", "line", "column", "message", "source_line",
+                 "notes": [{"line", "column", "message", "source_line"}]}]}
+Lines are 1-based; columns are 1-based byte columns, as Clang counts them. Paths are as given,
+or as found under a directory given. Exit status 0 whenever the document was written.
+"""
+import ast
+import json
+import sys
+import tokenize
+
+from . import RULES
+from .files import expand
+from .model import Interpreter
+from .rules import Rules
+from .suppress import Suppressions
+
+
+def _version():
+    return "%d.%d" % sys.version_info[:2]
+
+
+def _line(lines, n):
+    return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def _column(lines, node):
+    # col_offset counts UTF-8 bytes already: Clang's columns.
+    return node.col_offset + 1
+
+
+def analyse_file(path):
+    """One file's entry and findings (dicts, as printed)."""
+    entry = {"path": path, "error": None}
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        entry["error"] = {"message": "cannot read it: %s" % (e.strerror or e), "line": 0,
+                          "column": 0, "source_line": ""}
+        return entry, []
+    try:
+        encoding = tokenize.detect_encoding(iter(data.splitlines(True)).__next__)[0]
+        text = data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines()
+    try:
+        tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as e:
+        line = e.lineno or 0
+        entry["error"] = {"message": "%s (Python %s's grammar)" % (e.msg, _version()),
+                          "line": line, "column": e.offset or 0,
+                          "source_line": _line(lines, line)}
+        return entry, []
+    except (ValueError, RecursionError, MemoryError) as e:
+        entry["error"] = {"message": "cannot parse it: %s" % e, "line": 0, "column": 0,
+                          "source_line": ""}
+        return entry, []
+    rules = Rules()
+    interp = Interpreter(tree, rules)
+    rules.interp = interp
+    try:
+        interp.run()
+    except RecursionError:
+        entry["error"] = {"message": "not analysed: nested too deeply", "line": 0, "column": 0,
+                          "source_line": ""}
+        return entry, []
+    found = rules.finish(interp.start_methods)
+    suppressions = Suppressions(text)
+    out, seen = [], set()
+    for f in sorted(found, key=lambda f: (f.node.lineno, f.node.col_offset, f.rule)):
+        line, column = f.node.lineno, _column(lines, f.node)
+        key = (f.rule, line, column, f.message)
+        if key in seen or suppressions.suppressed(line, f.rule):
+            continue
+        seen.add(key)
+        notes = []
+        for n, m in f.notes:
+            notes.append({"line": n.lineno, "column": _column(lines, n), "message": m,
+                          "source_line": _line(lines, n.lineno)})
+        out.append({"file": path, "rule": f.rule, "line": line, "column": column,
+                    "message": f.message, "source_line": _line(lines, line), "notes": notes})
+    return entry, out
+
+
+def _analyse_all(files, jobs):
+    if jobs > 1 and len(files) > 4 * jobs:
+        import multiprocessing
+        # fork: this process has no threads, and nothing here needs pickling but paths.
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(analyse_file, files, chunksize=8)
+    return [analyse_file(f) for f in files]
+
+
+def main(argv):
+    jobs, paths, i = 1, [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            paths.extend(argv[i + 1:])
+            break
+        if a == "--list-rules":
+            for rule in sorted(RULES):
+                print(rule)
+            return 0
+        if a.startswith("--jobs="):
+            jobs = int(a.split("=", 1)[1])
+        elif a == "--jobs" and i + 1 < len(argv):
+            i += 1
+            jobs = int(argv[i])
+        elif a.startswith("-"):
+            sys.stderr.write("pycheck: unknown option '%s'\n" % a)
+            return 2
+        else:
+            paths.append(a)
+        i += 1
+    files, missing = expand(paths)
+    entries, findings = [], []
+    for path, why in missing:
+        entries.append({"path": path, "error": {"message": why, "line": 0, "column": 0,
+                                                "source_line": ""}})
+    for entry, found in _analyse_all(files, max(1, jobs)):
+        entries.append(entry)
+        findings.extend(found)
+    json.dump({"python": "%d.%d.%d" % sys.version_info[:3], "files": entries,
+               "findings": findings}, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,709 @@
+"""What the names of a module mean, as far as multiprocessing is concerned.
+
+A small abstract interpreter: it walks a module's statements in order, keeps one environment
+per scope (module, function, class body) and evaluates expressions to abstract values -- the
+multiprocessing module and its aliases, contexts with their start method, pools, processes,
+queues, locks, open files, lambdas, functions and classes defined locally, tuples of those.
+Anything else is None: unknown, and rules say nothing about unknowns (precision first).
+
+The walk tells the rules about two kinds of events (rules.py):
+- a call, with the callee's value and the arguments, and whether it runs while the module is
+  imported (module level, or a function called from there) outside the __main__ guard;
+- the end of the module, when the start method chosen by set_start_method() is known.
+"""
+import ast
+
+# Start methods. DEFAULT: nothing chosen where the object was made, so the module's
+# set_start_method() (or the platform's default) decides; UNKNOWN: chosen, not a literal.
+DEFAULT = "default"
+UNKNOWN = "unknown"
+METHODS = ("fork", "spawn", "forkserver")
+
+# Modules whose multiprocessing API is CPython's (torch re-exports it with extra reducers).
+_MP_ALIASES = {"torch.multiprocessing": "multiprocessing"}
+
+# Qualified names of what the rules care about, after normalization (_normalize).
+POOL = {"multiprocessing.Pool", "multiprocessing.pool.Pool"}
+PROCESS = {"multiprocessing.Process", "multiprocessing.process.BaseProcess"}
+EXECUTOR = {"concurrent.futures.ProcessPoolExecutor"}
+MANAGER_STARTED = {"multiprocessing.Manager"}
+MANAGER_CLASSES = {"multiprocessing.managers.SyncManager", "multiprocessing.managers.BaseManager",
+                   "multiprocessing.managers.SharedMemoryManager"}
+MP_QUEUES = {"multiprocessing.Queue", "multiprocessing.JoinableQueue",
+             "multiprocessing.SimpleQueue"}
+MP_SYNC = {"multiprocessing." + n for n in ("Lock", "RLock", "Semaphore", "BoundedSemaphore",
+                                            "Condition", "Event", "Barrier")}
+THREAD_LOCKS = {"threading." + n for n in ("Lock", "RLock", "Condition", "Semaphore",
+                                           "BoundedSemaphore", "Event", "Barrier")}
+THREAD_LOCKS |= {"_thread.allocate_lock", "_thread.RLock", "threading._RLock"}
+OPENERS = {"builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+           "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile"}
+PARTIAL = {"functools.partial"}
+CONTEXT_CLASSES = {"multiprocessing.context.ForkContext": "fork",
+                   "multiprocessing.context.SpawnContext": "spawn",
+                   "multiprocessing.context.ForkServerContext": "forkserver"}
+
+
+def _normalize(qual):
+    for alias, real in _MP_ALIASES.items():
+        if qual == alias or qual.startswith(alias + "."):
+            qual = real + qual[len(alias):]
+    # Where the public names live: multiprocessing.context.*, concurrent.futures.process.*.
+    if qual.startswith("multiprocessing.context.") and qual not in CONTEXT_CLASSES:
+        qual = "multiprocessing." + qual[len("multiprocessing.context."):]
+    if qual.startswith("concurrent.futures.process."):
+        qual = "concurrent.futures." + qual[len("concurrent.futures.process."):]
+    if qual in ("multiprocessing.synchronize.Lock", "multiprocessing.synchronize.RLock"):
+        qual = "multiprocessing." + qual.rsplit(".", 1)[1]
+    if qual.startswith("multiprocessing.queues."):
+        qual = "multiprocessing." + qual[len("multiprocessing.queues."):]
+    if qual in ("multiprocessing.SyncManager", "multiprocessing.managers.Manager"):
+        qual = "multiprocessing.managers.SyncManager"
+    return qual
+
+
+class Value:
+    """Base of abstract values; `node` is where the value was made (for notes)."""
+    node = None
+
+
+class Module(Value):
+    def __init__(self, name):
+        self.name = name
+
+
+class Qual(Value):
+    """A known callable or class by qualified name; method: the context it came from."""
+
+    def __init__(self, qual, method=DEFAULT, context_node=None):
+        self.qual = _normalize(qual)
+        self.method = method
+        self.context_node = context_node
+
+
+class Context(Value):
+    def __init__(self, method, node):
+        self.method = method
+        self.node = node
+
+
+class Instance(Value):
+    """An object made by a known constructor. kind: pool, process, executor, manager, queue,
+    connection, mp-sync, thread-lock, file, proxy."""
+
+    def __init__(self, kind, qual, node, method=DEFAULT, started=True, context_node=None):
+        self.kind = kind
+        self.qual = qual
+        self.node = node
+        self.method = method
+        self.started = started
+        self.context_node = context_node
+
+
+class Lambda(Value):
+    def __init__(self, node):
+        self.node = node
+
+
+class Generator(Value):
+    def __init__(self, node, function=None):
+        self.node = node
+        self.function = function  # the generator function called, if any
+
+
+class Function(Value):
+    """A def of this module. outer: the enclosing function's name (None at module level or in
+    a module-level class); cls: the ClassInfo it is a method of."""
+
+    def __init__(self, node, outer, cls, scope):
+        self.node = node
+        self.outer = outer
+        self.cls = cls
+        self.scope = scope  # where it was defined: its free names are looked up there
+        self.is_generator = _is_generator(node)
+
+
+class ClassInfo(Value):
+    def __init__(self, node, outer, scope, interp):
+        self.node = node
+        self.outer = outer  # enclosing function's name, or None
+        self.scope = scope
+        self.interp = interp
+        self._bases = None
+        self._attrs = None
+        self.methods = {s.name: s for s in node.body
+                        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        self.custom_pickling = any(
+            n in ("__getstate__", "__reduce__", "__reduce_ex__") for n in self._body_names())
+
+    def _body_names(self):
+        for s in self.node.body:
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield s.name
+            elif isinstance(s, ast.Assign):
+                for t in s.targets:
+                    if isinstance(t, ast.Name):
+                        yield t.id
+
+    def bases(self):
+        if self._bases is None:
+            self._bases = [self.interp.evaluate(b, self.scope, quiet=True)
+                           for b in self.node.bases]
+        return self._bases
+
+    def process_method(self):
+        """The start method if this class derives from Process, else None."""
+        for b in self.bases():
+            if isinstance(b, Qual) and b.qual in PROCESS:
+                return b.method
+            if isinstance(b, ClassInfo) and b is not self:
+                m = b.process_method()
+                if m is not None:
+                    return m
+        return None
+
+    def pickling_known(self, depth=0):
+        """True when pickle saves this class's instances by their __dict__: every base is a
+        class of this module (or object) and none defines __getstate__/__reduce__."""
+        if self.custom_pickling or depth > 8:
+            return False
+        for b, expr in zip(self.bases(), self.node.bases):
+            if isinstance(expr, ast.Name) and expr.id == "object":
+                continue
+            if not isinstance(b, ClassInfo) or not b.pickling_known(depth + 1):
+                return False
+        return not self.node.keywords  # a metaclass may pickle otherwise
+
+    def attrs(self):
+        """self.X = value in __init__: X -> (value, assignment node)."""
+        if self._attrs is None:
+            self._attrs = {}
+            init = self.methods.get("__init__")
+            if init is not None and init.args.args:
+                me = init.args.args[0].arg
+                scope = Scope(self.scope, "function")
+                for node in ast.walk(init):
+                    targets = []
+                    if isinstance(node, ast.Assign):
+                        targets, value = node.targets, node.value
+                    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                        targets, value = [node.target], node.value
+                    for t in targets:
+                        if (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                                and t.value.id == me):
+                            v = self.interp.evaluate(value, scope, quiet=True)
+                            if v is not None:
+                                self._attrs[t.attr] = (v, node)
+        return self._attrs
+
+
+class Obj(Value):
+    """An instance of a class of this module."""
+
+    def __init__(self, cls, node):
+        self.cls = cls
+        self.node = node
+
+
+class Bound(Value):
+    """obj.name, a method of a known object."""
+
+    def __init__(self, obj, name, node):
+        self.obj = obj
+        self.name = name
+        self.node = node
+
+
+class Seq(Value):
+    """A tuple or list literal: items are (expression, value)."""
+
+    def __init__(self, items, node):
+        self.items = items
+        self.node = node
+
+
+class Partial(Value):
+    def __init__(self, func, args, node):
+        self.func = func  # (expression, value)
+        self.args = args  # [(expression, value)]
+        self.node = node
+
+
+def _is_generator(fn):
+    todo = list(fn.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+    return False
+
+
+class Scope:
+    def __init__(self, parent, kind, name=None):
+        self.parent = parent
+        self.kind = kind  # module, function, class
+        self.name = name
+        self.names = {}
+
+    def lookup(self, name):
+        s = self
+        while s is not None:
+            if name in s.names:
+                return s.names[name]
+            s = s.parent
+            # Class bodies are not enclosing scopes of the functions defined in them.
+            while s is not None and s.kind == "class" and s is not self:
+                s = s.parent
+        return None
+
+    def function_name(self):
+        s = self
+        while s is not None:
+            if s.kind == "function":
+                return s.name
+            s = s.parent
+        return None
+
+
+def is_main_guard(test):
+    """`__name__ == "__main__"` (either side), or it as the first operand of `and`."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(is_main_guard(v) for v in test.values)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
+            and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
+
+
+def is_not_main_guard(test):
+    """`__name__ != "__main__"`: its else branch is the guarded one."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return is_main_guard(test.operand)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.NotEq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
+            and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
+
+
+class Call:
+    """What a rule sees of a call: the callee's value, the arguments evaluated, where it runs."""
+
+    def __init__(self, node, callee, args, kwargs, frame):
+        self.node = node
+        self.callee = callee
+        self.args = args  # [(expression, value)], starred arguments left out
+        self.kwargs = kwargs  # name -> (expression, value)
+        self.frame = frame
+
+    def arg(self, index, name):
+        if name in self.kwargs:
+            return self.kwargs[name]
+        if index is not None and index < len(self.args):
+            return self.args[index]
+        return None
+
+
+class Frame:
+    """Where the walk is: the scope, whether the code runs while the module is imported outside
+    the __main__ guard, and the calls from module level that led here (for notes)."""
+
+    def __init__(self, scope, import_time, chain=()):
+        self.scope = scope
+        self.import_time = import_time
+        self.chain = chain
+
+
+class Interpreter:
+    def __init__(self, tree, listener):
+        self.tree = tree
+        self.listener = listener  # on_call(Call), on_with(node, value, frame)
+        self.module = Scope(None, "module")
+        self.start_methods = []  # (method, node) of each set_start_method() call
+        self._functions_done = set()
+        self._import_time_done = set()
+        self._pending = []  # (Function, Frame factory) to walk after the module
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def run(self):
+        self.walk_block(self.tree.body, Frame(self.module, True))
+        # Every function body, as run later by whoever calls it (not while importing).
+        while self._pending:
+            fn, scope = self._pending.pop(0)
+            self.walk_function(fn, Frame(scope, False))
+
+    def walk_block(self, stmts, frame):
+        for s in stmts:
+            self.walk_stmt(s, frame)
+
+    def walk_stmt(self, s, frame):
+        ev = self.evaluate
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in s.decorator_list:
+                ev(d, frame)
+            for d in s.args.defaults + [d for d in s.args.kw_defaults if d is not None]:
+                ev(d, frame)
+            cls = frame.scope.name if frame.scope.kind == "class" else None
+            fn = Function(s, frame.scope.function_name(), cls, frame.scope)
+            if s.decorator_list and fn.outer is not None:
+                frame.scope.names[s.name] = None  # the decorator's result: unknown
+            else:
+                frame.scope.names[s.name] = fn
+            self._pending.append((fn, frame.scope))
+        elif isinstance(s, ast.ClassDef):
+            for b in s.bases:
+                ev(b, frame)
+            for d in s.decorator_list:
+                ev(d, frame)
+            info = ClassInfo(s, frame.scope.function_name(), frame.scope, self)
+            body = Scope(frame.scope, "class", info)
+            self.walk_block(s.body, Frame(body, frame.import_time, frame.chain))
+            frame.scope.names[s.name] = None if s.decorator_list else info
+        elif isinstance(s, ast.Assign):
+            v = ev(s.value, frame)
+            for t in s.targets:
+                self.bind(t, v, frame)
+        elif isinstance(s, ast.AnnAssign):
+            if s.value is not None:
+                self.bind(s.target, ev(s.value, frame), frame)
+        elif isinstance(s, ast.AugAssign):
+            ev(s.value, frame)
+            self.bind(s.target, None, frame)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            self.bind_import(s, frame.scope)
+        elif isinstance(s, ast.If):
+            ev(s.test, frame)
+            if is_main_guard(s.test):
+                self.walk_block(s.body, Frame(frame.scope, False, frame.chain))
+                self.walk_block(s.orelse, frame)
+            elif is_not_main_guard(s.test):
+                self.walk_block(s.body, frame)
+                self.walk_block(s.orelse, Frame(frame.scope, False, frame.chain))
+            else:
+                self.walk_block(s.body, frame)
+                self.walk_block(s.orelse, frame)
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            for item in s.items:
+                v = ev(item.context_expr, frame)
+                self.listener.on_with(item, v, frame)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, v if _enters_as_itself(v) else None, frame)
+            self.walk_block(s.body, frame)
+        elif isinstance(s, (ast.For, ast.AsyncFor)):
+            ev(s.iter, frame)
+            self.bind(s.target, None, frame)
+            self.walk_block(s.body, frame)
+            self.walk_block(s.orelse, frame)
+        else:
+            # Expr, Return, While, Try, Match, Raise, ...: their expressions, then their blocks.
+            for field in ("test", "value", "subject", "exc", "cause", "msg"):
+                e = getattr(s, field, None)
+                if isinstance(e, ast.expr):
+                    ev(e, frame)
+            for field in ("targets",):
+                for t in getattr(s, field, None) or []:
+                    ev(t, frame)
+            for field in ("body", "orelse", "finalbody"):
+                self.walk_block(getattr(s, field, None) or [], frame)
+            for h in getattr(s, "handlers", None) or []:
+                if h.name:
+                    frame.scope.names[h.name] = None
+                self.walk_block(h.body, frame)
+            for c in getattr(s, "cases", None) or []:
+                self.walk_block(c.body, frame)
+
+    def walk_function(self, fn, frame, self_value=None):
+        scope = Scope(frame.scope, "function", fn.node.name)
+        args = fn.node.args
+        params = getattr(args, "posonlyargs", []) + args.args + args.kwonlyargs
+        params += [a for a in (args.vararg, args.kwarg) if a is not None]
+        for a in params:
+            scope.names[a.arg] = None
+        if fn.cls is not None and params and not _is_static(fn.node):
+            first = (getattr(args, "posonlyargs", []) + args.args)
+            if first and not _is_classmethod(fn.node):
+                scope.names[first[0].arg] = self_value or Obj(fn.cls, fn.node)
+        self.walk_block(fn.node.body, Frame(scope, frame.import_time, frame.chain))
+
+    def call_at_import(self, fn, call_node, frame, self_value=None):
+        """A function of this module called while the module is imported: its body runs now."""
+        key = id(fn.node)
+        if key in self._import_time_done or len(frame.chain) > 8:
+            return
+        self._import_time_done.add(key)
+        self.walk_function(fn, Frame(fn.scope, True, frame.chain + (call_node,)), self_value)
+
+    # -- bindings -----------------------------------------------------------------------------
+
+    def bind(self, target, value, frame):
+        if isinstance(target, ast.Name):
+            frame.scope.names[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = value.items if isinstance(value, Seq) else None
+            if items is not None and len(items) != len(target.elts):
+                items = None
+            for i, t in enumerate(target.elts):
+                self.bind(t, items[i][1] if items else None, frame)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, None, frame)
+        else:
+            self.evaluate(target, frame)
+
+    def bind_import(self, s, scope):
+        if isinstance(s, ast.Import):
+            for a in s.names:
+                if a.asname:
+                    scope.names[a.asname] = Module(a.name)
+                else:
+                    top = a.name.split(".")[0]
+                    scope.names[top] = Module(top)
+            return
+        if s.level:  # relative imports: this package's modules, not followed yet
+            for a in s.names:
+                scope.names[a.asname or a.name] = None
+            return
+        for a in s.names:
+            if a.name == "*":
+                continue
+            scope.names[a.asname or a.name] = _member(Module(s.module), a.name)
+
+    # -- expressions --------------------------------------------------------------------------
+
+    def evaluate(self, e, frame, quiet=False):
+        """The abstract value of e (None: unknown). Calls inside e are reported to the listener
+        unless quiet; frame may be a Scope when quiet."""
+        if quiet and isinstance(frame, Scope):
+            frame = Frame(frame, False)
+        if isinstance(e, ast.Name):
+            v = frame.scope.lookup(e.id)
+            if v is None and e.id == "open" and not self._shadowed(frame.scope, "open"):
+                return Qual("builtins.open")
+            return v
+        if isinstance(e, ast.Attribute):
+            base = self.evaluate(e.value, frame, quiet)
+            return _attribute(base, e.attr, e)
+        if isinstance(e, ast.Call):
+            return self._call(e, frame, quiet)
+        if isinstance(e, ast.Lambda):
+            for d in e.args.defaults + [d for d in e.args.kw_defaults if d is not None]:
+                self.evaluate(d, frame, quiet)
+            return Lambda(e)
+        if isinstance(e, ast.GeneratorExp):
+            self._comprehension(e, frame, quiet)
+            return Generator(e)
+        if isinstance(e, (ast.Tuple, ast.List)):
+            items = [(x, self.evaluate(x, frame, quiet)) for x in e.elts]
+            if any(isinstance(x, ast.Starred) for x in e.elts):
+                return None
+            return Seq(items, e)
+        if isinstance(e, (ast.ListComp, ast.SetComp, ast.DictComp)):
+            self._comprehension(e, frame, quiet)
+            return None
+        if isinstance(e, ast.NamedExpr):
+            v = self.evaluate(e.value, frame, quiet)
+            self.bind(e.target, v, frame)
+            return v
+        for child in ast.iter_child_nodes(e):
+            if isinstance(child, ast.expr):
+                self.evaluate(child, frame, quiet)
+        return None
+
+    def comprehension_element(self, e, frame):
+        """The value of each element of a list/set comprehension or generator expression, with
+        its loop variables unknown (quiet: no events)."""
+        scope = Scope(frame.scope, "function", frame.scope.function_name())
+        for g in e.generators:
+            self.bind(g.target, None, Frame(scope, False))
+        return self.evaluate(e.elt, Frame(scope, False), quiet=True)
+
+    def _comprehension(self, e, frame, quiet):
+        scope = Scope(frame.scope, "function", frame.scope.function_name())
+        inner = Frame(scope, frame.import_time, frame.chain)
+        for i, g in enumerate(e.generators):
+            self.evaluate(g.iter, frame if i == 0 else inner, quiet)
+            self.bind(g.target, None, inner)
+            for c in g.ifs:
+                self.evaluate(c, inner, quiet)
+        if isinstance(e, ast.DictComp):
+            self.evaluate(e.key, inner, quiet)
+            self.evaluate(e.value, inner, quiet)
+        else:
+            self.evaluate(e.elt, inner, quiet)
+
+    def _shadowed(self, scope, name):
+        s = scope
+        while s is not None:
+            if name in s.names:
+                return True
+            s = s.parent
+        return False
+
+    def _call(self, e, frame, quiet):
+        callee = self.evaluate(e.func, frame, quiet)
+        args = []
+        for a in e.args:
+            if isinstance(a, ast.Starred):
+                self.evaluate(a.value, frame, quiet)
+            else:
+                args.append((a, self.evaluate(a, frame, quiet)))
+        kwargs = {}
+        for k in e.keywords:
+            v = self.evaluate(k.value, frame, quiet)
+            if k.arg is not None:
+                kwargs[k.arg] = (k.value, v)
+        call = Call(e, callee, args, kwargs, frame)
+        result = call.result = self._result(call)
+        if not quiet:
+            self.listener.on_call(call)
+            if frame.import_time:
+                if isinstance(callee, Function) and callee.cls is None:
+                    self.call_at_import(callee, e, frame)
+                elif isinstance(callee, Bound) and isinstance(callee.obj, Obj):
+                    m = callee.obj.cls.methods.get(callee.name)
+                    if m is not None:
+                        self.call_at_import(Function(m, None, callee.obj.cls, callee.obj.cls.scope),
+                                            e, frame, callee.obj)
+                elif isinstance(callee, ClassInfo) and "__init__" in callee.methods:
+                    init = callee.methods["__init__"]
+                    self.call_at_import(Function(init, None, callee, callee.scope), e, frame,
+                                        result)
+        return result
+
+    def _result(self, call):
+        """The value a call returns."""
+        f, e = call.callee, call.node
+        if isinstance(f, Qual):
+            q = f.qual
+            if q in ("multiprocessing.get_context",):
+                return Context(_method_arg(call.arg(0, "method"), none_is=DEFAULT), e)
+            if q in CONTEXT_CLASSES:
+                return Context(CONTEXT_CLASSES[q], e)
+            if q == "multiprocessing.set_start_method":
+                self.start_methods.append((_method_arg(call.arg(0, "method"), UNKNOWN), e))
+                return None
+            if q in POOL:
+                method, ctx = f.method, f.context_node
+                c = call.arg(4, "context")
+                if c is not None:
+                    method, ctx = _context_method(c[1]), c[0]
+                return Instance("pool", "Pool", e, method, context_node=ctx)
+            if q in PROCESS:
+                return Instance("process", "Process", e, f.method, started=False,
+                                context_node=f.context_node)
+            if q in EXECUTOR:
+                method, ctx = DEFAULT, None
+                c = call.arg(1, "mp_context")
+                if c is not None:
+                    method, ctx = _context_method(c[1]), c[0]
+                return Instance("executor", "ProcessPoolExecutor", e, method, context_node=ctx)
+            if q in MANAGER_STARTED:
+                return Instance("manager", "Manager", e, f.method, context_node=f.context_node)
+            if q in MANAGER_CLASSES:
+                ctx = call.arg(3, "ctx")
+                method = _context_method(ctx[1]) if ctx else DEFAULT
+                return Instance("manager", q.rsplit(".", 1)[1], e, method, started=False,
+                                context_node=ctx[0] if ctx else None)
+            if q in MP_QUEUES:
+                return Instance("queue", q.rsplit(".", 1)[1], e, f.method)
+            if q == "multiprocessing.Pipe":
+                c1 = Instance("connection", "Connection", e)
+                return Seq([(e, c1), (e, Instance("connection", "Connection", e))], e)
+            if q in MP_SYNC:
+                return Instance("mp-sync", "multiprocessing." + q.rsplit(".", 1)[1], e)
+            if q in THREAD_LOCKS:
+                name = q.rsplit(".", 1)[1]
+                return Instance("thread-lock", "threading." + name.lstrip("_").replace(
+                    "allocate_lock", "Lock"), e)
+            if q in OPENERS:
+                return Instance("file", "file", e)
+            if q in PARTIAL and call.args:
+                return Partial(call.args[0], call.args[1:] + list(call.kwargs.values()), e)
+            return None
+        if isinstance(f, Bound):
+            obj = f.obj
+            if isinstance(obj, Instance):
+                if obj.kind == "manager" and f.name in ("Queue", "JoinableQueue"):
+                    return Instance("proxy-queue", "Queue", e)
+                if obj.kind == "manager" and f.name in ("Lock", "RLock", "Event", "Condition",
+                                                        "Semaphore", "BoundedSemaphore",
+                                                        "Barrier", "Value", "Array", "dict",
+                                                        "list", "Namespace"):
+                    return Instance("proxy", f.name, e)
+            return None
+        if isinstance(f, Context):
+            return None
+        if isinstance(f, ClassInfo):
+            return Obj(f, e)
+        if isinstance(f, Function) and f.is_generator:
+            return Generator(e, f)
+        return None
+
+
+def _enters_as_itself(v):
+    """`with X as y`: y is X for pools, executors, managers, files (their __enter__ returns
+    self)."""
+    return isinstance(v, Instance) and v.kind in ("pool", "executor", "manager", "file")
+
+
+def _is_static(fn):
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+
+
+def _is_classmethod(fn):
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in fn.decorator_list)
+
+
+def _method_arg(arg, none_is):
+    if arg is None:
+        return none_is
+    e = arg[0]
+    if isinstance(e, ast.Constant) and e.value is None:
+        return none_is
+    if isinstance(e, ast.Constant) and e.value in METHODS:
+        return e.value
+    return UNKNOWN
+
+
+def _context_method(v):
+    if isinstance(v, Context):
+        return v.method
+    return UNKNOWN
+
+
+def _member(base, name):
+    return _attribute(base, name, None)
+
+
+_SUBMODULES = {"multiprocessing.pool", "multiprocessing.context", "multiprocessing.managers",
+               "multiprocessing.process", "multiprocessing.queues", "multiprocessing.synchronize",
+               "multiprocessing.connection", "multiprocessing.shared_memory",
+               "concurrent.futures", "concurrent.futures.process", "torch.multiprocessing",
+               "multiprocessing.dummy"}
+
+
+def _attribute(base, attr, node):
+    if isinstance(base, Module):
+        qual = base.name + "." + attr
+        if qual in _SUBMODULES or _normalize(qual) in _SUBMODULES:
+            return Module(qual)
+        if _normalize(qual).startswith("multiprocessing.dummy."):
+            return None  # threads behind multiprocessing's API: nothing is pickled
+        return Qual(qual)
+    if isinstance(base, Context):
+        qual = _normalize("multiprocessing." + attr)
+        return Qual(qual, base.method, base.node)
+    if isinstance(base, Obj):
+        attrs = base.cls.attrs()
+        if attr in attrs:
+            return attrs[attr][0]
+        return Bound(base, attr, node)
+    if isinstance(base, Instance):
+        return Bound(base, attr, node)
+    return None
