@@ -629,24 +629,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   std::set<size_t> pythonCutAtLeast;
   // Each image says which interpreter it runs (EvPyInfo at its first stack). An exec'd image
   // that records none is no Python; a forked child that recorded none yet runs its parent's.
-  p.pythonVersion = 0;
-  p.pythonStatus = 0;
-  p.pythonUnreadable.clear();
-  p.pythonModule.clear();
-  p.pythonRuntime = p.pythonCodeType = p.pythonUnicodeType = p.pythonBytesType = p.pythonFrameType =
-      0;
+  p.python = PythonInterpreter();
   if (p.inheritsImage && log.generation == 0)
-    if (const Process *parent = find(log.ppid)) {
-      p.pythonVersion = parent->pythonVersion;
-      p.pythonStatus = parent->pythonStatus;
-      p.pythonUnreadable = parent->pythonUnreadable;
-      p.pythonModule = parent->pythonModule;
-      p.pythonRuntime = parent->pythonRuntime;
-      p.pythonCodeType = parent->pythonCodeType;
-      p.pythonUnicodeType = parent->pythonUnicodeType;
-      p.pythonBytesType = parent->pythonBytesType;
-      p.pythonFrameType = parent->pythonFrameType;
-    }
+    if (const Process *parent = find(log.ppid))
+      p.python = parent->python;
   {
     struct CodeName {
       std::string file, function;
@@ -656,18 +642,18 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     for (size_t i = 0; i < log.records.size(); ++i) {
       const trace::DecodedRecord &r = log.records[i];
       if (r.kind == trace::EvPyInfo) {
-        p.pythonVersion = (unsigned)r.args[0];
-        p.pythonStatus = (int)r.args[1];
-        p.pythonRuntime = (uint64_t)r.args[2];
-        p.pythonCodeType = (uint64_t)r.args[3];
-        p.pythonUnicodeType = (uint64_t)r.args[5];
-        p.pythonBytesType = r.frames.size() > 0 ? r.frames[0] : 0;
-        p.pythonFrameType = r.frames.size() > 1 ? r.frames[1] : 0;
-        p.pythonUnreadable = r.text;
+        p.python.version = (unsigned)r.args[0];
+        p.python.status = (int)r.args[1];
+        p.python.runtime = (uint64_t)r.args[2];
+        p.python.codeType = (uint64_t)r.args[3];
+        p.python.unicodeType = (uint64_t)r.args[5];
+        p.python.bytesType = r.frames.size() > 0 ? r.frames[0] : 0;
+        p.python.frameType = r.frames.size() > 1 ? r.frames[1] : 0;
+        p.python.unreadable = r.text;
         uint64_t code = (uint64_t)r.args[4];
         for (const Module &m : modules)
           if (code >= m.start && code < m.end)
-            p.pythonModule = m.path;
+            p.python.module = m.path;
       } else if (r.kind == trace::EvPyCode) {
         size_t nul = r.text.find('\0');
         CodeName &c = codes[(uint64_t)r.args[0]];
@@ -717,14 +703,14 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         auto cut = pythonCutOf.find(index);
         st.pythonCut = cut == pythonCutOf.end() ? 0 : cut->second;
         st.pythonCutAtLeast = pythonCutAtLeast.count(index) > 0;
-      } else if (p.pythonStatus == 2) {
-        st.pythonNote = "no Python frames: " + p.pythonUnreadable;
+      } else if (p.python.status == 2) {
+        st.pythonNote = "no Python frames: " + p.python.unreadable;
       }
     }
     for (size_t i = 0; i < r.frames.size(); ++i) {
       Frame f = frameFor(p, r.frames[i]);
       f.returnAddress = i > 0;
-      f.interpreter = !p.pythonModule.empty() && f.module == p.pythonModule;
+      f.interpreter = !p.python.module.empty() && f.module == p.python.module;
       // The runtime's own frames (the recorder, an interceptor such as abort's in the middle of
       // a crash stack, the thread-start trampoline) are noise to the user.
       if (isRuntimeModule(f.module))

@@ -55,6 +55,17 @@ std::string pythonStarter(const Stack &forkStack);
 // "the multiprocessing Lock created at app.py:8 in main", or empty when stack has no Python frames.
 std::string describePythonCreation(const Stack &stack);
 
+// A CPython process (EvPyInfo): version 0xMMmm, status 1 when its frames are readable, 2 when
+// not (why in unreadable); the module the interpreter is in; where its runtime state and type
+// objects are (for reading a stopped thread's frames from outside).
+struct PythonInterpreter {
+  unsigned version = 0;
+  int status = 0;
+  std::string unreadable;
+  std::string module;
+  uint64_t runtime = 0, codeType = 0, unicodeType = 0, bytesType = 0, frameType = 0;
+};
+
 struct Stack {
   std::vector<Frame> frames;
   // Of a CPython process: its Python frames at that moment, innermost first (the runtime keeps
@@ -263,14 +274,8 @@ struct Process {
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
   std::vector<Module> modules;
   uint64_t eventsDropped = 0;
-  // A CPython process (EvPyInfo): version 0xMMmm, 1 when its frames are readable, 2 when not
-  // (why in pythonUnreadable); the module the interpreter is in; where its runtime state is.
-  unsigned pythonVersion = 0;
-  int pythonStatus = 0;
-  std::string pythonUnreadable;
-  std::string pythonModule;
-  uint64_t pythonRuntime = 0, pythonCodeType = 0, pythonUnicodeType = 0, pythonBytesType = 0,
-           pythonFrameType = 0;
+  // The CPython interpreter this image runs (EvPyInfo), if any.
+  PythonInterpreter python;
   // Another process had this pid before (a long run went through more than pid_max processes):
   // the model merges them, so what it says of this pid may mix the two.
   bool pidReused = false;

@@ -102,18 +102,18 @@ std::vector<uint64_t> unwind(int tid) {
 // on x86-64 is the thread's fs base.
 void addPythonFrames(const Process &proc, int tid, Stack &st) {
 #if defined(__x86_64__)
-  if (proc.pythonStatus != 1 || !proc.pythonRuntime)
+  if (proc.python.status != 1 || !proc.python.runtime)
     return;
   struct user_regs_struct regs;
   if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0 || regs.fs_base == 0)
     return;
   rt::py::Remote target;
-  target.version = proc.pythonVersion;
-  target.runtime = proc.pythonRuntime;
-  target.codeType = proc.pythonCodeType;
-  target.unicodeType = proc.pythonUnicodeType;
-  target.bytesType = proc.pythonBytesType;
-  target.frameType = proc.pythonFrameType;
+  target.version = proc.python.version;
+  target.runtime = proc.python.runtime;
+  target.codeType = proc.python.codeType;
+  target.unicodeType = proc.python.unicodeType;
+  target.bytesType = proc.python.bytesType;
+  target.frameType = proc.python.frameType;
   rt::py::Frame frames[64];
   int n = rt::py::captureRemoteThread(proc.pid, target, regs.fs_base, frames, 64);
   std::map<uint64_t, std::pair<std::string, std::string>> names;
@@ -252,7 +252,7 @@ ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t,
       }
     if (isRuntimeModule(f.module)) // an interceptor calling through: noise to the user
       continue;
-    f.interpreter = proc && !proc->pythonModule.empty() && f.module == proc->pythonModule;
+    f.interpreter = proc && !proc->python.module.empty() && f.module == proc->python.module;
     out.stack.frames.push_back(std::move(f));
   }
   out.ok = true;

@@ -1089,6 +1089,25 @@ void detect() {
   gPy.status = 1;
 }
 
+// The frames of the thread whose pthread_self() is self, read through r (remote: r reads another
+// process, whose thread-local TSS key cannot be asked).
+int captureWith(const Reader &r, uint64_t self, bool remote, Frame *out, int max) {
+  uint64_t top = 0;
+  if (!findTopFrame(r, self, remote, &top) || !top)
+    return 0;
+  const int n = walkFrames(r, top, out, max);
+  if (n <= 0)
+    return 0;
+  CodeInfo prev[kBatch];
+  int nPrev = 0, w = 0;
+  for (int from = 0; from < n; from += kBatch) {
+    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev);
+    if (w < 0)
+      return 0;
+  }
+  return w;
+}
+
 bool ready() { return __atomic_load_n(&gPy.initState, __ATOMIC_ACQUIRE) == 2 && gPy.status == 1; }
 
 } // namespace
@@ -1136,20 +1155,7 @@ int captureThisThread(Frame *out, int max) {
     return 0;
   ErrnoKeeper keep;
   const Reader r = selfReader();
-  uint64_t top = 0;
-  if (!findTopFrame(r, (uint64_t)pthread_self(), false, &top) || !top)
-    return 0;
-  const int n = walkFrames(r, top, out, max);
-  if (n <= 0)
-    return 0;
-  CodeInfo prev[kBatch];
-  int nPrev = 0, w = 0;
-  for (int from = 0; from < n; from += kBatch) {
-    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev);
-    if (w < 0)
-      return 0;
-  }
-  return w;
+  return captureWith(r, (uint64_t)pthread_self(), false, out, max);
 }
 
 namespace {
@@ -1246,20 +1252,7 @@ int captureRemoteThread(int pid, const Remote &target, uint64_t threadSelf, Fram
     return 0;
   ErrnoKeeper keep;
   const Reader r{(pid_t)pid};
-  uint64_t top = 0;
-  if (!findTopFrame(r, threadSelf, true, &top) || !top)
-    return 0;
-  const int n = walkFrames(r, top, out, max);
-  if (n <= 0)
-    return 0;
-  CodeInfo prev[kBatch];
-  int nPrev = 0, w = 0;
-  for (int from = 0; from < n; from += kBatch) {
-    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev);
-    if (w < 0)
-      return 0;
-  }
-  return w;
+  return captureWith(r, threadSelf, true, out, max);
 }
 
 bool remoteCodeStrings(int pid, const Remote &target, uint64_t code, char *file, size_t fileSize,
