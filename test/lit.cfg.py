@@ -24,6 +24,7 @@ for var in ["HOME", "TMPDIR", "LANG"]:
 config.substitutions.append(("%procsan-tidy-plugin", config.tidy_plugin))
 config.substitutions.append(("%clang-tidy", os.path.join(config.llvm_tools_dir, "clang-tidy")))
 config.substitutions.append(("%procsan-build", config.procsan_obj_root))
+config.substitutions.append(("%procsan_dir", os.path.dirname(config.procsan_bin)))
 config.substitutions.append(("%procsan", config.procsan_bin))
 config.substitutions.append(("%rtlib", config.procsan_runtime))
 config.substitutions.append(("%llvmlib", config.procsan_llvm_library))

@@ -372,12 +372,23 @@ std::vector<bool> shardMembers(const std::vector<std::string> &files, unsigned k
     uint64_t size;
     size_t index;
   };
+  // Paths are hashed below the files' common directory: CI jobs that check the same tree out
+  // in different places (self-hosted runners, containers) still cut it the same way.
+  size_t common = files.empty() ? 0 : files[0].size();
+  for (const std::string &f : files) {
+    size_t k = 0;
+    while (k < common && k < f.size() && f[k] == files[0][k])
+      ++k;
+    common = k;
+  }
+  while (common > 0 && files[0][common - 1] != '/')
+    --common;
   std::vector<Entry> order;
   uint64_t total = 0;
   for (size_t i = 0; i < files.size(); ++i) {
-    uint64_t h = 1469598103934665603ull; // FNV-1a of the path as the database names it
-    for (unsigned char c : files[i])
-      h = (h ^ c) * 1099511628211ull;
+    uint64_t h = 1469598103934665603ull; // FNV-1a of the path below the common directory
+    for (size_t c = common; c < files[i].size(); ++c)
+      h = (h ^ (unsigned char)files[i][c]) * 1099511628211ull;
     uint64_t size = 1024;
     llvm::sys::fs::file_status st;
     if (!llvm::sys::fs::status(files[i], st))
