@@ -594,7 +594,8 @@ int lineFromLocations(const Reader &r, Table &t, int firstLine, int64_t addr) {
 
 struct CodeInfo {
   uint64_t code, linetable;
-  int64_t units; // code units (3.11+), or -1
+  uint64_t name, nameHash; // co_qualname (co_name) and its cached hash ^ length
+  int64_t units;           // code units (3.11+), or -1
   int32_t firstLine, firstTraceable;
   bool isCode;
 };
@@ -606,6 +607,8 @@ size_t codeSpan() {
     span = L.code.linetable + 8;
   if (L.code.firstTraceable + 4 > span)
     span = L.code.firstTraceable + 4;
+  if (L.code.name + 8 > span)
+    span = L.code.name + 8;
   return span;
 }
 
@@ -615,6 +618,8 @@ void parseCode(const uint8_t *p, uint64_t code, CodeInfo &c) {
   c.code = code;
   c.isCode = load64(p + kObType) == gPy.codeType;
   c.linetable = load64(p + L.code.linetable);
+  c.name = load64(p + L.code.name);
+  c.nameHash = 0;
   c.firstLine = (int32_t)load32(p + L.code.firstLineno);
   c.units = (L.flags & kCodeVarSize) ? (int64_t)load64(p + kObSize) : -1;
   c.firstTraceable = L.code.firstTraceable ? (int32_t)load32(p + L.code.firstTraceable) : 0;
@@ -687,6 +692,26 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
   for (int j = 0; j < nInfo; ++j)
     if (readAs[j] >= 0 && got[readAs[j]] == span)
       parseCode(s.codes[readAs[j]], info[j].code, info[j]);
+  // The names' cached hashes and lengths (an identifier's hash is computed when it is interned):
+  // with the line table's address they tell a code object from a later one at its address.
+  {
+    uint8_t heads[kBatch][32];
+    int nHeads = 0, headOf[kBatch];
+    for (int j = 0; j < nInfo; ++j) {
+      headOf[j] = -1;
+      if (readAs[j] >= 0 && info[j].isCode && plausible(info[j].name)) {
+        headOf[j] = nHeads;
+        local[nHeads] = {heads[nHeads], sizeof(heads[0])};
+        remote[nHeads] = {reinterpret_cast<void *>(info[j].name), sizeof(heads[0])};
+        ++nHeads;
+      }
+    }
+    if (nHeads)
+      r.batch(local, remote, nHeads, got);
+    for (int j = 0; j < nInfo; ++j)
+      if (headOf[j] >= 0 && got[headOf[j]] == sizeof(heads[0]))
+        info[j].nameHash = load64(heads[headOf[j]] + 24) ^ (load64(heads[headOf[j]] + 16) << 40);
+  }
   // Which frames stay: not a frame whose executable is not code (3.13), nor one that has not
   // started yet (its set-up before _co_firsttraceable runs: CPython skips it too).
   bool keep[kBatch];
@@ -740,8 +765,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
     out[w].code = c.code;
     out[w].line = t.failed ? -1 : line; // an absurdly long table, or one that went away
     // Tells this code object from another one made later at the same address.
-    out[w].reserved =
-        (int32_t)((uint32_t)(c.linetable >> 3) ^ ((uint32_t)c.firstLine * 2654435761u));
+    const uint64_t mix = (c.linetable >> 3) ^ c.nameHash ^ (c.nameHash >> 32) ^
+                         ((uint64_t)(uint32_t)c.firstLine * 2654435761u);
+    out[w].reserved = (int32_t)(uint32_t)(mix ^ (mix >> 32));
     ++w;
   }
   *nKnown = 0;
