@@ -36,7 +36,7 @@ void reportUsage(FILE *to) {
           "       procsan report --merge REPORT.json... [--format=...] [--output=FILE]\n"
           "         (the JSON reports of procsan check --shard runs, as one report)\n"
           "  --format=text|json|sarif report format (default text)\n"
-          "  --output=FILE            write the report to FILE (default: standard output)\n"
+          "  --output=FILE, -o FILE   write the report to FILE (default: standard output)\n"
           "  --trace=FILE.json        also write the timeline (Chrome trace events)\n"
           "  --rules=ID[,ID...]       report only these rules ('all': every rule, with the ones\n"
           "                           off by default)\n"
@@ -57,7 +57,7 @@ bool parseReportOptions(const std::vector<std::string> &args, ReportOptions &o,
     if (value("--format", v)) {
       if (!reportFormat(v, o.format, error))
         return false;
-    } else if (value("--output", v)) {
+    } else if (value("--output", v) || value("-o", v)) {
       o.output = v;
     } else if (value("--trace", v)) {
       o.trace = v;

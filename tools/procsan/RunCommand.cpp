@@ -60,7 +60,7 @@ void runUsage(FILE *to) {
   std::fprintf(
       to, "usage: procsan run [OPTIONS] -- PROGRAM [ARGS...]\n"
           "  --format=text|json|sarif report format for --output (stderr is always text)\n"
-          "  --output=FILE          also write the report to FILE\n"
+          "  --output=FILE, -o FILE also write the report to FILE\n"
           "  --trace=FILE.json      write a timeline (Chrome trace events, for Perfetto);\n"
           "                         also records every process-shared lock acquire/release\n"
           "  --hang-timeout=SECONDS how long a stuck state must last before it is "
@@ -115,7 +115,7 @@ bool parseRunOptions(const std::vector<std::string> &args, RunOptions &o, std::s
     if (value(a, "--format", v)) {
       if (!reportFormat(v, o.format, error))
         return false;
-    } else if (value(a, "--output", v)) {
+    } else if (value(a, "--output", v) || value(a, "-o", v)) {
       o.output = v;
     } else if (value(a, "--trace", v)) {
       o.trace = v;
