@@ -1,4 +1,4 @@
-# RUN: not %check %s 2>&1 | FileCheck %s --implicit-check-not=warning:
+# RUN: not %check --checks=-mp-pool-not-joined %s 2>&1 | FileCheck %s --implicit-check-not=warning:
 # Python's suppression comments: noqa with our codes or none, NOLINT(...), NOLINTNEXTLINE(...);
 # another tool's noqa code or a '# noqa' inside a string silences nothing.
 from multiprocessing import Pool

@@ -436,10 +436,12 @@ int runCheck(const std::vector<std::string> &args) {
     }
     if (a.listChecks) {
       std::printf("Enabled checks:\n");
-      std::set<std::string> listed;
+      std::set<std::string> python, listed;
+      for (const PythonRule &rule : pythonRules())
+        python.insert(rule.id);
       for (const analyzer::CheckInfo &info : analyzer::allChecks())
         if (analyzer::checkEnabled(c.checks, info.id) && listed.insert(info.id).second)
-          std::printf("    %s\n", info.id);
+          std::printf("    %s%s\n", info.id, python.count(info.id) ? " (also Python)" : "");
       for (const PythonRule &rule : pythonRules())
         if (analyzer::checkEnabled(c.checks, rule.id) && listed.insert(rule.id).second)
           std::printf("    %s (Python)\n", rule.id);

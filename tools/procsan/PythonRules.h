@@ -15,7 +15,18 @@ struct PythonRule {
 };
 
 inline const std::vector<PythonRule> &pythonRules() {
+  // Two ids also name C checks (mp-join-before-drain, mp-leaked-ipc-name): one page, one SARIF
+  // rule (the C check's summary), listed once as "(also Python)".
   static const std::vector<PythonRule> rules = {
+      {"mp-join-before-drain",
+       "Reports a parent waiting for a child to exit while the child is blocked writing into a "
+       "pipe only the parent reads."},
+      {"mp-leaked-ipc-name",
+       "Flags shm_open, sem_open or mq_open with O_CREAT whose name is never unlinked, so the "
+       "object outlives the program."},
+      {"mp-pool-not-joined",
+       "A process pool or executor is neither used as a context manager nor closed and joined "
+       "on every path, or its `with` block ends while results it still owes are pending."},
       {"mp-unguarded-spawn",
        "A process pool, process, or manager is started while the main module is imported, "
        "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports "

@@ -1,3 +1,4 @@
 from multiprocessing import Pool
 
 pool = Pool()
+pool.terminate()

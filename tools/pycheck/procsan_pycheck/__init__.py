@@ -6,7 +6,9 @@ document on stdout (cli.py); the driver filters the findings by the run's checks
 like the C analyzer's and adds them to the JSON and SARIF reports.
 
 Modules: files.py finds the files, model.py follows names to what they mean (imports, start
-methods, local functions and classes), rules.py holds the rules, suppress.py the noqa comments.
+methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
+those about what happens to an object once made (pools, shared memory, processes and their
+queues), suppress.py the noqa comments.
 """
 
 # Rule ids and their summaries: the first sentence of docs/rules/<id>.md. The driver keeps the
@@ -15,6 +17,15 @@ RULES = {
     "mp-unguarded-spawn":
         "A process pool, process, or manager is started while the main module is imported, "
         "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports it.",
+    "mp-join-before-drain":
+        "Reports a parent waiting for a child to exit while the child is blocked writing into a "
+        "pipe only the parent reads.",
+    "mp-leaked-ipc-name":
+        "Flags shm_open, sem_open or mq_open with O_CREAT whose name is never unlinked, so the "
+        "object outlives the program.",
+    "mp-pool-not-joined":
+        "A process pool or executor is neither used as a context manager nor closed and joined "
+        "on every path, or its `with` block ends while results it still owes are pending.",
     "mp-unpicklable-task":
         "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
         "arguments, a queue or a pipe, or a process target under spawn or forkserver.",

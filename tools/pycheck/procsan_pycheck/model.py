@@ -39,6 +39,8 @@ THREAD_LOCKS |= {"_thread.allocate_lock", "_thread.RLock", "threading._RLock"}
 OPENERS = {"builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
            "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile"}
 PARTIAL = {"functools.partial"}
+SHARED_MEMORY = "multiprocessing.shared_memory.SharedMemory"
+SHAREABLE_LIST = "multiprocessing.shared_memory.ShareableList"
 CONTEXT_CLASSES = {"multiprocessing.context.ForkContext": "fork",
                    "multiprocessing.context.SpawnContext": "spawn",
                    "multiprocessing.context.ForkServerContext": "forkserver"}
@@ -623,6 +625,15 @@ class Interpreter:
                     "allocate_lock", "Lock"), e)
             if q in OPENERS:
                 return Instance("file", "file", e)
+            if q == SHARED_MEMORY:
+                # create=True literally: the call makes a new named block (else it attaches).
+                c = call.arg(1, "create")
+                made = c is not None and isinstance(c[0], ast.Constant) and c[0].value is True
+                return Instance("shm-created" if made else "shm", "SharedMemory", e)
+            if q == SHAREABLE_LIST:
+                c = call.arg(0, "sequence")
+                made = c is not None and not (isinstance(c[0], ast.Constant) and c[0].value is None)
+                return Instance("shm-created" if made else "shm", "ShareableList", e)
             if q in PARTIAL and call.args:
                 return Partial(call.args[0], call.args[1:] + list(call.kwargs.values()), e)
             return None
@@ -649,7 +660,8 @@ class Interpreter:
 def _enters_as_itself(v):
     """`with X as y`: y is X for pools, executors, managers, files (their __enter__ returns
     self)."""
-    return isinstance(v, Instance) and v.kind in ("pool", "executor", "manager", "file")
+    return isinstance(v, Instance) and v.kind in ("pool", "executor", "manager", "file", "shm",
+                                                  "shm-created")
 
 
 def _is_static(fn):

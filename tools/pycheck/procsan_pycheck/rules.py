@@ -3,6 +3,7 @@ finish() decides the ones that depend on the module's start method, known only a
 import ast
 
 from . import model
+from .lifetimes import Lifetimes
 from .model import DEFAULT, UNKNOWN, Instance, Obj, Qual
 
 _DEFAULT_METHODS = ("the default on macOS and Windows, and on Linux from Python 3.14")
@@ -47,6 +48,7 @@ class Rules:
     def __init__(self):
         self.findings = []
         self.interp = None
+        self.lifetimes = None  # made once interp is known
 
     # -- events -------------------------------------------------------------------------------
 
@@ -58,6 +60,9 @@ class Rules:
     def on_call(self, call):
         f, frame = call.callee, call.frame
         self._frame = frame
+        if self.lifetimes is None:
+            self.lifetimes = Lifetimes(self.interp.evaluate)
+        self.lifetimes.on_call(call)
         if frame.import_time:
             self._unguarded(call)
         if isinstance(f, model.Bound) and isinstance(f.obj, Instance):
@@ -283,6 +288,8 @@ class Rules:
         chosen = {m for m, _ in start_methods}
         module_method = DEFAULT if not chosen else chosen.pop() if len(chosen) == 1 else UNKNOWN
         module_node = start_methods[0][1] if start_methods else None
+        if self.lifetimes is not None:
+            self.findings.extend(self.lifetimes.findings(self.interp.tree, Finding))
         kept = []
         for f in self.findings:
             if "{under}" in f.message:
