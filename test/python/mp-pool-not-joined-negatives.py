@@ -1,4 +1,4 @@
-# RUN: %check %s 2>&1 | FileCheck %s --allow-empty --implicit-check-not=warning:
+# RUN: %check --checks=mp-pool-not-joined %s 2>&1 | FileCheck %s --allow-empty --implicit-check-not=warning:
 # Look-alikes of mp-pool-not-joined*.py whose pools end on every path, or belong to someone else.
 import atexit
 import multiprocessing as mp

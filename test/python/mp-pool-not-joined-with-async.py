@@ -1,4 +1,4 @@
-# RUN: not %check %s 2>&1 | FileCheck %s --implicit-check-not=warning:
+# RUN: not %check --checks=mp-pool-not-joined %s 2>&1 | FileCheck %s --implicit-check-not=warning:
 # `with Pool() as p:` ends in terminate(): async work not waited for inside the block is lost.
 from multiprocessing import get_context
 

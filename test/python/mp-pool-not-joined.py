@@ -1,4 +1,4 @@
-# RUN: not %check %s 2>&1 | FileCheck %s --implicit-check-not=warning:
+# RUN: not %check --checks=mp-pool-not-joined %s 2>&1 | FileCheck %s --implicit-check-not=warning:
 # Pools and executors that nothing ends, or that only the normal path ends.
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor as Executor
