@@ -305,7 +305,25 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
       }
       if (e.stack.frames.empty() && e.stack.python.empty())
         continue;
+      // Innermost first, as the text shows them: the native frames above the interpreter (a C
+      // extension, libc), the Python frames, then the interpreter's own.
       json frames = json::array();
+      auto addNative = [&](const monitor::Frame &sf) {
+        json jf = {{"location", frameLocation(sf)}};
+        if (!sf.module.empty())
+          jf["module"] = sf.module;
+        if (e.tid > 0)
+          jf["threadId"] = e.tid;
+        frames.push_back(jf);
+      };
+      size_t above = 0;
+      if (!e.stack.python.empty())
+        while (above < e.stack.frames.size() && !e.stack.frames[above].interpreter)
+          ++above;
+      if (above == e.stack.frames.size() && !e.stack.python.empty())
+        above = 0; // no interpreter frame found: the Python frames come first
+      for (size_t k = 0; k < above; ++k)
+        addNative(e.stack.frames[k]);
       for (const monitor::PyFrame &pf : e.stack.python) {
         json loc = {{"message", {{"text", pf.function}}},
                     {"physicalLocation", sarifPhysicalLocation(pf.file, pf.line, 0)},
@@ -316,14 +334,8 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
           jf["threadId"] = e.tid;
         frames.push_back(jf);
       }
-      for (const monitor::Frame &sf : e.stack.frames) {
-        json jf = {{"location", frameLocation(sf)}};
-        if (!sf.module.empty())
-          jf["module"] = sf.module;
-        if (e.tid > 0)
-          jf["threadId"] = e.tid;
-        frames.push_back(jf);
-      }
+      for (size_t k = above; k < e.stack.frames.size(); ++k)
+        addNative(e.stack.frames[k]);
       stacks.push_back({{"message", {{"text", e.what}}}, {"frames", frames}});
     }
     if (!related.empty())
