@@ -53,11 +53,8 @@ namespace {
 // mp-pool-not-joined (a Python rule), not measured yet while one of its cases (a pool ended only
 // on the normal path) fires on a common idiom.
 const char *const kOffByDefault[] = {
-    "mp-child-fallthrough",
-    "mp-exit-in-child",
-    "mp-unchecked-child-status",
-    "mp-unsafe-call-after-fork",
-    "mp-pool-not-joined",
+    "mp-child-fallthrough",      "mp-exit-in-child",   "mp-unchecked-child-status",
+    "mp-unsafe-call-after-fork", "mp-pool-not-joined",
 };
 } // namespace
 
