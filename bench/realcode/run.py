@@ -115,6 +115,10 @@ def run_procsan(args, proj, src):
     db = os.path.join(src, proj.get("db_dir", "."))
     cmd = [args.procsan, "check", "-p", db, "--format=json", "-j", str(args.jobs),
            "--quiet", "--no-color"]
+    if args.checks:
+        cmd.append("--checks=" + args.checks)
+    if args.cache_dir:
+        cmd.append("--cache-dir=" + os.path.join(args.cache_dir, proj["name"]))
     # "files": a list of paths relative to the project root, or "files_regex": an extended
     # regular expression over those relative paths; neither: every file of the database.
     root = "^" + ere_escape(os.path.realpath(src)) + "/("
@@ -283,6 +287,10 @@ def main():
                     "from the build directory's CMakeCache.txt)")
     ap.add_argument("--projects", help="comma-separated subset of the manifest's projects")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--checks", help="passed to procsan check (e.g. 'mp-*' for the rules that "
+                    "are off by default too); default: procsan's default set")
+    ap.add_argument("--cache-dir", help="procsan's --cache-dir, one subdirectory per project "
+                    "(re-runs of an unchanged build reuse the results)")
     ap.add_argument("--out", help="write the results (every finding with its label) to this JSON")
     ap.add_argument("--baseline", help="an earlier --out file: show what changed since")
     ap.add_argument("--raw-dir", help="keep procsan's JSON per project here")
@@ -311,6 +319,7 @@ def main():
     results = {"procsan": args.procsan, "procsan_version": procsan_version(args.procsan),
                "procsan_commit": args.procsan_commit or procsan_commit(args.procsan),
                "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               "checks": args.checks or "default",
                "projects": {}}
     missing = []
     for proj in projects:
