@@ -57,8 +57,7 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
   modelOptions.applyTo(ctx); // clang-tidy runs no registerMatchers of ours
   const SourceManager &sm = ctx.sourceManager();
   std::set<const Stmt *> reported;
-  std::optional<SourceLocation> handlerHere;
-  std::optional<std::string> handlerElsewhere;
+  ensureLocalOrder(ctx);
   for (const ForkRegion &region : ctx.forkRegions()) {
     if (!isReportable(region, sm) || !region.hasChildOnlyCode())
       continue;
@@ -72,20 +71,16 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
         return *evidence;
       evidence.emplace();
       evidence->vforked = isVfork(site);
-      if (!handlerHere)
-        handlerHere = exitHandlerIn(ctx.ast(), ctx.uses());
-      if (handlerHere->isValid())
-        evidence->notes.push_back(
-            {*handlerHere,
-             "exit handlers or static destructors that exit() runs in both processes"});
-      else {
-        if (!handlerElsewhere)
-          handlerElsewhere = ctx.program().exitHandlersElsewhere();
-        if (!handlerElsewhere->empty())
-          evidence->notes.push_back({site.call->getBeginLoc(),
-                                     "the program registers exit handlers (" + *handlerElsewhere +
-                                         ") that exit() runs in both processes"});
-      }
+      // Handlers registered where they may have run before this fork in the same process: not
+      // one that another program of the database, or another applet of a multi-call binary,
+      // registers.
+      std::string handler = ctx.program().exitHandlerBefore(site.enclosing, sm);
+      if (!handler.empty())
+        evidence->notes.push_back({site.call->getBeginLoc(),
+                                   "an exit handler registered at " + handler +
+                                       " (atexit, on_exit or a static object's destructor) may "
+                                       "have been registered before this fork: exit() runs it in "
+                                       "both processes"});
       if (const Expr *w = pendingStdioAtFork(ctx, region))
         evidence->notes.push_back({w->getBeginLoc(),
                                    "output written here may still be in the parent's stdio buffer "

@@ -57,14 +57,7 @@ bool singleThreadedAtFork(AnalysisContext &ctx, const ForkRegion &region) {
   if (!in)
     return false;
   ProgramView &view = ctx.program();
-  if (!view.hasLocalOrder()) {
-    TUSummary own;
-    summarizeThreadOrder(ctx, own);
-    auto local = std::make_unique<ProgramSummaries>();
-    local->add(own);
-    local->finish();
-    view.setLocalOrder(std::move(local));
-  }
+  ensureLocalOrder(ctx);
   if (!in->isMain() && !view.earlyOnly(in, sm))
     return false;
   std::vector<const FunctionDecl *> before;

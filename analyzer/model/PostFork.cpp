@@ -426,23 +426,26 @@ bool isBufferedStdioWrite(const CallExpr *call) {
   return !namesStream(call->getArg(stream), {"stderr"}); // stderr is unbuffered
 }
 
-SourceLocation exitHandlerIn(ASTContext &ctx, const UseIndex &uses) {
+std::vector<ExitHandlerSite> exitHandlersIn(ASTContext &ctx, const UseIndex &uses) {
   const SourceManager &sm = ctx.getSourceManager();
+  std::vector<ExitHandlerSite> out;
   for (const CallExpr *call : uses.allCalls()) {
     const FunctionDecl *fd = call->getDirectCallee();
     if (!isLibraryFunction(fd) || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
       continue;
-    if (fd->getName() == "atexit" || fd->getName() == "on_exit")
-      return call->getBeginLoc();
+    if (fd->getName() != "atexit" && fd->getName() != "on_exit")
+      continue;
+    const FunctionDecl *in = enclosingFunction(ctx, call);
+    if (in && in->hasAttr<ConstructorAttr>())
+      in = nullptr; // runs before main(), in every program that links this file
+    out.push_back({call->getBeginLoc(), in});
   }
   // Static objects whose destructor is the program's own code (or flushes a file stream).
   struct Statics : RecursiveASTVisitor<Statics> {
     const SourceManager &sm;
-    SourceLocation found;
-    explicit Statics(const SourceManager &sm) : sm(sm) {}
+    std::vector<ExitHandlerSite> &out;
+    Statics(const SourceManager &sm, std::vector<ExitHandlerSite> &out) : sm(sm), out(out) {}
     bool TraverseDecl(Decl *d) {
-      if (found.isValid())
-        return false;
       if (d && !isa<TranslationUnitDecl>(d) &&
           sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation())))
         return true;
@@ -459,13 +462,18 @@ SourceLocation exitHandlerIn(ASTContext &ctx, const UseIndex &uses) {
       bool programs = !sm.isInSystemHeader(sm.getExpansionLoc(dtor->getLocation()));
       bool fileStream = rd->isInStdNamespace() && rd->getIdentifier() &&
                         (rd->getName().contains("fstream") || rd->getName() == "basic_filebuf");
-      if (programs || fileStream)
-        found = vd->getLocation();
+      if (!programs && !fileStream)
+        return true;
+      // A function-local static is made the first time its function runs: registered there.
+      const FunctionDecl *in = nullptr;
+      if (vd->isStaticLocal())
+        in = dyn_cast_or_null<FunctionDecl>(vd->getParentFunctionOrMethod());
+      out.push_back({vd->getLocation(), in});
       return true;
     }
-  } statics(sm);
+  } statics(sm, out);
   statics.TraverseDecl(ctx.getTranslationUnitDecl());
-  return statics.found;
+  return out;
 }
 
 namespace {
@@ -493,50 +501,86 @@ bool reachesWrite(const FunctionDecl *fd, const SourceManager &sm, bool unknownC
   return findThroughCalls(fd, sm, query).found();
 }
 
-// Whether stdio output may be pending in fd's process just before `at`.
-bool pendingBefore(AnalysisContext &ctx, const FunctionDecl *fd, const Stmt *at,
-                   const Expr *&witness) {
-  const CFG *cfg = ctx.summaries().cfgFor(fd);
-  if (!cfg)
-    return false;
-  const SourceManager &sm = ctx.sourceManager();
-  const Expr *firstWrite = nullptr;
-  ByteFlow flow(*cfg, ByteFlow::Max, 0, [&](const CFGElement &e, uint8_t v) -> uint8_t {
-    auto st = e.getAs<CFGStmt>();
-    const auto *call = st ? dyn_cast<CallExpr>(st->getStmt()) : nullptr;
-    if (!call)
-      return v;
-    if (isStdioFlush(call))
-      return 0;
-    bool writes = isBufferedStdioWrite(call);
-    if (!writes)
-      if (const FunctionDecl *callee = call->getDirectCallee(); callee && callee->hasBody())
-        writes = reachesWrite(callee, sm, false);
-    if (writes && !firstWrite)
-      firstWrite = call;
-    return writes ? 1 : v;
-  });
-  std::optional<uint8_t> v = flow.before(at);
-  if (v && *v) {
-    witness = firstWrite;
-    return true;
+// Buffered stdio output pending in a process, followed through a function's CFG: which write
+// left it there (the fact is the write's index + 1 in `writes`; 0: nothing pending). A flush
+// empties the buffer; a call that never returns ends the path, so a usage() that prints and
+// exits leaves nothing behind; a call to a function of this TU counts when that function may
+// return with output pending (its own flow, to a small depth).
+class PendingOutput {
+public:
+  explicit PendingOutput(AnalysisContext &ctx) : ctx(ctx) {}
+
+  // The write whose output may still be pending just before `at` in fd, or null.
+  const Expr *before(const FunctionDecl *fd, const Stmt *at) {
+    const CFG *cfg = ctx.summaries().cfgFor(fd);
+    if (!cfg)
+      return nullptr;
+    std::optional<uint8_t> v = flow(*cfg, kDepth).before(at);
+    return v && *v ? writes[*v - 1] : nullptr;
   }
-  return false;
-}
+
+private:
+  static constexpr unsigned kDepth = 3;
+
+  ByteFlow flow(const CFG &cfg, unsigned depth) {
+    return ByteFlow(cfg, ByteFlow::Max, 0, [this, depth](const CFGElement &e, uint8_t v) {
+      auto st = e.getAs<CFGStmt>();
+      const auto *call = st ? dyn_cast<CallExpr>(st->getStmt()) : nullptr;
+      if (!call)
+        return v;
+      if (isStdioFlush(call))
+        return uint8_t(0);
+      if (ctx.summaries().callNeverReturns(call))
+        return uint8_t(0);
+      if (isBufferedStdioWrite(call))
+        return indexOf(call);
+      if (const FunctionDecl *callee = call->getDirectCallee();
+          callee && callee->hasBody() && depth > 0)
+        if (returnsPending(callee, depth - 1))
+          return indexOf(call);
+      return v;
+    });
+  }
+
+  bool returnsPending(const FunctionDecl *fd, unsigned depth) {
+    fd = fd->getCanonicalDecl();
+    auto [it, added] = atReturn.try_emplace(fd, false);
+    if (!added)
+      return it->second; // known, or being computed (recursion: assume not)
+    const CFG *cfg = ctx.summaries().cfgFor(fd);
+    bool pending = cfg && flow(*cfg, depth).atExit() != 0;
+    atReturn[fd] = pending;
+    return pending;
+  }
+
+  uint8_t indexOf(const CallExpr *call) {
+    for (size_t i = 0; i < writes.size(); ++i)
+      if (writes[i] == call)
+        return uint8_t(i + 1);
+    if (writes.size() >= 254)
+      return uint8_t(writes.size()); // saturate: some write is pending
+    writes.push_back(call);
+    return uint8_t(writes.size());
+  }
+
+  AnalysisContext &ctx;
+  std::vector<const Expr *> writes;
+  llvm::DenseMap<const FunctionDecl *, bool> atReturn;
+};
 
 } // namespace
 
 const Expr *pendingStdioAtFork(AnalysisContext &ctx, const ForkRegion &region) {
   const ForkSite &site = region.site();
-  const Expr *witness = nullptr;
   if (!site.enclosing)
     return nullptr;
-  if (pendingBefore(ctx, site.enclosing, site.call, witness))
-    return witness;
+  PendingOutput pending(ctx);
+  if (const Expr *w = pending.before(site.enclosing, site.call))
+    return w;
   for (const CallExpr *c : ctx.uses().callsTo(site.enclosing))
     if (const FunctionDecl *caller = enclosingFunction(ctx.ast(), c))
-      if (pendingBefore(ctx, caller, c, witness))
-        return witness;
+      if (const Expr *w = pending.before(caller, c))
+        return w;
   return nullptr;
 }
 

@@ -76,8 +76,13 @@ class AnalysisContext;
 
 // What exit() in a forked child would run or flush a second time, inherited from the parent.
 // Where this TU registers an atexit/on_exit handler or defines a static object whose destructor
-// runs at exit (in the program's own code); invalid when it does neither.
-clang::SourceLocation exitHandlerIn(clang::ASTContext &ctx, const UseIndex &uses);
+// runs at exit (in the program's own code), with the function that registers it: null for static
+// scope (a static object, an initializer, a function marked `constructor`).
+struct ExitHandlerSite {
+  clang::SourceLocation at;
+  const clang::FunctionDecl *registrar = nullptr;
+};
+std::vector<ExitHandlerSite> exitHandlersIn(clang::ASTContext &ctx, const UseIndex &uses);
 // A buffered stdio write (stdout, a FILE other than stderr, std::cout) that may still sit in the
 // parent's buffers when the fork runs: before the fork in its function, or before the call in
 // the callers this TU has. Null when none is known.

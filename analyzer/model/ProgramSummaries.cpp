@@ -30,6 +30,13 @@ namespace analyzer {
 
 namespace {
 
+bool isMainFunction(const FunctionDecl *fd) { return fd && fd->isMain(); }
+
+void addUnique(std::vector<std::string> &v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 void keepSmallest(std::string &into, const std::string &candidate) {
   if (!candidate.empty() && (into.empty() || candidate < into))
     into = candidate;
@@ -70,7 +77,11 @@ void ProgramSummaries::add(const TUSummary &tu) {
     functions[kv.first].merge(kv.second);
   keepSmallest(reaps, tu.reapsWhere);
   keepSmallest(threads, tu.threadsWhere);
-  keepSmallest(exitHandlers, tu.exitHandlersWhere);
+  for (const auto &kv : tu.exitHandlers) {
+    std::vector<std::string> &w = exitHandlers[kv.first];
+    w.insert(w.end(), kv.second.begin(), kv.second.end());
+    addUnique(w);
+  }
   for (const IpcNameText &n : tu.unlinked)
     unlinked.push_back(n);
   std::sort(unlinked.begin(), unlinked.end());
@@ -148,13 +159,12 @@ void ProgramSummaries::finish() {
   }
 
   // Thread order: a function starts threads when it or a function it calls does.
-  std::map<std::string, std::vector<const std::string *>> callers;
+  callers.clear();
   std::set<std::string> calledOtherThanByMain;
-  const std::string mainKey = "main";
   for (const auto &kv : calls)
     for (const std::string &callee : kv.second) {
       callers[callee].push_back(&kv.first);
-      if (kv.first != mainKey)
+      if (!llvm::StringRef(kv.first).starts_with("main:"))
         calledOtherThanByMain.insert(callee);
     }
   starts = startsDirectly;
@@ -183,6 +193,47 @@ void ProgramSummaries::finish() {
     if (!threadBefore)
       early.insert(kv.first);
   }
+}
+
+std::string ProgramSummaries::exitHandlerBefore(llvm::StringRef forkKey,
+                                                llvm::StringRef forkFile) const {
+  if (exitHandlers.empty())
+    return {};
+  // The functions whose calls lead to `from` (itself included), through direct calls. Calls
+  // from initializers ("") are left out: every TU has them, they connect unrelated programs.
+  auto chain = [&](const std::string &from) {
+    std::set<std::string> seen{from};
+    std::vector<std::string> work{from};
+    while (!work.empty()) {
+      std::string k = std::move(work.back());
+      work.pop_back();
+      auto it = callers.find(k);
+      if (it == callers.end())
+        continue;
+      for (const std::string *c : it->second)
+        if (!c->empty() && seen.insert(*c).second)
+          work.push_back(*c);
+    }
+    return seen;
+  };
+  const std::set<std::string> forkChain = chain(forkKey.str());
+  std::string found;
+  for (const auto &[registrar, wheres] : exitHandlers) {
+    llvm::StringRef r(registrar);
+    bool counts = false;
+    if (r.consume_front("static:"))
+      counts = r.empty() || r == forkFile;
+    else
+      for (const std::string &k : chain(registrar))
+        if (forkChain.count(k)) {
+          counts = true;
+          break;
+        }
+    if (counts)
+      for (const std::string &w : wheres)
+        keepSmallest(found, w);
+  }
+  return found;
 }
 
 const FunctionSummary *ProgramSummaries::function(llvm::StringRef usr) const {
@@ -259,8 +310,10 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
     const FunctionSummary *f = t->function(rest);
     return f && (f->facts & FactCallsExit) ? "exit" : "";
   }
-  case 'h':
-    return t->exitHandlersWhere();
+  case 'h': {
+    auto [key, file] = rest.split('\x1f');
+    return t->exitHandlerBefore(key, file);
+  }
   case 'R':
     return t->reapsWhere();
   case 'T':
@@ -282,7 +335,7 @@ std::string ProgramView::ask(const std::string &question) {
   if (it != log.asked.end())
     return it->second;
   const ProgramSummaries *t = table;
-  if (!t && (question[0] == 'S' || question[0] == 'E'))
+  if (!t && (question[0] == 'S' || question[0] == 'E' || question[0] == 'h'))
     t = localOrder.get();
   std::string a = answer(t, question);
   log.asked.emplace(question, a);
@@ -433,7 +486,18 @@ uint32_t ProgramView::holdsShared(const ValueDecl *d, const SourceManager &sm) {
 }
 
 std::string ProgramView::reapsElsewhere() { return ask("R:"); }
-std::string ProgramView::exitHandlersElsewhere() { return ask("h:"); }
+std::string ProgramView::exitHandlerBefore(const FunctionDecl *fd, const SourceManager &sm) {
+  // A lambda runs where it is made, as a rule: ask about the function that makes it.
+  while (const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd)) {
+    if (!md->getParent()->isLambda())
+      break;
+    fd = dyn_cast<FunctionDecl>(md->getParent()->getDeclContext());
+  }
+  std::string key = fd && fd->isMain() ? mainKey(sm) : functionKey(fd, sm);
+  if (key.empty())
+    return {};
+  return ask("h:" + key + '\x1f' + mainKey(sm).substr(5));
+}
 
 bool ProgramView::callsExit(const FunctionDecl *fd, const SourceManager &sm) {
   std::string key = externalKey(fd, sm);
@@ -769,8 +833,6 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
   const std::vector<const Expr *> &threads = view.threadStarts(ast);
   if (!threads.empty())
     tu.threadsWhere = placeOf(sm, threads.front()->getBeginLoc());
-  if (SourceLocation h = exitHandlerIn(ast, uses); h.isValid())
-    tu.exitHandlersWhere = placeOf(sm, h);
 
   for (const CallExpr *call : uses.allCalls()) {
     const FunctionDecl *fd = call->getDirectCallee();
@@ -805,16 +867,7 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
   return tu;
 }
 
-namespace {
-
-bool isMainFunction(const FunctionDecl *fd) { return fd && fd->isMain(); }
-
-void addUnique(std::vector<std::string> &v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-}
-
-} // namespace
+namespace {} // namespace
 
 bool callsThatMayPrecede(AnalysisContext &ctx, const FunctionDecl *fd, const Stmt *target,
                          std::vector<const FunctionDecl *> &out) {
@@ -906,8 +959,8 @@ void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu) {
       continue;
     if (isMainFunction(in))
       mainFn = in;
-    // Calls from initializers are recorded under "", calls from main() under "main".
-    std::string caller = !in ? std::string() : isMainFunction(in) ? std::string("main") : keyOf(in);
+    // Calls from initializers are recorded under "", calls from main() under "main:<file>".
+    std::string caller = !in ? std::string() : isMainFunction(in) ? mainKey(sm) : keyOf(in);
     tu.calls[caller].push_back(callee);
   }
   for (const Expr *t : ctx.program().threadStarts(ast)) {
@@ -950,6 +1003,41 @@ void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu) {
     addUnique(kv.second);
   addUnique(tu.startsThreadsDirectly);
   addUnique(tu.addressTaken);
+  bool definesMain = false;
+  for (const Decl *d : ast.getTranslationUnitDecl()->decls())
+    if (const auto *fd = dyn_cast<FunctionDecl>(d))
+      definesMain |= fd->isMain() && fd->doesThisDeclarationHaveABody();
+  for (const ExitHandlerSite &h : exitHandlersIn(ast, uses)) {
+    std::string key;
+    if (!h.registrar)
+      key = "static:" + (definesMain ? mainKey(sm).substr(5) : std::string());
+    else if (isMainFunction(h.registrar))
+      key = mainKey(sm);
+    else
+      key = keyOf(h.registrar);
+    if (h.registrar && key.empty())
+      continue; // registered in library code
+    tu.exitHandlers[key].push_back(placeOf(sm, h.at));
+  }
+  for (auto &kv : tu.exitHandlers)
+    addUnique(kv.second);
+}
+
+std::string mainKey(const SourceManager &sm) {
+  OptionalFileEntryRef f = sm.getFileEntryRefForID(sm.getMainFileID());
+  return "main:" + (f ? f->getName().str() : std::string("?"));
+}
+
+void ensureLocalOrder(AnalysisContext &ctx) {
+  ProgramView &view = ctx.program();
+  if (view.hasLocalOrder())
+    return;
+  TUSummary own;
+  summarizeThreadOrder(ctx, own);
+  auto local = std::make_unique<ProgramSummaries>();
+  local->add(own);
+  local->finish();
+  view.setLocalOrder(std::move(local));
 }
 
 int ipcFamily(StringRef name, bool &isUnlink) {

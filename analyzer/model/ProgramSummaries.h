@@ -85,9 +85,12 @@ struct TUSummary {
   std::map<std::string, FunctionSummary> functions; // by USR
   std::string reapsWhere;   // non-empty: the TU reaps any child (or lets the kernel); where
   std::string threadsWhere; // non-empty: the TU starts threads; where
-  // Non-empty: the TU registers an atexit/on_exit handler or has a static object whose
-  // destructor runs at exit; where.
-  std::string exitHandlersWhere;
+  // Exit handlers this TU registers (atexit/on_exit, static objects whose destructor is the
+  // program's code), by the function that registers them: its key, "main:<file>" for main(),
+  // "static:<file>" for initializers, constructors and static objects of a TU that defines
+  // main() (they belong to that program only), "static:" for those of a TU without main()
+  // (linked into who knows which program). Values: where ("file:line").
+  std::map<std::string, std::vector<std::string>> exitHandlers;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false}; // an unlink whose name the model cannot read
   // Thread order. Keys are ProgramView::functionKey (the USR of any function of the program).
@@ -113,7 +116,12 @@ public:
   const FunctionSummary *function(llvm::StringRef usr) const;
   const std::string &reapsWhere() const { return reaps; }
   const std::string &threadsWhere() const { return threads; }
-  const std::string &exitHandlersWhere() const { return exitHandlers; }
+  // Where an exit handler is registered that may have run in the process before a fork in the
+  // function `forkKey` (a function key, or "main:<file>") of the TU `forkFile`: a handler
+  // registered by a function that shares a caller chain with it (one of them calls the other,
+  // or one function calls both, through the program's direct calls), in main() of the same
+  // program, or at static scope of the same TU or of a TU without main(). "" when none.
+  std::string exitHandlerBefore(llvm::StringRef forkKey, llvm::StringRef forkFile) const;
   // An unlink somewhere in the program may remove an object created with this name.
   bool mayUnlink(const IpcNameText &created) const;
   size_t size() const { return functions.size(); }
@@ -134,7 +142,9 @@ private:
   std::set<std::string> startsDirectly, addressTaken, starts, early;
   std::map<std::string, uint32_t> storage;
   bool threadsAtStart = false;
-  std::string reaps, threads, exitHandlers;
+  std::map<std::string, std::vector<const std::string *>> callers; // made by finish()
+  std::map<std::string, std::vector<std::string>> exitHandlers;
+  std::string reaps, threads;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false};
 };
@@ -162,8 +172,10 @@ public:
   bool neverReturns(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
   // The function (of another file) calls exit(), itself or through calls.
   bool callsExit(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
-  // Where another TU registers exit handlers ("" when none does).
-  std::string exitHandlersElsewhere();
+  // Where the program registers an exit handler that may run before a fork in fd (see
+  // ProgramSummaries::exitHandlerBefore; "" when none). Answered from this file alone without a
+  // table (needs ensureLocalOrder).
+  std::string exitHandlerBefore(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
   // What the function does with the fd in parameter i, as FdEffect bits (0: not known, the
   // function is not defined in the program).
   enum FdEffect : unsigned { FdCloses = 1, FdDrains = 2, FdKeeps = 4, FdKnown = 8 };
@@ -217,6 +229,11 @@ std::vector<const clang::Expr *> findThreadStarts(clang::ASTContext &ctx);
 // This TU's thread-order facts (the call graph among the program's functions, thread starts,
 // functions whose address is taken, what main() calls before what).
 void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu);
+// Gives the context's ProgramView this file's own call graph and thread-order facts, for the
+// questions that are answered from them when there is no table (one file, the first pass).
+void ensureLocalOrder(AnalysisContext &ctx);
+// The key under which summarizeThreadOrder records main() of this TU: "main:<main file>".
+std::string mainKey(const clang::SourceManager &sm);
 // The program functions whose calls may run before `target` in fd (through the CFG, loops
 // included); a null entry stands for a thread start. False without a CFG.
 bool callsThatMayPrecede(AnalysisContext &ctx, const clang::FunctionDecl *fd,

@@ -167,7 +167,6 @@ void writeSummary(Writer &w, const analyzer::TUSummary &s) {
   }
   w.str(s.reapsWhere);
   w.str(s.threadsWhere);
-  w.str(s.exitHandlersWhere);
   w.num(s.unlinked.size());
   for (const analyzer::IpcNameText &n : s.unlinked) {
     w.num((uint64_t)n.family);
@@ -188,6 +187,7 @@ void writeSummary(Writer &w, const analyzer::TUSummary &s) {
   writeStrings(w, s.addressTaken);
   w.num(s.threadsAtStart);
   writeGraph(s.mainEarly);
+  writeGraph(s.exitHandlers);
   w.num(s.sharedStorage.size());
   for (const auto &[k, v] : s.sharedStorage) {
     w.str(k);
@@ -209,7 +209,7 @@ bool readSummary(Reader &r, analyzer::TUSummary &s) {
       return false;
     s.functions[usr] = std::move(f);
   }
-  if (!r.str(s.reapsWhere) || !r.str(s.threadsWhere) || !r.str(s.exitHandlersWhere) || !r.count(n))
+  if (!r.str(s.reapsWhere) || !r.str(s.threadsWhere) || !r.count(n))
     return false;
   s.unlinked.resize(n);
   for (analyzer::IpcNameText &t : s.unlinked)
@@ -231,7 +231,7 @@ bool readSummary(Reader &r, analyzer::TUSummary &s) {
   };
   if (!readGraph(s.calls) || !readStrings(r, s.startsThreadsDirectly) ||
       !readStrings(r, s.addressTaken) || !r.flag(s.threadsAtStart) || !readGraph(s.mainEarly) ||
-      !r.count(n))
+      !readGraph(s.exitHandlers) || !r.count(n))
     return false;
   for (uint64_t i = 0; i < n; ++i) {
     std::string k;
