@@ -4,8 +4,10 @@
 #include "model/ForkRegions.h"
 
 #include "clang/AST/Expr.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <optional>
 #include <set>
 
 using namespace clang;
@@ -43,6 +45,260 @@ const Stmt *firstStmt(const CFGBlock *b) {
   return b->getTerminatorStmt();
 }
 
+// The values an expression may have, when they are all constants: a constant, or a local
+// variable whose initializer and every assignment in the function are constants. nullopt when
+// unknown.
+std::optional<std::set<int64_t>> constantValues(ASTContext &ast, const FunctionDecl *fn,
+                                                const Expr *e) {
+  if (!e)
+    return std::nullopt;
+  e = e->IgnoreParenImpCasts();
+  Expr::EvalResult r;
+  if (!e->isValueDependent() && e->EvaluateAsInt(r, ast))
+    return std::set<int64_t>{r.Val.getInt().getExtValue()};
+  const auto *ref = dyn_cast<DeclRefExpr>(e);
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!vd || !vd->hasLocalStorage() || isa<ParmVarDecl>(vd) || !fn->getBody())
+    return std::nullopt;
+  struct Stores : RecursiveASTVisitor<Stores> {
+    ASTContext &ast;
+    const VarDecl *vd;
+    std::set<int64_t> values;
+    bool unknown = false;
+    Stores(ASTContext &ast, const VarDecl *vd) : ast(ast), vd(vd) {}
+    bool names(const Expr *x) const {
+      const auto *d = dyn_cast<DeclRefExpr>(x->IgnoreParenImpCasts());
+      return d && d->getDecl() == vd;
+    }
+    void add(const Expr *x) {
+      Expr::EvalResult v;
+      if (x && !x->isValueDependent() && x->EvaluateAsInt(v, ast))
+        values.insert(v.Val.getInt().getExtValue());
+      else
+        unknown = true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *bo) {
+      if (bo->isAssignmentOp() && names(bo->getLHS())) {
+        if (bo->getOpcode() == BO_Assign)
+          add(bo->getRHS());
+        else
+          unknown = true;
+      }
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *uo) {
+      if ((uo->isIncrementDecrementOp() || uo->getOpcode() == UO_AddrOf) && names(uo->getSubExpr()))
+        unknown = true;
+      return true;
+    }
+  } stores(ast, vd);
+  if (vd->hasInit())
+    stores.add(vd->getInit());
+  stores.TraverseStmt(fn->getBody());
+  if (stores.unknown || stores.values.empty())
+    return std::nullopt;
+  return stores.values;
+}
+
+// The value of `cond` when `of` (a variable, or the call itself) holds v: `x`, `!x`, `x OP k`.
+std::optional<bool> evalWith(ASTContext &ast, const Expr *cond, const Decl *var, const Expr *call,
+                             int64_t v) {
+  cond = cond->IgnoreParenImpCasts();
+  auto isSubject = [&](const Expr *e) {
+    e = e->IgnoreParenImpCasts();
+    if (e == call)
+      return true;
+    const auto *ref = dyn_cast<DeclRefExpr>(e);
+    return var && ref && ref->getDecl() == var;
+  };
+  if (isSubject(cond))
+    return v != 0;
+  if (const auto *uo = dyn_cast<UnaryOperator>(cond); uo && uo->getOpcode() == UO_LNot) {
+    std::optional<bool> inner = evalWith(ast, uo->getSubExpr(), var, call, v);
+    return inner ? std::optional<bool>(!*inner) : std::nullopt;
+  }
+  const auto *bo = dyn_cast<BinaryOperator>(cond);
+  if (!bo || !bo->isComparisonOp())
+    return std::nullopt;
+  const Expr *lhs = bo->getLHS(), *rhs = bo->getRHS();
+  BinaryOperatorKind op = bo->getOpcode();
+  if (!isSubject(lhs)) {
+    std::swap(lhs, rhs);
+    op = BinaryOperator::reverseComparisonOp(op);
+  }
+  Expr::EvalResult r;
+  if (!isSubject(lhs) || rhs->isValueDependent() || !rhs->EvaluateAsInt(r, ast))
+    return std::nullopt;
+  int64_t k = r.Val.getInt().getExtValue();
+  switch (op) {
+  case BO_EQ:
+    return v == k;
+  case BO_NE:
+    return v != k;
+  case BO_LT:
+    return v < k;
+  case BO_LE:
+    return v <= k;
+  case BO_GT:
+    return v > k;
+  case BO_GE:
+    return v >= k;
+  default:
+    return std::nullopt;
+  }
+}
+
+// A branch that never comes back to the code after its `if`: it returns, or ends in a call
+// that never returns.
+bool branchEnds(AnalysisContext &ctx, const Stmt *s) {
+  if (!s)
+    return false;
+  if (const auto *cs = dyn_cast<CompoundStmt>(s))
+    return !cs->body_empty() && branchEnds(ctx, cs->body_back());
+  if (isa<ReturnStmt>(s))
+    return true;
+  if (const auto *call = dyn_cast<CallExpr>(s))
+    return ctx.summaries().callNeverReturns(call);
+  return false;
+}
+
+// The caller's first test of the value tells the two processes apart and one of them leaves
+// (`int rc = setup_workers(); if (rc != 1) return rc;`): what follows is one process's code.
+// `childMustLeave`: only the child's leaving will do (a child whose exec failed).
+bool callerSeparates(AnalysisContext &ctx, const CallExpr *call, const std::set<int64_t> &child,
+                     const std::set<int64_t> &parent, bool childMustLeave) {
+  ASTContext &ast = ctx.ast();
+  const Decl *var = nullptr;
+  const Stmt *at = call; // the statement holding the call, within its block
+  for (;;) {
+    const auto &ps = ast.getParents(*at);
+    if (ps.empty())
+      return false;
+    if (const auto *vd = ps[0].get<VarDecl>()) {
+      var = vd;
+      const auto &dp = ast.getParents(*vd);
+      if (dp.empty() || !(at = dp[0].get<DeclStmt>()))
+        return false;
+      break;
+    }
+    if (const auto *e = ps[0].get<Expr>()) {
+      if (const auto *bo = dyn_cast<BinaryOperator>(e); bo && bo->getOpcode() == BO_Assign) {
+        if (const auto *ref = dyn_cast<DeclRefExpr>(bo->getLHS()->IgnoreParenImpCasts()))
+          var = ref->getDecl();
+        at = bo;
+        continue;
+      }
+      if (isa<ImplicitCastExpr, ParenExpr>(e) || (isa<UnaryOperator>(e) && !var) ||
+          (isa<BinaryOperator>(e) && cast<BinaryOperator>(e)->isComparisonOp())) {
+        at = e;
+        continue;
+      }
+      return false;
+    }
+    if (const auto *is = ps[0].get<IfStmt>(); is && is->getCond() == at) {
+      at = is;
+      break;
+    }
+    if (ps[0].get<CompoundStmt>())
+      break;
+    return false;
+  }
+  const IfStmt *test = dyn_cast<IfStmt>(at);
+  if (!test) {
+    const auto &ps = ast.getParents(*at);
+    const auto *block = ps.empty() ? nullptr : ps[0].get<CompoundStmt>();
+    if (!block || !var)
+      return false;
+    for (auto it = block->body_begin(); it != block->body_end(); ++it)
+      if (*it == at) {
+        if (++it != block->body_end())
+          test = dyn_cast<IfStmt>(*it);
+        break;
+      }
+  }
+  if (!test || test->getInit() || test->getConditionVariable())
+    return false;
+  auto side = [&](const std::set<int64_t> &values) -> std::optional<bool> {
+    std::optional<bool> taken;
+    for (int64_t v : values) {
+      std::optional<bool> b = evalWith(ast, test->getCond(), var, call, v);
+      if (!b || (taken && *taken != *b))
+        return std::nullopt;
+      taken = b;
+    }
+    return taken;
+  };
+  std::optional<bool> c = side(child), p = side(parent);
+  if (!c || !p || *c == *p)
+    return false;
+  const Stmt *childBranch = *c ? test->getThen() : test->getElse();
+  const Stmt *parentBranch = *p ? test->getThen() : test->getElse();
+  return branchEnds(ctx, childBranch) || (!childMustLeave && branchEnds(ctx, parentBranch));
+}
+
+// A function whose child returns values its parent never returns (`return 1; /* worker */`
+// against the parent's `return 0`, APR_INCHILD against APR_INPARENT) tells its caller which
+// process it is in, as fork() does: returning is its contract, provided the callers this file
+// has look at the value. A child that returns only because its exec failed is another matter:
+// its caller must end the process with that value (every caller here does, and there is one).
+bool returnsRole(AnalysisContext &ctx, const ForkRegion &region, bool afterExec) {
+  const FunctionDecl *fn = region.site().enclosing;
+  if (!fn || !fn->getBody() || fn->getReturnType()->isVoidType())
+    return false;
+  std::vector<const ReturnStmt *> returns;
+  struct Returns : RecursiveASTVisitor<Returns> {
+    std::vector<const ReturnStmt *> &out;
+    explicit Returns(std::vector<const ReturnStmt *> &out) : out(out) {}
+    bool VisitReturnStmt(ReturnStmt *r) {
+      out.push_back(r);
+      return true;
+    }
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  } collect(returns);
+  collect.TraverseStmt(fn->getBody());
+  std::set<int64_t> child, parent;
+  bool anyChild = false;
+  for (const ReturnStmt *r : returns) {
+    uint8_t at = region.outcomesAt(r);
+    if (!(at & (OutChild | OutParent)))
+      continue;
+    std::optional<std::set<int64_t>> values = constantValues(ctx.ast(), fn, r->getRetValue());
+    if (!values)
+      return false;
+    if (at & OutChild) {
+      child.insert(values->begin(), values->end());
+      anyChild = true;
+    }
+    if (at & OutParent)
+      parent.insert(values->begin(), values->end());
+  }
+  if (!anyChild || parent.empty())
+    return false;
+  for (int64_t v : child)
+    if (parent.count(v))
+      return false;
+  // Callers in this file must tell the processes apart by the value; callers elsewhere (a
+  // library's fork-like API) are trusted to, as fork()'s are.
+  for (const CallExpr *call : ctx.uses().callsTo(fn))
+    if (!callerSeparates(ctx, call, child, parent, afterExec))
+      return false;
+  return true;
+}
+
+// The return is the child's of a fork made in this region's child (a double fork): that fork
+// decides whether it falls through.
+bool childOfInnerFork(AnalysisContext &ctx, const ForkRegion &region, const Stmt *at) {
+  for (const ForkRegion &inner : ctx.forkRegions()) {
+    if (&inner == &region || !inner.valid())
+      continue;
+    if (!isChildOnly(region.outcomesAt(inner.site().call)))
+      continue;
+    if (inner.outcomesAt(at) & OutChild)
+      return true;
+  }
+  return false;
+}
+
 } // namespace
 
 void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
@@ -57,6 +313,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
       continue;
     // Returning from an entry point ends the child (mp-exit-in-child looks at how).
     bool isEntry = isProcessEntry(ctx.ast(), ctx.uses(), site.enclosing);
+    std::optional<bool> roleValue[2]; // without, with a failed exec on the child's way out
     std::set<const Stmt *> reported;
     for (const ChildExit &ce : region.childExits()) {
       if (ce.leavesFunction && isEntry)
@@ -66,6 +323,17 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
       // follows the call in the caller is the child's code by design.
       if (ce.leavesFunction && !region.parentReachesExit())
         continue;
+      // The child returns a value of its own: the caller branches on it (a fork-like API).
+      if (ce.leavesFunction && ce.returnStmt) {
+        bool afterExec = asExecCall(ce.lastStmt) || execIn(ce.from);
+        std::optional<bool> &role = roleValue[afterExec];
+        if (!role)
+          role = returnsRole(ctx, region, afterExec);
+        if (*role)
+          continue;
+        if (childOfInnerFork(ctx, region, ce.returnStmt))
+          continue;
+      }
       // `exec_fn(data); return -1; /* not reached */`: a call through a pointer may well never
       // return; precision first.
       if (ce.afterIndirectCall)

@@ -85,6 +85,8 @@ const PidTest *ForkRegion::testFor(const Expr *condition) const {
 }
 
 uint8_t ForkRegion::filterEdge(const CFGBlock &from, unsigned succIndex, uint8_t state) const {
+  if (auto it = fixedEdge.find(from.getBlockID()); it != fixedEdge.end() && it->second != succIndex)
+    return 0;
   const Stmt *term = from.getTerminatorStmt();
   if (const auto *sw = dyn_cast_or_null<SwitchStmt>(term)) {
     const PidTest *t = testFor(sw->getCond());
@@ -234,7 +236,132 @@ void ForkRegion::findChildFlag() {
   }
 }
 
+namespace {
+
+// The variables and fields a function writes (or lets others write: its address taken, a
+// non-const reference bound to it).
+struct Writes : RecursiveASTVisitor<Writes> {
+  llvm::DenseSet<const Decl *> written;
+  void mark(const Expr *e) {
+    e = e ? e->IgnoreParenCasts() : nullptr;
+    if (const auto *ref = dyn_cast_or_null<DeclRefExpr>(e))
+      written.insert(ref->getDecl()->getCanonicalDecl());
+    else if (const auto *me = dyn_cast_or_null<MemberExpr>(e))
+      written.insert(me->getMemberDecl()->getCanonicalDecl());
+    else if (const auto *ase = dyn_cast_or_null<ArraySubscriptExpr>(e))
+      mark(ase->getBase());
+  }
+  bool VisitBinaryOperator(BinaryOperator *bo) {
+    if (bo->isAssignmentOp())
+      mark(bo->getLHS());
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *uo) {
+    if (uo->isIncrementDecrementOp() || uo->getOpcode() == UO_AddrOf)
+      mark(uo->getSubExpr());
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *call) {
+    const FunctionDecl *fd = call->getDirectCallee();
+    for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+      const ParmVarDecl *p = fd && i < fd->getNumParams() ? fd->getParamDecl(i) : nullptr;
+      if (p && p->getType()->isReferenceType() &&
+          !p->getType().getNonReferenceType().isConstQualified())
+        mark(call->getArg(i));
+    }
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *op) {
+    if (op->isAssignmentOp() || op->getOperator() == OO_PlusPlus ||
+        op->getOperator() == OO_MinusMinus)
+      mark(op->getArg(0));
+    return true;
+  }
+};
+
+// The condition's value cannot change while the function runs: it reads only variables and
+// fields the function never writes (nor anything volatile), constants, and no calls.
+bool invariantIn(const Expr *e, const Writes &w) {
+  if (!e)
+    return false;
+  e = e->IgnoreParenImpCasts();
+  if (e->getType().isVolatileQualified())
+    return false;
+  if (isa<IntegerLiteral, CharacterLiteral, CXXBoolLiteralExpr>(e))
+    return true;
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e)) {
+    if (isa<EnumConstantDecl>(ref->getDecl()))
+      return true;
+    const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
+    return vd && !vd->getType()->isReferenceType() && !w.written.count(vd->getCanonicalDecl());
+  }
+  if (const auto *me = dyn_cast<MemberExpr>(e))
+    return !w.written.count(me->getMemberDecl()->getCanonicalDecl()) &&
+           invariantIn(me->getBase(), w);
+  if (const auto *uo = dyn_cast<UnaryOperator>(e))
+    return (uo->getOpcode() == UO_LNot || uo->getOpcode() == UO_Minus ||
+            uo->getOpcode() == UO_Not) &&
+           invariantIn(uo->getSubExpr(), w);
+  if (const auto *bo = dyn_cast<BinaryOperator>(e))
+    return !bo->isAssignmentOp() && bo->getOpcode() != BO_Comma && invariantIn(bo->getLHS(), w) &&
+           invariantIn(bo->getRHS(), w);
+  return false;
+}
+
+} // namespace
+
+void ForkRegion::findFixedBranches() {
+  const Stmt *body = forkSite.enclosing->getBody();
+  if (!body)
+    return;
+  std::optional<Writes> writes;
+  unsigned n = cfg->getNumBlockIDs();
+  // Whether the fork block can be reached from `from` without passing through `avoid`.
+  auto reaches = [&](const CFGBlock *from, const CFGBlock *avoid) {
+    std::vector<bool> seen(n, false);
+    std::vector<const CFGBlock *> work;
+    if (from && from != avoid) {
+      work.push_back(from);
+      seen[from->getBlockID()] = true;
+    }
+    while (!work.empty()) {
+      const CFGBlock *b = work.back();
+      work.pop_back();
+      if (b == forkBlock)
+        return true;
+      for (const CFGBlock::AdjacentBlock &s : b->succs())
+        if (const CFGBlock *r = s.getReachableBlock(); r && r != avoid && !seen[r->getBlockID()]) {
+          seen[r->getBlockID()] = true;
+          work.push_back(r);
+        }
+    }
+    return false;
+  };
+  for (const CFGBlock *b : *cfg) {
+    if (!b || b == forkBlock || b->succ_size() != 2)
+      continue;
+    const Expr *cond = branchCondition(*b);
+    if (!cond || testFor(cond))
+      continue;
+    // Every way to the fork passes this branch, always on the same edge.
+    if (reaches(&cfg->getEntry(), b))
+      continue;
+    const CFGBlock *s0 = b->succ_begin()->getReachableBlock();
+    const CFGBlock *s1 = (b->succ_begin() + 1)->getReachableBlock();
+    bool r0 = reaches(s0, b), r1 = reaches(s1, b);
+    if (r0 == r1)
+      continue;
+    if (!writes) {
+      writes.emplace();
+      writes->TraverseStmt(const_cast<Stmt *>(body));
+    }
+    if (invariantIn(cond, *writes))
+      fixedEdge[b->getBlockID()] = r0 ? 0 : 1;
+  }
+}
+
 void ForkRegion::run() {
+  findFixedBranches();
   dataflow();
   findChildFlag();
   if (flag)

@@ -66,6 +66,7 @@ private:
   void run();
   void dataflow();
   void findChildFlag();
+  void findFixedBranches();
   void finishRun();
   // The outcome sets of a test of the child's flag (see findChildFlag), or nullopt.
   std::optional<uint8_t> flagTest(const clang::Expr *cond) const;
@@ -92,6 +93,10 @@ private:
   const clang::VarDecl *flag = nullptr;
   int64_t flagSet = 0, flagOther = 0;
   llvm::DenseSet<const clang::Stmt *> flagStores;
+  // Branches decided before the fork on a condition the function never changes (`if
+  // (debug_flag)`, a parameter): after the fork, both processes take the same edge again.
+  // Block id -> the successor index taken.
+  llvm::DenseMap<unsigned, unsigned> fixedEdge;
 };
 
 // A region checks report on: its CFG is known and the fork is in the program's own code.

@@ -1,0 +1,84 @@
+// RUN: not %procsan check --checks='-*,mp-child-fallthrough' %s -- 2>&1 | FileCheck %s
+// A branch on something the function never changes (a global set once from the command line,
+// a parameter) goes the same way every time round a loop. An accept loop that returns only in
+// debug mode, where it does not fork, never returns in the parent of a fork made when not in
+// debug mode; a persistent listener whose parent goes back for the next connection never runs
+// the code after its fork. Reported (the close positive): the same loop leaves on a flag the
+// loop itself sets, so the parent comes back to the caller too.
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int debug_mode;
+void serve(int fd);
+int wants_stop(void);
+
+static void accept_loop(int lfd, int *conn) {
+  for (;;) {
+    int c = accept(lfd, 0, 0);
+    if (c < 0)
+      continue;
+    if (debug_mode) {
+      *conn = c; // serve it in this process, no fork
+      return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+      close(c);
+      continue;
+    }
+    if (pid == 0) {
+      close(lfd);
+      *conn = c;
+      return; // the child serves the connection in the caller
+    }
+    close(c);
+  }
+}
+
+static void listen_on(int lfd, int persistent, char **prog) {
+  int fd;
+again:
+  fd = accept(lfd, 0, 0);
+  if (fd < 0)
+    goto again;
+  if (persistent && prog) {
+    if (fork() != 0) {
+      close(fd); // the parent goes back for the next connection
+      goto again;
+    }
+  }
+  dup2(fd, 0);
+  execvp(prog ? prog[0] : "/bin/cat", prog);
+  _exit(127);
+}
+
+static void accept_until_stopped(int lfd, int *conn) {
+  int stopping = 0;
+  for (;;) {
+    if (stopping) {
+      *conn = -1;
+      return;
+    }
+    int c = accept(lfd, 0, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      *conn = c;
+      return;
+      // CHECK: mp-child-fallthrough-fixed-branch.c:[[@LINE-1]]:7: warning: the child process returns from 'accept_until_stopped' into its caller's code, which the parent runs too
+    }
+    close(c);
+    stopping = wants_stop();
+  }
+}
+
+int main(int argc, char **argv) {
+  int conn;
+  accept_loop(3, &conn);
+  serve(conn);
+  listen_on(4, argc > 1, argv + 1);
+  accept_until_stopped(5, &conn);
+  serve(conn);
+  return 0;
+}
+// CHECK-NOT: warning:
