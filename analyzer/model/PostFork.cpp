@@ -510,20 +510,34 @@ class PendingOutput {
 public:
   explicit PendingOutput(AnalysisContext &ctx) : ctx(ctx) {}
 
-  // The write whose output may still be pending just before `at` in fd, or null.
-  const Expr *before(const FunctionDecl *fd, const Stmt *at) {
+  // Whether output may still be pending just before `at` in fd: the write that left it, or
+  // `inherited` when only output pending at fd's entry may still be there (no flush on some
+  // path), with `inheritedAtEntry`.
+  struct Pending {
+    const Expr *write = nullptr;
+    bool inherited = false;
+  };
+  Pending before(const FunctionDecl *fd, const Stmt *at, bool inheritedAtEntry) {
     const CFG *cfg = ctx.summaries().cfgFor(fd);
     if (!cfg)
-      return nullptr;
-    std::optional<uint8_t> v = flow(*cfg, kDepth).before(at);
-    return v && *v ? writes[*v - 1] : nullptr;
+      return {};
+    std::optional<uint8_t> v = flow(*cfg, kDepth, inheritedAtEntry ? kInherited : 0).before(at);
+    if (!v || !*v)
+      return {};
+    if (*v == kInherited)
+      return {nullptr, true};
+    return {writes[*v - kFirstWrite], false};
   }
 
 private:
   static constexpr unsigned kDepth = 3;
+  // Fact values: 0 nothing pending; kInherited what was pending at the function's entry; from
+  // kFirstWrite on, the write (writes[v - kFirstWrite]) that left output pending. The join
+  // keeps the largest: a known write over the inherited output.
+  static constexpr uint8_t kInherited = 1, kFirstWrite = 2;
 
-  ByteFlow flow(const CFG &cfg, unsigned depth) {
-    return ByteFlow(cfg, ByteFlow::Max, 0, [this, depth](const CFGElement &e, uint8_t v) {
+  ByteFlow flow(const CFG &cfg, unsigned depth, uint8_t entry = 0) {
+    return ByteFlow(cfg, ByteFlow::Max, entry, [this, depth](const CFGElement &e, uint8_t v) {
       auto st = e.getAs<CFGStmt>();
       const auto *call = st ? dyn_cast<CallExpr>(st->getStmt()) : nullptr;
       if (!call)
@@ -556,11 +570,11 @@ private:
   uint8_t indexOf(const CallExpr *call) {
     for (size_t i = 0; i < writes.size(); ++i)
       if (writes[i] == call)
-        return uint8_t(i + 1);
-    if (writes.size() >= 254)
-      return uint8_t(writes.size()); // saturate: some write is pending
+        return uint8_t(i + kFirstWrite);
+    if (writes.size() + kFirstWrite > 255)
+      return 255; // saturate: some write is pending
     writes.push_back(call);
-    return uint8_t(writes.size());
+    return uint8_t(writes.size() - 1 + kFirstWrite);
   }
 
   AnalysisContext &ctx;
@@ -575,11 +589,13 @@ const Expr *pendingStdioAtFork(AnalysisContext &ctx, const ForkRegion &region) {
   if (!site.enclosing)
     return nullptr;
   PendingOutput pending(ctx);
-  if (const Expr *w = pending.before(site.enclosing, site.call))
-    return w;
+  PendingOutput::Pending here = pending.before(site.enclosing, site.call, true);
+  if (here.write || !here.inherited)
+    return here.write; // a write here, or every path flushed before the fork
+  // What the callers here left in the buffer, when no flush empties it before the fork.
   for (const CallExpr *c : ctx.uses().callsTo(site.enclosing))
     if (const FunctionDecl *caller = enclosingFunction(ctx.ast(), c))
-      if (const Expr *w = pending.before(caller, c))
+      if (const Expr *w = pending.before(caller, c, false).write)
         return w;
   return nullptr;
 }
