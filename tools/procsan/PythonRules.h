@@ -15,7 +15,8 @@ struct PythonRule {
 };
 
 inline const std::vector<PythonRule> &pythonRules() {
-  // Two ids also name C checks (mp-join-before-drain, mp-leaked-ipc-name): one page, one SARIF
+  // Ids that also name C checks (mp-join-before-drain, mp-leaked-ipc-name,
+  // mp-unsynchronized-shared-write): one page, one SARIF
   // rule (the C check's summary), listed once as "(also Python)".
   static const std::vector<PythonRule> rules = {
       {"mp-join-before-drain",
@@ -34,6 +35,9 @@ inline const std::vector<PythonRule> &pythonRules() {
       {"mp-unpicklable-task",
        "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
        "arguments, a queue or a pipe, or a process target under spawn or forkserver."},
+      {"mp-unsynchronized-shared-write",
+       "Flags a write to shared memory that another live process also uses, made without a "
+       "process-shared lock and not atomic."},
   };
   return rules;
 }

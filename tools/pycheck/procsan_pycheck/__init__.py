@@ -29,4 +29,7 @@ RULES = {
     "mp-unpicklable-task":
         "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
         "arguments, a queue or a pipe, or a process target under spawn or forkserver.",
+    "mp-unsynchronized-shared-write":
+        "Flags a write to shared memory that another live process also uses, made without a "
+        "process-shared lock and not atomic.",
 }

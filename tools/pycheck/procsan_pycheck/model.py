@@ -39,6 +39,9 @@ THREAD_LOCKS |= {"_thread.allocate_lock", "_thread.RLock", "threading._RLock"}
 OPENERS = {"builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
            "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile"}
 PARTIAL = {"functools.partial"}
+# Shared ctypes objects (multiprocessing.sharedctypes): Value/Array carry a lock unless
+# lock=False; RawValue/RawArray never do.
+SHARED_CTYPES = {"multiprocessing." + n for n in ("Value", "Array", "RawValue", "RawArray")}
 SHARED_MEMORY = "multiprocessing.shared_memory.SharedMemory"
 SHAREABLE_LIST = "multiprocessing.shared_memory.ShareableList"
 CONTEXT_CLASSES = {"multiprocessing.context.ForkContext": "fork",
@@ -57,6 +60,8 @@ def _normalize(qual):
         qual = "concurrent.futures." + qual[len("concurrent.futures.process."):]
     if qual in ("multiprocessing.synchronize.Lock", "multiprocessing.synchronize.RLock"):
         qual = "multiprocessing." + qual.rsplit(".", 1)[1]
+    if qual.startswith("multiprocessing.sharedctypes."):
+        qual = "multiprocessing." + qual[len("multiprocessing.sharedctypes."):]
     if qual.startswith("multiprocessing.queues."):
         qual = "multiprocessing." + qual[len("multiprocessing.queues."):]
     if qual in ("multiprocessing.SyncManager", "multiprocessing.managers.Manager"):
@@ -91,7 +96,7 @@ class Context(Value):
 
 class Instance(Value):
     """An object made by a known constructor. kind: pool, process, executor, manager, queue,
-    connection, mp-sync, thread-lock, file, proxy."""
+    connection, mp-sync, thread-lock, file, proxy, shared-ctype (raw: made without a lock)."""
 
     def __init__(self, kind, qual, node, method=DEFAULT, started=True, context_node=None):
         self.kind = kind
@@ -100,6 +105,7 @@ class Instance(Value):
         self.method = method
         self.started = started
         self.context_node = context_node
+        self.raw = False
 
 
 class Lambda(Value):
@@ -625,6 +631,13 @@ class Interpreter:
                     "allocate_lock", "Lock"), e)
             if q in OPENERS:
                 return Instance("file", "file", e)
+            if q in SHARED_CTYPES:
+                name = q.rsplit(".", 1)[1]
+                inst = Instance("shared-ctype", name, e, f.method)
+                lock = call.kwargs.get("lock")
+                inst.raw = name.startswith("Raw") or (
+                    lock is not None and isinstance(lock[0], ast.Constant) and lock[0].value is False)
+                return inst
             if q == SHARED_MEMORY:
                 # create=True literally: the call makes a new named block (else it attaches).
                 c = call.arg(1, "create")
@@ -696,6 +709,7 @@ def _member(base, name):
 _SUBMODULES = {"multiprocessing.pool", "multiprocessing.context", "multiprocessing.managers",
                "multiprocessing.process", "multiprocessing.queues", "multiprocessing.synchronize",
                "multiprocessing.connection", "multiprocessing.shared_memory",
+               "multiprocessing.sharedctypes",
                "concurrent.futures", "concurrent.futures.process", "torch.multiprocessing",
                "multiprocessing.dummy"}
 
