@@ -16,7 +16,7 @@ struct PythonRule {
 
 inline const std::vector<PythonRule> &pythonRules() {
   // Ids that also name C checks (mp-join-before-drain, mp-leaked-ipc-name,
-  // mp-unsynchronized-shared-write): one page, one SARIF
+  // mp-unchecked-child-status, mp-unsynchronized-shared-write): one page, one SARIF
   // rule (the C check's summary), listed once as "(also Python)".
   static const std::vector<PythonRule> rules = {
       {"mp-join-before-drain",
@@ -28,6 +28,9 @@ inline const std::vector<PythonRule> &pythonRules() {
       {"mp-pool-not-joined",
        "A process pool or executor is neither used as a context manager nor closed and joined "
        "on every path, or its `with` block ends while results it still owes are pending."},
+      {"mp-unchecked-child-status",
+       "Flags a wait whose status is discarded or never examined, so a crashed child goes "
+       "unnoticed."},
       {"mp-unguarded-spawn",
        "A process pool, process, or manager is started while the main module is imported, "
        "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports "

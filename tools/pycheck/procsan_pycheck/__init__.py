@@ -29,6 +29,9 @@ RULES = {
     "mp-unpicklable-task":
         "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
         "arguments, a queue or a pipe, or a process target under spawn or forkserver.",
+    "mp-unchecked-child-status":
+        "Flags a wait whose status is discarded or never examined, so a crashed child goes "
+        "unnoticed.",
     "mp-unsynchronized-shared-write":
         "Flags a write to shared memory that another live process also uses, made without a "
         "process-shared lock and not atomic.",

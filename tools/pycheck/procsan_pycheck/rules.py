@@ -5,6 +5,7 @@ import ast
 from . import model
 from .children import SharedWrites
 from .lifetimes import Lifetimes
+from .processes import Processes
 from .model import DEFAULT, UNKNOWN, Instance, Obj, Qual
 
 _DEFAULT_METHODS = ("the default on macOS and Windows, and on Linux from Python 3.14")
@@ -51,6 +52,7 @@ class Rules:
         self.interp = None
         self.lifetimes = None  # made once interp is known
         self.shared = None
+        self.processes = Processes()
 
     # -- events -------------------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class Rules:
             self.shared = SharedWrites(self.interp)
         self.lifetimes.on_call(call)
         self.shared.on_call(call)
+        self.processes.on_call(call)
         if frame.import_time:
             self._unguarded(call)
         if isinstance(f, model.Bound) and isinstance(f.obj, Instance):
@@ -295,6 +298,7 @@ class Rules:
         if self.lifetimes is not None:
             self.findings.extend(self.lifetimes.findings(self.interp.tree, Finding))
             self.findings.extend(self.shared.findings(self.interp.tree, start_methods, Finding))
+            self.findings.extend(self.processes.findings(self.interp.tree, Finding))
         kept = []
         for f in self.findings:
             if "{under}" in f.message:
