@@ -19,6 +19,9 @@ inline const std::vector<PythonRule> &pythonRules() {
   // mp-unchecked-child-status, mp-unsynchronized-shared-write): one page, one SARIF
   // rule (the C check's summary), listed once as "(also Python)".
   static const std::vector<PythonRule> rules = {
+      {"mp-fork-with-threads",
+       "Reports a fork made while other threads were running, whose child went on without "
+       "exec."},
       {"mp-join-before-drain",
        "Reports a parent waiting for a child to exit while the child is blocked writing into a "
        "pipe only the parent reads."},

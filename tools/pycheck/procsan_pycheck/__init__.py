@@ -17,6 +17,9 @@ RULES = {
     "mp-unguarded-spawn":
         "A process pool, process, or manager is started while the main module is imported, "
         "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports it.",
+    "mp-fork-with-threads":
+        "Reports a fork made while other threads were running, whose child went on without "
+        "exec.",
     "mp-join-before-drain":
         "Reports a parent waiting for a child to exit while the child is blocked writing into a "
         "pipe only the parent reads.",

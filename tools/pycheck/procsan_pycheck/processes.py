@@ -1,4 +1,4 @@
-"""Rules about a Process once made: mp-unchecked-child-status.
+"""Rules about a Process once made: mp-unchecked-child-status, mp-fork-with-threads.
 
 Like lifetimes.py, these rules read the code around each Process the interpreter saw made: the
 name it is bound to, the list it is collected in (`procs.append(p)`, `[Process(...) for ...]`),
@@ -9,7 +9,7 @@ process on to someone else, and the rule says nothing (precision first).
 import ast
 
 from .lifetimes import Tree, _is_try, _pos
-from .model import Instance, Obj
+from .model import DEFAULT, Instance, Obj, Qual
 
 _COLLECT = {"append", "extend", "insert", "add"}
 # Attributes whose use says nothing about how the child ended.
@@ -24,6 +24,8 @@ class Processes:
     def __init__(self):
         self.made = {}  # id(constructor node) -> Call, for Processes and Process subclasses
         self.reads = []  # Calls that read a queue or a pipe
+        self.threads = []  # (Call that starts threads, the thread or executor)
+        self.forks = []  # (Call that forks, what it starts, its start method, context node)
 
     def on_call(self, call):
         r = call.result
@@ -34,13 +36,141 @@ class Processes:
         if isinstance(obj, Instance) and obj.kind in ("queue", "connection", "proxy-queue") \
                 and call.callee.name in _READS:
             self.reads.append(call)
+        self._threads_and_forks(call)
 
-    def findings(self, module, make_finding):
+    def _threads_and_forks(self, call):
+        f, r = call.callee, call.result
+        if isinstance(f, Qual) and isinstance(r, Instance) and r.kind == "pool":
+            self.forks.append((call, r, r.method, r.context_node))
+            return
+        obj, name = getattr(f, "obj", None), getattr(f, "name", None)
+        if isinstance(obj, Instance):
+            if obj.kind == "thread" and name == "start":
+                self.threads.append((call, obj))
+            elif obj.kind == "thread-executor" and name in ("submit", "map"):
+                self.threads.append((call, obj))
+            elif obj.kind == "process" and name == "start":
+                self.forks.append((call, obj, obj.method, obj.context_node))
+            elif obj.kind == "executor" and name in ("submit", "map"):
+                self.forks.append((call, obj, obj.method, obj.context_node))
+        elif isinstance(obj, Obj) and name == "start":
+            if obj.cls.thread_class():
+                self.threads.append((call, obj))
+            else:
+                method = obj.cls.process_method()
+                if method is not None:
+                    self.forks.append((call, obj, method, None))
+
+    def findings(self, module, start_methods, make_finding):
         tree = Tree(module)
         out = []
         for call in self.made.values():
             out.extend(self._status(tree, call, make_finding))
+        out.extend(self._fork_with_threads(tree, start_methods, make_finding))
         return out
+
+    # -- mp-fork-with-threads -----------------------------------------------------------------
+
+    def _fork_with_threads(self, tree, start_methods, finding):
+        chosen = {m for m, _ in start_methods}
+        module_method = DEFAULT if not chosen else chosen.pop() if len(chosen) == 1 else "unknown"
+        module_node = start_methods[0][1] if len(start_methods) == 1 else None
+        forks = []  # (node, method, context node)
+        for call, _, method, ctx in self.forks:
+            if method == DEFAULT:
+                method, ctx = module_method, module_node
+            if method in ("fork", DEFAULT):
+                forks.append((call.node, method, ctx))
+        if not forks or not self.threads:
+            return []
+        # Module-level functions that fork, directly or through helpers (three calls deep).
+        helpers = tree.functions()
+        forking = {}
+        for node, method, ctx in forks:
+            region = tree.region(node)
+            if isinstance(region, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    helpers.get(region.name) is region:
+                forking.setdefault(region.name, (node, method, ctx))
+        for _ in range(3):
+            for name, fn in helpers.items():
+                if name in forking:
+                    continue
+                for n in ast.walk(fn):
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) \
+                            and n.func.id in forking and n.func.id != name:
+                        forking[name] = forking[n.func.id]
+                        break
+        out, reported = [], set()
+        for call, thread in sorted(self.threads, key=lambda t: _pos(t[0].node)):
+            start = call.node
+            region = tree.region(start)
+            alive = self._alive_span(tree, start, thread, region)
+            if alive is None:
+                continue
+            sites = [(node, None, method, ctx) for node, method, ctx in forks
+                     if tree.region(node) is region]
+            for n in ast.walk(region):
+                if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                        and n.func.id in forking and tree.region(n) is region):
+                    node, method, ctx = forking[n.func.id]
+                    sites.append((n, node, method, ctx))
+            for at, inner, method, ctx in sorted(sites, key=lambda x: _pos(x[0])):
+                if id(at) in reported or not alive(at):
+                    continue
+                reported.add(id(at))
+                what = "a Process is started" if inner is None else \
+                    "'%s' starts a Process" % at.func.id
+                under = ("the 'fork' start method" if method == "fork" else
+                         "the 'fork' start method (the default on Linux before Python 3.14)")
+                notes = [(start, "the thread is started here and not joined before")]
+                if inner is not None:
+                    notes.append((inner, "the Process is started here"))
+                if ctx is not None:
+                    notes.append((ctx, "the 'fork' start method is chosen here"))
+                out.append(finding(
+                    "mp-fork-with-threads", at,
+                    "%s under %s while a thread started before it is still running: the "
+                    "child is a copy of the parent with only the forking thread, and a lock "
+                    "another thread held at that moment (logging's, stdio's, a C library's) "
+                    "stays locked forever in it; start the processes before the threads, join "
+                    "the threads first, or use the 'spawn' or 'forkserver' start method"
+                    % (what[0].upper() + what[1:], under), notes))
+        return out
+
+    def _alive_span(self, tree, start, thread, region):
+        """A test: whether the thread started at `start` may still run at a node of region; None
+        when the rule cannot tell what becomes of the thread."""
+        ctor = thread.node
+        if tree.region(ctor) is not region:
+            return None
+        p = tree.parent.get(ctor)
+        inside = None  # the with statement whose exit joins an executor's threads
+        names = []
+        if isinstance(p, ast.withitem):
+            inside = tree.parent.get(p)
+            if isinstance(p.optional_vars, ast.Name):
+                names = [(p.optional_vars.id, region)]
+        elif isinstance(p, ast.Attribute) and p.value is ctor:
+            names = []  # Thread(...).start(): never joined
+        else:
+            names = _names_of(tree, ctor, region)
+            if names is None:
+                return None
+        ends = ("shutdown",) if getattr(thread, "kind", None) == "thread-executor" else ("join",)
+        joins = []
+        for name, scope in names:
+            for use in _uses(scope, name, ctor):
+                q = tree.parent.get(use)
+                if isinstance(q, ast.Attribute) and q.value is use and q.attr in ends:
+                    joins.append(q)
+
+        def alive(node):
+            if _pos(node) <= _pos(start) or _exclusive(tree, start, node, region):
+                return False
+            if inside is not None and not _within(tree, node, inside):
+                return False
+            return not any(_pos(start) < _pos(j) < _pos(node) for j in joins)
+        return alive
 
     # -- mp-unchecked-child-status ------------------------------------------------------------
 
@@ -170,6 +300,39 @@ def _channel_like(region, name):
                 and n.attr in _READS | {"put", "put_nowait", "send", "send_bytes"}):
             return True
     return False
+
+
+def _exclusive(tree, a, b, region):
+    """Whether no single run reaches both a and b: different branches of one if statement, or a
+    try's handler and its else block (or two handlers)."""
+    path = {}  # ancestor of a -> the child of it that leads to a
+    child, n = a, tree.parent.get(a)
+    while n is not None:
+        path[n] = child
+        if n is region:
+            break
+        child, n = n, tree.parent.get(n)
+    child, n = b, tree.parent.get(b)
+    while n is not None and n not in path:
+        child, n = n, tree.parent.get(n)
+    if n is None:
+        return False
+    side_a, side_b = _branch(n, path[n]), _branch(n, child)
+    if side_a is None or side_b is None or path[n] is child:
+        return False
+    if isinstance(n, ast.If):
+        return side_a != side_b
+    if _is_try(n):
+        sides = {side_a, side_b}
+        return sides == {"handlers", "orelse"} or (sides == {"handlers"} and path[n] is not child)
+    return False
+
+
+def _branch(n, child):
+    for field in ("body", "orelse", "handlers", "finalbody"):
+        if child in (getattr(n, field, None) or []):
+            return field
+    return None
 
 
 def _local_list(region, name):

@@ -298,7 +298,7 @@ class Rules:
         if self.lifetimes is not None:
             self.findings.extend(self.lifetimes.findings(self.interp.tree, Finding))
             self.findings.extend(self.shared.findings(self.interp.tree, start_methods, Finding))
-            self.findings.extend(self.processes.findings(self.interp.tree, Finding))
+            self.findings.extend(self.processes.findings(self.interp.tree, start_methods, Finding))
         kept = []
         for f in self.findings:
             if "{under}" in f.message:
