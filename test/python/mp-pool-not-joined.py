@@ -36,12 +36,13 @@ def early_return(data):
 
 
 def closed_only(data):
-    # CHECK: mp-pool-not-joined.py:[[@LINE+2]]:12: warning: Pool 'pool' is closed but never joined
+    # CHECK: mp-pool-not-joined.py:[[@LINE+3]]:12: warning: Pool 'pool' is closed but never joined
+    # CHECK: mp-pool-not-joined.py:[[@LINE+3]]:15: note: this result may still be pending when the function returns
     # CHECK: mp-pool-not-joined.py:[[@LINE+3]]:5: note: it is closed here
     pool = mp.Pool()
-    results = pool.map(work, data)
+    pending = pool.map_async(work, data)
     pool.close()
-    return results
+    return len(data)
 
 
 def one_shot(data):
@@ -59,3 +60,7 @@ if __name__ == "__main__":
     # CHECK: mp-pool-not-joined.py:[[@LINE+1]]:17: warning: Pool 'main_pool' is neither used
     main_pool = Pool()
     print(main_pool.map(work, range(3)))
+    # The program goes on making processes: the exit handler does not end the pool yet.
+    worker = mp.Process(target=work, args=(1,))
+    worker.start()
+    worker.join()

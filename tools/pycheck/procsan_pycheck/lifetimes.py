@@ -10,7 +10,7 @@ object on to someone else, and the rule says nothing (ownership passed; precisio
 """
 import ast
 
-from .model import Function, Instance
+from .model import Function, Instance, is_main_guard, is_not_main_guard
 
 # Calls that end a pool's or an executor's life: they wait for its workers.
 _POOL_ENDS = {"join", "terminate"}
@@ -25,6 +25,20 @@ _FILLS = {"put", "put_nowait", "send", "send_bytes"}
 _SMALL_CALLS = {"len", "int", "float", "bool", "abs", "round", "id", "hash", "os.getpid",
                 "os.getppid", "time.time", "time.monotonic", "time.perf_counter"}
 _SMALL_CONSTANT = 512  # characters of a str or bytes literal counted as small
+# Calls that cannot raise in a way that skips a pool's ending call, between its creation and
+# that call: submissions to the same pool only enqueue (pickling errors and the task's own come
+# back through the result), and these helpers of the caller's own (by name).
+_SUBMITS = _POOL_ASYNC | {"submit", "close"}
+_BENIGN_CALLS = {"partial", "functools.partial", "time.time", "time.perf_counter",
+                 "time.monotonic", "perf_counter", "monotonic", "print", "len", "range",
+                 "enumerate", "zip"}
+_BENIGN_METHODS = {"append", "extend"}  # on a plain name: list.append
+# After a pool's last use on the program's entry path: what keeps the program going, so that
+# the exit handler that would end the pool does not come soon (a process made, a wait).
+_LONG_RUNNING = {"serve_forever", "run_forever", "run_until_complete", "mainloop", "sleep",
+                 "input", "start", "wait", "exec_", "Popen", "fork", "forkpty", "system",
+                 "check_call", "check_output", "run"}
+_SPAWNS = {"subprocess.call", "os.posix_spawn", "os.spawnv", "os.execv"}
 
 
 def _pos(n):
@@ -111,13 +125,117 @@ def _nodes(stmts):
     return {n for s in stmts for n in ast.walk(s)}
 
 
-def _has_call_or_exit(stmts):
-    for s in stmts:
-        for n in ast.walk(s):
-            if isinstance(n, (ast.Call, ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Await,
-                              ast.Yield, ast.YieldFrom)):
+def _dotted(e):
+    if isinstance(e, ast.Name):
+        return e.id
+    if isinstance(e, ast.Attribute):
+        base = _dotted(e.value)
+        return base + "." + e.attr if base else e.attr
+    return ""
+
+
+def _returns_only(fn):
+    """A function of the file whose body is one `return` of an expression without calls (a
+    string helper): it does not raise."""
+    body = fn.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return (len(body) == 1 and isinstance(body[0], ast.Return)
+            and not any(isinstance(n, (ast.Call, ast.Await)) for n in ast.walk(body[0])))
+
+
+def _walk_code(stmts):
+    """The nodes of stmts that run when they do: not the bodies of the functions and classes
+    they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        for c in ast.iter_child_nodes(n):
+            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                todo.append(c)
+
+
+def _after(region, pos):
+    """The code of region that comes after pos (and, at module level, outside definitions)."""
+    body = region.body if isinstance(region, (ast.Module, ast.FunctionDef,
+                                              ast.AsyncFunctionDef)) else []
+    return [n for n in _walk_code(body) if hasattr(n, "lineno") and _pos(n) >= pos]
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+          ast.GeneratorExp, ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_EXITS = {"sys.exit", "exit", "quit", "os._exit", "os.abort"}
+
+
+def _caught(tree, site, region):
+    """Whether a try around site (up to region) has a handler that goes on: the exception does
+    not end the program."""
+    child = site
+    for a in tree.enclosing(site, region):
+        if _is_try(a) and child in a.body:
+            for h in a.handlers:
+                last = h.body[-1] if h.body else None
+                if isinstance(last, ast.Raise):
+                    continue
+                if (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+                        and _dotted(last.value.func) in _EXITS):
+                    continue
                 return True
+        child = a
     return False
+
+
+class _Entry:
+    """The program's entry path: the statements under the module's `if __name__ ==
+    "__main__":`, and the module-level functions called exactly once, not in a loop, from
+    there or from another such function (not generators: their bodies run as the consumer
+    pulls)."""
+
+    def __init__(self, tree):
+        module = tree.module
+        self.guarded = set()
+        for s in module.body:
+            if isinstance(s, ast.If) and is_main_guard(s.test):
+                self.guarded.update(id(x) for x in s.body)
+            elif isinstance(s, ast.If) and is_not_main_guard(s.test):
+                self.guarded.update(id(x) for x in s.orelse)
+        self.caller = {}  # FunctionDef -> its one call
+        if not self.guarded:
+            return
+        functions = tree.functions()
+        refs = {}
+        for n in ast.walk(module):
+            if isinstance(n, ast.Name) and n.id in functions:
+                refs.setdefault(n.id, []).append(n)
+        changed = True
+        while changed:
+            changed = False
+            for fname, fn in functions.items():
+                if fn in self.caller or _generator(fn) or len(refs.get(fname, ())) != 1:
+                    continue
+                ref = refs[fname][0]
+                call = tree.parent.get(ref)
+                if not (isinstance(call, ast.Call) and call.func is ref):
+                    continue
+                reg = tree.region(call)
+                if reg is not fn and self.holds(tree, call, reg):
+                    self.caller[fn] = call
+                    changed = True
+
+    def holds(self, tree, site, region):
+        """Whether site, in region, runs at most once on the entry path."""
+        for a in tree.enclosing(site, region):
+            if isinstance(a, _LOOPS):
+                return False
+        if isinstance(region, ast.Module):
+            return any(id(a) in self.guarded for a in [site] + list(tree.enclosing(site, region)))
+        return region in self.caller
+
+
+def _generator(fn):
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _walk_code(fn.body))
 
 
 class Lifetimes:
@@ -190,14 +308,24 @@ class Lifetimes:
         if isinstance(region, ast.Module) and self._used_in_functions(region, name):
             return []
         if not ends:
+            pending = self._unread_async(tree, region, name, make) if inst.kind == "pool" else None
             if closed is not None and inst.kind == "pool":
+                if pending is None:
+                    return []  # every result was read: after close() the workers exit by themselves
                 return [finding(rule, make, "Pool '%s' is closed but never joined: nothing waits "
                                             "for its workers to finish their tasks and exit"
-                                % name, [(closed, "it is closed here")])]
+                                % name, sorted([(closed, "it is closed here"),
+                                                (pending, "this result may still be pending when "
+                                                          "the function returns")],
+                                               key=lambda x: _pos(x[0])))]
+            if pending is None and self._ends_with_program(tree, make, region, name):
+                return []
             return [finding(rule, make, "%s '%s' is neither used as a context manager nor %s; "
                                         "its worker processes are left running"
                             % (what, name, self._ended(inst)))]
-        if self._covered(tree, stmt, ends, region):
+        if self._covered(tree, stmt, ends, region, name):
+            return []
+        if self._ends_with_program(tree, make, region, name):
             return []
         first = min(ends, key=_pos)
         return [finding(rule, make, "%s '%s' is %s only on some paths: an exception or an early "
@@ -219,7 +347,7 @@ class Lifetimes:
                         return True
         return False
 
-    def _covered(self, tree, stmt, ends, region):
+    def _covered(self, tree, stmt, ends, region, name):
         """Whether an end of the pool runs on every path from stmt: a `finally` around stmt or
         right after it, or an end at stmt's own level with nothing that may raise or leave in
         between."""
@@ -238,10 +366,105 @@ class Lifetimes:
                 if _is_try(s):
                     final = _nodes(s.finalbody)
                     if any(e in final for e in ends):
-                        return not _has_call_or_exit(block[i + 1:j])
+                        return not self._may_raise(tree, block[i + 1:j], name)
                 if isinstance(s, ast.Expr) and s.value in ends:
-                    return not _has_call_or_exit(block[i + 1:j])
+                    return not self._may_raise(tree, block[i + 1:j], name)
                 return False
+        return False
+
+    def _may_raise(self, tree, stmts, name):
+        """Whether stmts (between a pool's creation and its ending call) may raise or leave in a
+        way that skips the ending call. Submissions to the pool itself only enqueue."""
+        helpers = tree.functions()
+        for s in stmts:
+            for n in ast.walk(s):
+                if isinstance(n, (ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Await,
+                                  ast.Yield, ast.YieldFrom)):
+                    return True
+                if isinstance(n, ast.Call) and not self._benign(n, name, helpers):
+                    return True
+        return False
+
+    def _benign(self, call, name, helpers):
+        f = call.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+            if f.value.id == name and f.attr in _SUBMITS:
+                return True
+            if f.attr in _BENIGN_METHODS:
+                return True
+        made = self.made.get(id(call))
+        if made is not None and made[1].kind in ("pool", "executor"):
+            return True  # another pool: starting workers is not expected to fail
+        if _dotted(f) in _BENIGN_CALLS:
+            return True
+        return isinstance(f, ast.Name) and f.id in helpers and _returns_only(helpers[f.id])
+
+    def _unread_async(self, tree, region, name, make):
+        """An async submission to the pool whose result may never be read in region (the
+        call node), or None when every one is read (iterated, `.get()`, handed on)."""
+        for n in sorted(ast.walk(region), key=lambda x: _pos(x) if hasattr(x, "lineno")
+                        else (0, 0)):
+            if not (isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                    and n.value.id == name and n.attr in _POOL_ASYNC and _pos(n) > _pos(make)):
+                continue
+            call = tree.parent.get(n)
+            if not (isinstance(call, ast.Call) and call.func is n):
+                return n  # the async method handed on: whoever calls it may drop results
+            holder, later = self._holder(tree, call)
+            if later is False:
+                continue
+            if holder is None:
+                return call
+            if not [u for u in _loads(region, holder, _pos(call))
+                    if not self._appends_to(tree, u)]:
+                return call
+        return None
+
+    def _ends_with_program(self, tree, make, region, name):
+        """Whether the pool lives as long as the program: made on its entry path (under
+        `if __name__ == "__main__":`, or in a function only that path calls, once), not in a
+        loop, with no handler that catches an exception and goes on, and nothing after its last
+        use that makes a process or waits: the process then ends, and multiprocessing's exit
+        handler terminates the pool (an executor's joins its workers)."""
+        entry = getattr(tree, "entry", None)
+        if entry is None:
+            entry = tree.entry = _Entry(tree)
+        uses = _loads(region, name, _pos(make)) or [make]
+        last = max(uses, key=lambda u: (u.end_lineno, u.end_col_offset))
+        site, reg, after = make, region, (last.end_lineno, last.end_col_offset)
+        seen = set()
+        while True:
+            if not entry.holds(tree, site, reg) or _caught(tree, site, reg):
+                return False
+            if self._busy(tree, _after(reg, after), tree.functions(), seen, 0):
+                return False
+            if isinstance(reg, ast.Module):
+                return True
+            site = entry.caller[reg]
+            reg = tree.region(site)
+            after = (site.end_lineno, site.end_col_offset)
+
+    def _busy(self, tree, nodes, helpers, seen, depth):
+        """Whether nodes make a process or a pool, or wait (a loop that may serve forever, a
+        sleep, a start()), also through the functions of the file they call."""
+        for n in nodes:
+            if isinstance(n, (ast.While, ast.Await)):
+                return True
+            if not isinstance(n, ast.Call):
+                continue
+            made = self.made.get(id(n))
+            if made is not None and made[1].kind in ("pool", "executor", "process"):
+                return True
+            full = _dotted(n.func)
+            if full in _SPAWNS or full.rsplit(".", 1)[-1] in _LONG_RUNNING:
+                return True
+            if isinstance(n.func, ast.Name) and n.func.id in helpers:
+                fn = helpers[n.func.id]
+                if id(fn) in seen:
+                    continue
+                seen.add(id(fn))
+                if depth >= 4 or self._busy(tree, _walk_code(fn.body), helpers, seen, depth + 1):
+                    return True
         return False
 
     def _pending_async(self, tree, item, name, finding):
@@ -445,7 +668,8 @@ class Lifetimes:
             if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While))
                    for a in tree.enclosing(c, fn)):
                 return c, "writes in a loop"
-            if not c.args or not self._small(c.args[0]):
+            if not c.args or not (self._small(c.args[0])
+                                  or self._caught_exception(tree, c, c.args[0], fn)):
                 return c, "writes something of unknown size"
         if depth >= 3:
             return None
@@ -463,6 +687,17 @@ class Lifetimes:
                                 return n, "calls '%s' in a loop, which writes" % n.func.id
                             return inner
         return None
+
+    @staticmethod
+    def _caught_exception(tree, call, e, fn):
+        """`except ... as e: q.put(e)`: an exception pickles as its class and args, without its
+        traceback (the handler runs instead of the try body's write: one message either way)."""
+        if not isinstance(e, ast.Name):
+            return False
+        for a in tree.enclosing(call, fn):
+            if isinstance(a, ast.ExceptHandler) and a.name == e.id:
+                return True
+        return False
 
     def _small(self, e):
         if isinstance(e, ast.Constant):
