@@ -31,6 +31,9 @@ inline const std::vector<PythonRule> &pythonRules() {
       {"mp-pool-not-joined",
        "A process pool or executor is neither used as a context manager nor closed and joined "
        "on every path, or its `with` block ends while results it still owes are pending."},
+      {"mp-repeated-task-payload",
+       "The same large object is pickled and sent to the workers again with every task, where "
+       "a pool initializer or shared memory would send it once."},
       {"mp-unchecked-child-status",
        "Flags a wait whose status is discarded or never examined, so a crashed child goes "
        "unnoticed."},

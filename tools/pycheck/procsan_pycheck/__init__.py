@@ -8,7 +8,9 @@ like the C analyzer's and adds them to the JSON and SARIF reports.
 Modules: files.py finds the files, model.py follows names to what they mean (imports, start
 methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
 those about what happens to an object once made (pools, shared memory, processes and their
-queues), suppress.py the noqa comments.
+queues), children.py what runs in child processes (shared Values written there),
+processes.py what becomes of a Process and the threads started before it, payload.py what every
+task of a pool carries, suppress.py the noqa comments.
 """
 
 # Rule ids and their summaries: the first sentence of docs/rules/<id>.md. The driver keeps the
@@ -32,6 +34,9 @@ RULES = {
     "mp-unpicklable-task":
         "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
         "arguments, a queue or a pipe, or a process target under spawn or forkserver.",
+    "mp-repeated-task-payload":
+        "The same large object is pickled and sent to the workers again with every task, where "
+        "a pool initializer or shared memory would send it once.",
     "mp-unchecked-child-status":
         "Flags a wait whose status is discarded or never examined, so a crashed child goes "
         "unnoticed.",

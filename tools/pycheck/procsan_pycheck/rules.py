@@ -5,6 +5,7 @@ import ast
 from . import model
 from .children import SharedWrites
 from .lifetimes import Lifetimes
+from .payload import Payloads
 from .processes import Processes
 from .model import DEFAULT, UNKNOWN, Instance, Obj, Qual
 
@@ -53,6 +54,7 @@ class Rules:
         self.lifetimes = None  # made once interp is known
         self.shared = None
         self.processes = Processes()
+        self.payloads = Payloads()
 
     # -- events -------------------------------------------------------------------------------
 
@@ -70,6 +72,7 @@ class Rules:
         self.lifetimes.on_call(call)
         self.shared.on_call(call)
         self.processes.on_call(call)
+        self.payloads.on_call(call)
         if frame.import_time:
             self._unguarded(call)
         if isinstance(f, model.Bound) and isinstance(f.obj, Instance):
@@ -299,6 +302,7 @@ class Rules:
             self.findings.extend(self.lifetimes.findings(self.interp.tree, Finding))
             self.findings.extend(self.shared.findings(self.interp.tree, start_methods, Finding))
             self.findings.extend(self.processes.findings(self.interp.tree, start_methods, Finding))
+            self.findings.extend(self.payloads.findings(self.interp.tree, Finding))
         kept = []
         for f in self.findings:
             if "{under}" in f.message:
