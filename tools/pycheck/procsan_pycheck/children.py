@@ -152,7 +152,9 @@ class SharedWrites:
     # -- the end ------------------------------------------------------------------------------
 
     def findings(self, module, start_methods, make_finding):
-        tree = Tree(module)
+        if not self.launches:
+            return []
+        tree = Tree.of(module)
         helpers = tree.functions()
         chosen = {m for m, _ in start_methods}
         module_method = DEFAULT if not chosen else chosen.pop() if len(chosen) == 1 else "unknown"

@@ -56,7 +56,9 @@ class Payloads:
                 self.sinks.append((call, obj, name))
 
     def findings(self, module, make_finding):
-        tree = Tree(module)
+        if not self.sinks:
+            return []
+        tree = Tree.of(module)
         out = []
         for call, pool, method in self.sinks:
             big, seen = [], set()

@@ -62,7 +62,9 @@ class Processes:
                     self.forks.append((call, obj, method, None))
 
     def findings(self, module, start_methods, make_finding):
-        tree = Tree(module)
+        if not self.made and not (self.threads and self.forks):
+            return []
+        tree = Tree.of(module)
         out = []
         for call in self.made.values():
             out.extend(self._status(tree, call, make_finding))
