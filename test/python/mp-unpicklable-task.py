@@ -58,6 +58,8 @@ def main():
         pool.apply_async(work, (1, mp.Lock()))
         # CHECK: mp-unpicklable-task.py:[[@LINE+1]]:33: warning: a multiprocessing.Queue can only reach a child by inheritance
         pool.apply_async(work, (Queue(),))
+        # CHECK: mp-unpicklable-task.py:[[@LINE+1]]:29: warning: a multiprocessing.Value can only reach a child by inheritance (a Process's args, a Pool's initargs), not pickled in a task or a message; Pool.map pickles every item of the iterable
+        pool.map(work, [(1, mp.Value("i", 0))])
 
     q = Queue()
     # CHECK: mp-unpicklable-task.py:[[@LINE+1]]:{{[0-9]+}}: warning: a generator cannot be pickled; Queue.put pickles what it sends

@@ -8,7 +8,9 @@ like the C analyzer's and adds them to the JSON and SARIF reports.
 Modules: files.py finds the files, model.py follows names to what they mean (imports, start
 methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
 those about what happens to an object once made (pools, shared memory, processes and their
-queues), suppress.py the noqa comments.
+queues), children.py what runs in child processes (shared Values written there),
+processes.py what becomes of a Process and the threads started before it, payload.py what every
+task of a pool carries, suppress.py the noqa comments.
 """
 
 # Rule ids and their summaries: the first sentence of docs/rules/<id>.md. The driver keeps the
@@ -17,6 +19,9 @@ RULES = {
     "mp-unguarded-spawn":
         "A process pool, process, or manager is started while the main module is imported, "
         "outside the `if __name__ == \"__main__\":` guard, under a start method that re-imports it.",
+    "mp-fork-with-threads":
+        "Reports a fork made while other threads were running, whose child went on without "
+        "exec.",
     "mp-join-before-drain":
         "Reports a parent waiting for a child to exit while the child is blocked writing into a "
         "pipe only the parent reads.",
@@ -29,4 +34,13 @@ RULES = {
     "mp-unpicklable-task":
         "An object that cannot be pickled is passed where multiprocessing pickles it: a task, its "
         "arguments, a queue or a pipe, or a process target under spawn or forkserver.",
+    "mp-repeated-task-payload":
+        "The same large object is pickled and sent to the workers again with every task, where "
+        "a pool initializer or shared memory would send it once.",
+    "mp-unchecked-child-status":
+        "Flags a wait whose status is discarded or never examined, so a crashed child goes "
+        "unnoticed.",
+    "mp-unsynchronized-shared-write":
+        "Flags a write to shared memory that another live process also uses, made without a "
+        "process-shared lock and not atomic.",
 }

@@ -55,6 +55,14 @@ class Tree:
             for child in ast.iter_child_nodes(node):
                 self.parent[child] = node
 
+    @staticmethod
+    def of(module):
+        """The module's Tree, made once for every rule that reads it."""
+        tree = getattr(module, "_procsan_tree", None)
+        if tree is None:
+            tree = module._procsan_tree = Tree(module)
+        return tree
+
     def region(self, node):
         """The function (or lambda, or the module) whose code holds node."""
         n = self.parent.get(node)
@@ -255,7 +263,9 @@ class Lifetimes:
             self.acts.setdefault(id(call.node), (call, f.obj, f.name))
 
     def findings(self, module, make_finding):
-        tree = Tree(module)
+        if not self.made:
+            return []  # every rule here starts from an object made in this file
+        tree = Tree.of(module)
         out = []
         for call, inst in self.made.values():
             if inst.kind in ("pool", "executor"):

@@ -36,9 +36,14 @@ MP_SYNC = {"multiprocessing." + n for n in ("Lock", "RLock", "Semaphore", "Bound
 THREAD_LOCKS = {"threading." + n for n in ("Lock", "RLock", "Condition", "Semaphore",
                                            "BoundedSemaphore", "Event", "Barrier")}
 THREAD_LOCKS |= {"_thread.allocate_lock", "_thread.RLock", "threading._RLock"}
+THREADS = {"threading.Thread", "threading.Timer"}
+THREAD_EXECUTOR = "concurrent.futures.ThreadPoolExecutor"
 OPENERS = {"builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
            "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile"}
 PARTIAL = {"functools.partial"}
+# Shared ctypes objects (multiprocessing.sharedctypes): Value/Array carry a lock unless
+# lock=False; RawValue/RawArray never do.
+SHARED_CTYPES = {"multiprocessing." + n for n in ("Value", "Array", "RawValue", "RawArray")}
 SHARED_MEMORY = "multiprocessing.shared_memory.SharedMemory"
 SHAREABLE_LIST = "multiprocessing.shared_memory.ShareableList"
 CONTEXT_CLASSES = {"multiprocessing.context.ForkContext": "fork",
@@ -55,8 +60,12 @@ def _normalize(qual):
         qual = "multiprocessing." + qual[len("multiprocessing.context."):]
     if qual.startswith("concurrent.futures.process."):
         qual = "concurrent.futures." + qual[len("concurrent.futures.process."):]
+    if qual == "concurrent.futures.thread.ThreadPoolExecutor":
+        qual = THREAD_EXECUTOR
     if qual in ("multiprocessing.synchronize.Lock", "multiprocessing.synchronize.RLock"):
         qual = "multiprocessing." + qual.rsplit(".", 1)[1]
+    if qual.startswith("multiprocessing.sharedctypes."):
+        qual = "multiprocessing." + qual[len("multiprocessing.sharedctypes."):]
     if qual.startswith("multiprocessing.queues."):
         qual = "multiprocessing." + qual[len("multiprocessing.queues."):]
     if qual in ("multiprocessing.SyncManager", "multiprocessing.managers.Manager"):
@@ -91,7 +100,8 @@ class Context(Value):
 
 class Instance(Value):
     """An object made by a known constructor. kind: pool, process, executor, manager, queue,
-    connection, mp-sync, thread-lock, file, proxy."""
+    connection, mp-sync, thread-lock, file, proxy, shared-ctype (raw: made without a lock), thread,
+    thread-executor."""
 
     def __init__(self, kind, qual, node, method=DEFAULT, started=True, context_node=None):
         self.kind = kind
@@ -100,6 +110,7 @@ class Instance(Value):
         self.method = method
         self.started = started
         self.context_node = context_node
+        self.raw = False
 
 
 class Lambda(Value):
@@ -164,6 +175,16 @@ class ClassInfo(Value):
                     return m
         return None
 
+    def thread_class(self, depth=0):
+        """Whether this class derives from threading.Thread."""
+        for b in self.bases():
+            if isinstance(b, Qual) and b.qual in THREADS:
+                return True
+            if isinstance(b, ClassInfo) and b is not self and depth < 8 and b.thread_class(
+                    depth + 1):
+                return True
+        return False
+
     def pickling_known(self, depth=0):
         """True when pickle saves this class's instances by their __dict__: every base is a
         class of this module (or object) and none defines __getstate__/__reduce__."""
@@ -221,6 +242,15 @@ class Seq(Value):
 
     def __init__(self, items, node):
         self.items = items
+        self.node = node
+
+
+class Many(Value):
+    """A list made by a comprehension whose every element is one known object (a Process, a
+    thread): a loop over it binds its variable to that object."""
+
+    def __init__(self, item, node):
+        self.item = item
         self.node = node
 
 
@@ -399,8 +429,8 @@ class Interpreter:
                     self.bind(item.optional_vars, v if _enters_as_itself(v) else None, frame)
             self.walk_block(s.body, frame)
         elif isinstance(s, (ast.For, ast.AsyncFor)):
-            ev(s.iter, frame)
-            self.bind(s.target, None, frame)
+            it = ev(s.iter, frame)
+            self.bind(s.target, it.item if isinstance(it, Many) else None, frame)
             self.walk_block(s.body, frame)
             self.walk_block(s.orelse, frame)
         else:
@@ -506,7 +536,10 @@ class Interpreter:
                 return None
             return Seq(items, e)
         if isinstance(e, (ast.ListComp, ast.SetComp, ast.DictComp)):
-            self._comprehension(e, frame, quiet)
+            v = self._comprehension(e, frame, quiet)
+            if isinstance(e, ast.ListComp) and (isinstance(v, Obj) or (
+                    isinstance(v, Instance) and v.kind in ("process", "thread"))):
+                return Many(v, e)
             return None
         if isinstance(e, ast.NamedExpr):
             v = self.evaluate(e.value, frame, quiet)
@@ -529,15 +562,15 @@ class Interpreter:
         scope = Scope(frame.scope, "function", frame.scope.function_name())
         inner = Frame(scope, frame.import_time, frame.chain)
         for i, g in enumerate(e.generators):
-            self.evaluate(g.iter, frame if i == 0 else inner, quiet)
-            self.bind(g.target, None, inner)
+            it = self.evaluate(g.iter, frame if i == 0 else inner, quiet)
+            self.bind(g.target, it.item if isinstance(it, Many) else None, inner)
             for c in g.ifs:
                 self.evaluate(c, inner, quiet)
         if isinstance(e, ast.DictComp):
             self.evaluate(e.key, inner, quiet)
             self.evaluate(e.value, inner, quiet)
-        else:
-            self.evaluate(e.elt, inner, quiet)
+            return None
+        return self.evaluate(e.elt, inner, quiet)
 
     def _shadowed(self, scope, name):
         s = scope
@@ -625,6 +658,17 @@ class Interpreter:
                     "allocate_lock", "Lock"), e)
             if q in OPENERS:
                 return Instance("file", "file", e)
+            if q in THREADS:
+                return Instance("thread", q.rsplit(".", 1)[1], e, started=False)
+            if q == THREAD_EXECUTOR:
+                return Instance("thread-executor", "ThreadPoolExecutor", e)
+            if q in SHARED_CTYPES:
+                name = q.rsplit(".", 1)[1]
+                inst = Instance("shared-ctype", name, e, f.method)
+                lock = call.kwargs.get("lock")
+                inst.raw = name.startswith("Raw") or (
+                    lock is not None and isinstance(lock[0], ast.Constant) and lock[0].value is False)
+                return inst
             if q == SHARED_MEMORY:
                 # create=True literally: the call makes a new named block (else it attaches).
                 c = call.arg(1, "create")
@@ -661,7 +705,7 @@ def _enters_as_itself(v):
     """`with X as y`: y is X for pools, executors, managers, files (their __enter__ returns
     self)."""
     return isinstance(v, Instance) and v.kind in ("pool", "executor", "manager", "file", "shm",
-                                                  "shm-created")
+                                                  "shm-created", "thread-executor")
 
 
 def _is_static(fn):
@@ -696,6 +740,7 @@ def _member(base, name):
 _SUBMODULES = {"multiprocessing.pool", "multiprocessing.context", "multiprocessing.managers",
                "multiprocessing.process", "multiprocessing.queues", "multiprocessing.synchronize",
                "multiprocessing.connection", "multiprocessing.shared_memory",
+               "multiprocessing.sharedctypes",
                "concurrent.futures", "concurrent.futures.process", "torch.multiprocessing",
                "multiprocessing.dummy"}
 

@@ -3,7 +3,10 @@ finish() decides the ones that depend on the module's start method, known only a
 import ast
 
 from . import model
+from .children import SharedWrites
 from .lifetimes import Lifetimes
+from .payload import Payloads
+from .processes import Processes
 from .model import DEFAULT, UNKNOWN, Instance, Obj, Qual
 
 _DEFAULT_METHODS = ("the default on macOS and Windows, and on Linux from Python 3.14")
@@ -49,6 +52,9 @@ class Rules:
         self.findings = []
         self.interp = None
         self.lifetimes = None  # made once interp is known
+        self.shared = None
+        self.processes = Processes()
+        self.payloads = Payloads()
 
     # -- events -------------------------------------------------------------------------------
 
@@ -62,7 +68,11 @@ class Rules:
         self._frame = frame
         if self.lifetimes is None:
             self.lifetimes = Lifetimes(self.interp.evaluate)
+            self.shared = SharedWrites(self.interp)
         self.lifetimes.on_call(call)
+        self.shared.on_call(call)
+        self.processes.on_call(call)
+        self.payloads.on_call(call)
         if frame.import_time:
             self._unguarded(call)
         if isinstance(f, model.Bound) and isinstance(f.obj, Instance):
@@ -274,7 +284,7 @@ class Rules:
                 return (expr, "a %s cannot be pickled" % v.qual, made)
             if v.kind in ("pool", "executor"):
                 return (expr, "a %s cannot be pickled" % v.qual, made)
-            if v.kind in ("mp-sync", "queue") and position != "inherit":
+            if v.kind in ("mp-sync", "queue", "shared-ctype") and position != "inherit":
                 qual = v.qual if v.kind == "mp-sync" else "multiprocessing." + v.qual
                 return (expr, "a %s can only reach a child by inheritance (a Process's args, a "
                               "Pool's initargs), not pickled in a task or a message" % qual, made)
@@ -290,6 +300,9 @@ class Rules:
         module_node = start_methods[0][1] if start_methods else None
         if self.lifetimes is not None:
             self.findings.extend(self.lifetimes.findings(self.interp.tree, Finding))
+            self.findings.extend(self.shared.findings(self.interp.tree, start_methods, Finding))
+            self.findings.extend(self.processes.findings(self.interp.tree, start_methods, Finding))
+            self.findings.extend(self.payloads.findings(self.interp.tree, Finding))
         kept = []
         for f in self.findings:
             if "{under}" in f.message:
