@@ -10,8 +10,10 @@ or as found under a directory given. Exit status 0 whenever the document was wri
 """
 import ast
 import json
+import os
 import sys
 import tokenize
+import traceback
 
 from . import RULES
 from .files import expand
@@ -63,16 +65,20 @@ def analyse_file(path):
         entry["error"] = {"message": "cannot parse it: %s" % e, "line": 0, "column": 0,
                           "source_line": ""}
         return entry, []
-    rules = Rules()
-    interp = Interpreter(tree, rules)
-    rules.interp = interp
     try:
-        interp.run()
+        found = _run_rules(path, tree)
     except RecursionError:
-        entry["error"] = {"message": "not analysed: nested too deeply", "line": 0, "column": 0,
+        entry["error"] = {"message": "not analyzed: nested too deeply", "line": 0, "column": 0,
                           "source_line": ""}
         return entry, []
-    found = rules.finish(interp.start_methods)
+    except Exception as e:  # a defect of the checker: this file only, the others go on
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        entry["error"] = {"message": "not analyzed: internal error of procsan's Python checker "
+                          "(%s: %s, at %s:%d; please report it with this file)"
+                          % (type(e).__name__, e, os.path.basename(where.filename),
+                             where.lineno),
+                          "line": 0, "column": 0, "source_line": ""}
+        return entry, []
     suppressions = Suppressions(text)
     out, seen = [], set()
     for f in sorted(found, key=lambda f: (f.node.lineno, f.node.col_offset, f.rule)):
@@ -88,6 +94,19 @@ def analyse_file(path):
         out.append({"file": path, "rule": f.rule, "line": line, "column": column,
                     "message": f.message, "source_line": _line(lines, line), "notes": notes})
     return entry, out
+
+
+def _run_rules(path, tree):
+    # For tests of the guard above: a file whose name ends with this suffix makes the checker
+    # fail as a defect would.
+    crash = os.environ.get("PROCSAN_PYCHECK_TEST_CRASH")
+    if crash and path.endswith(crash):
+        raise AssertionError("crash requested by PROCSAN_PYCHECK_TEST_CRASH")
+    rules = Rules()
+    interp = Interpreter(tree, rules)
+    rules.interp = interp
+    interp.run()
+    return rules.finish(interp.start_methods)
 
 
 def _analyse_all(files, jobs):
