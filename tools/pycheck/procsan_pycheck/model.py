@@ -164,13 +164,14 @@ class ClassInfo(Value):
                            for b in self.node.bases]
         return self._bases
 
-    def process_method(self):
-        """The start method if this class derives from Process, else None."""
+    def process_method(self, depth=0):
+        """The start method if this class derives from Process, else None. Bounded: a name
+        rebound to a class deriving from its old value makes the bases a cycle."""
         for b in self.bases():
             if isinstance(b, Qual) and b.qual in PROCESS:
                 return b.method
-            if isinstance(b, ClassInfo) and b is not self:
-                m = b.process_method()
+            if isinstance(b, ClassInfo) and b is not self and depth < 8:
+                m = b.process_method(depth + 1)
                 if m is not None:
                     return m
         return None
