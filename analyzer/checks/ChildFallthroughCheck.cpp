@@ -129,23 +129,7 @@ std::optional<bool> evalWith(ASTContext &ast, const Expr *cond, const Decl *var,
   Expr::EvalResult r;
   if (!isSubject(lhs) || rhs->isValueDependent() || !rhs->EvaluateAsInt(r, ast))
     return std::nullopt;
-  int64_t k = r.Val.getInt().getExtValue();
-  switch (op) {
-  case BO_EQ:
-    return v == k;
-  case BO_NE:
-    return v != k;
-  case BO_LT:
-    return v < k;
-  case BO_LE:
-    return v <= k;
-  case BO_GT:
-    return v > k;
-  case BO_GE:
-    return v >= k;
-  default:
-    return std::nullopt;
-  }
+  return evalCompare(op, v, r.Val.getInt().getExtValue());
 }
 
 // A branch that never comes back to the code after its `if`: it returns, or ends in a call

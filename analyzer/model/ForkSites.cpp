@@ -30,13 +30,6 @@ bool ForkSite::testsError() const {
   return false;
 }
 
-namespace {
-
-bool isCLibraryFunction(const FunctionDecl *fd) {
-  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
-  return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC();
-}
-
 std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs) {
   switch (op) {
   case BO_EQ:
@@ -54,6 +47,13 @@ std::optional<bool> evalCompare(BinaryOperatorKind op, int64_t lhs, int64_t rhs)
   default:
     return std::nullopt;
   }
+}
+
+namespace {
+
+bool isCLibraryFunction(const FunctionDecl *fd) {
+  const DeclContext *dc = fd->getDeclContext()->getRedeclContext();
+  return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC();
 }
 
 constexpr int64_t kErrorValue = -1, kChildValue = 0, kParentValue = 1;

@@ -12,6 +12,7 @@
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <optional>
 #include <vector>
 
 namespace procsan {
@@ -107,6 +108,9 @@ bool consumesPidWithoutTesting(const clang::FunctionDecl *fd);
 // The outcomes a switch on a pid sends to the case (or default) labelled `label`.
 uint8_t switchLabelOutcomes(clang::ASTContext &ctx, const clang::SwitchStmt *sw,
                             const clang::SwitchCase *label);
+
+// `lhs OP rhs` for a comparison operator; nullopt for any other operator.
+std::optional<bool> evalCompare(clang::BinaryOperatorKind op, int64_t lhs, int64_t rhs);
 
 } // namespace analyzer
 } // namespace procsan
