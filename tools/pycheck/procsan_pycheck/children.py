@@ -170,7 +170,16 @@ class SharedWrites:
                 seen.update(self.pools.get(id(launch.owner.node), (None, {}))[1])
             walker = _Walker(launch, seen, helpers, self.interp.module.names)
             walker.function(launch.fn.node, launch.params, False, None, (), 0)
+            handed = [v for v in launch.params.values()]
+            if launch.kind == "pool":
+                handed += self.pools.get(id(launch.owner.node), (None, {}))[1].values()
             for w in walker.writes:
+                # Under the platform's default method a global reaches the child only where that
+                # default is fork: the driver keeps the finding for such targets only.
+                w.if_default = None
+                if method == DEFAULT and any(w.inst is v for v in module_globals.values()) \
+                        and not any(w.inst is v for v in handed):
+                    w.if_default = ("fork",)
                 by_object.setdefault(id(w.inst.node), []).append(w)
         out, reported = [], set()
         for writes in by_object.values():
@@ -186,6 +195,7 @@ class SharedWrites:
                     continue
                 reported.add(id(w.node))
                 out.append(self._finding(w, why, make_finding))
+                out[-1].if_default = w.if_default
         return out
 
     def _several(self, tree, launch, launches):

@@ -1,10 +1,13 @@
-"""The checker's command line: `pycheck.py [--jobs N] [--list-rules] [--] PATHS...`.
+"""The checker's command line: `pycheck.py [--jobs N] [--list-rules] [--] PATHS...`, or
+`pycheck.py --read-toml PYPROJECT` (pyproject.py).
 
 Prints one JSON document on stdout:
   {"python": "3.11.2",
    "files": [{"path": P, "error": null | {"message", "line", "column", "source_line"}}],
    "findings": [{"file": P, "rule", "line", "column", "message", "source_line",
-                 "notes": [{"line", "column", "message", "source_line"}]}]}
+                 "notes": [{"line", "column", "message", "source_line"}],
+                 "default_start_methods": [M...]  (only on findings that rest on the
+                 platform's default start method: they hold where that default is one of M)}]}
 Lines are 1-based; columns are 1-based byte columns, as Clang counts them. Paths are as given,
 or as found under a directory given. Exit status 0 whenever the document was written.
 """
@@ -93,6 +96,8 @@ def analyse_file(path):
                           "source_line": _line(lines, n.lineno)})
         out.append({"file": path, "rule": f.rule, "line": line, "column": column,
                     "message": f.message, "source_line": _line(lines, line), "notes": notes})
+        if getattr(f, "if_default", None):
+            out[-1]["default_start_methods"] = list(f.if_default)
     return entry, out
 
 
@@ -125,6 +130,12 @@ def main(argv):
         if a == "--":
             paths.extend(argv[i + 1:])
             break
+        if a == "--read-toml" and i + 1 < len(argv):
+            from .pyproject import read
+            own = os.environ.get("PROCSAN_PYCHECK_OWN_TOML") == "1"  # tests of the fallback
+            json.dump(read(argv[i + 1], own), sys.stdout)
+            sys.stdout.write("\n")
+            return 0
         if a == "--list-rules":
             for rule in sorted(RULES):
                 print(rule)

@@ -137,6 +137,8 @@ class Processes:
                     "stays locked forever in it; start the processes before the threads, join "
                     "the threads first, or use the 'spawn' or 'forkserver' start method"
                     % (what[0].upper() + what[1:], under), notes))
+                if method == DEFAULT:
+                    out[-1].if_default = ("fork",)
         return out
 
     def _alive_span(self, tree, start, thread, region):

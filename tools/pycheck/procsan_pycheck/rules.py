@@ -21,6 +21,9 @@ class Finding:
         self.notes = list(notes)  # (node, message)
         self.method = method  # None: no start method involved
         self.method_node = method_node
+        # Start methods: the finding holds only where the platform's default is one of them
+        # (the driver decides from the Python versions and platforms the project targets).
+        self.if_default = None
 
 
 def callee_name(e):
@@ -313,6 +316,7 @@ class Rules:
                     continue
                 if method == DEFAULT:
                     under = ("when the start method is spawn or forkserver (%s)" % _DEFAULT_METHODS)
+                    f.if_default = ("spawn", "forkserver")
                 else:
                     under = "under the '%s' start method" % method
                     if node is not None:
