@@ -22,7 +22,6 @@ namespace {
 // Options of the shared models rather than of one check: no rule id before them.
 bool isGlobalOption(StringRef key) { return key == "ForkFunctions" || key == "NoReturnFunctions"; }
 
-bool isOptionKey(StringRef key) { return key.contains('.') || isGlobalOption(key); }
 
 std::string scalarText(yaml::Node *node, bool &ok) {
   auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
@@ -35,6 +34,24 @@ std::string scalarText(yaml::Node *node, bool &ok) {
 }
 
 } // namespace
+
+bool isOptionKey(StringRef key) { return key.contains('.') || isGlobalOption(key); }
+
+std::string configKeysHint(StringRef key) {
+  static const char *keys[] = {"Checks", "WarningsAsErrors", "CheckOptions", "PythonVersions",
+                               "Platforms"};
+  auto fold = [](StringRef s) {
+    std::string out;
+    for (char c : s)
+      if (c != '-' && c != '_')
+        out += toLower(c);
+    return out;
+  };
+  for (const char *k : keys)
+    if (fold(key) == fold(k))
+      return std::string("did you mean ") + k + "?";
+  return "expected Checks, WarningsAsErrors, CheckOptions, PythonVersions or Platforms";
+}
 
 Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
   ConfigFile config;
@@ -118,9 +135,24 @@ Expected<ConfigFile> parseConfig(StringRef text, StringRef path) {
       } else {
         return fail(value, "'CheckOptions' takes a mapping of 'rule-id.Option: value'");
       }
+    } else if (key == "PythonVersions") {
+      std::string v = scalarText(value, ok);
+      if (!ok)
+        return fail(value, "'PythonVersions' takes a version specifier, like '>=3.10'");
+      config.pythonVersions = v;
+    } else if (key == "Platforms") {
+      std::string v = scalarText(value, ok);
+      if (auto *list = dyn_cast_or_null<yaml::SequenceNode>(value)) {
+        ok = true;
+        v.clear();
+        for (yaml::Node &item : *list)
+          v += (v.empty() ? "" : ",") + scalarText(&item, ok);
+      }
+      if (!ok)
+        return fail(value, "'Platforms' takes a list of linux, macos, windows");
+      config.platforms = v;
     } else {
-      return fail(kv.getKey(),
-                  "unknown key '" + key + "' (expected Checks, WarningsAsErrors or CheckOptions)");
+      return fail(kv.getKey(), "unknown key '" + key + "' (" + configKeysHint(key) + ")");
     }
     if (stream.failed())
       return fail(nullptr, "not valid YAML");
@@ -205,6 +237,10 @@ std::string dumpConfig(const ConfigFile &config) {
     else
       os << "  " << key << ": " << yamlQuoted(kv.second) << "\n";
   }
+  if (config.pythonVersions)
+    os << "PythonVersions: " << yamlQuoted(*config.pythonVersions) << "\n";
+  if (config.platforms)
+    os << "Platforms: " << yamlQuoted(*config.platforms) << "\n";
   os << "...\n";
   return out;
 }

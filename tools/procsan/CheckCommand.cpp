@@ -11,6 +11,7 @@
 #include "CompileDatabase.h"
 #include "Config.h"
 #include "PythonCheck.h"
+#include "PyprojectConfig.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -115,9 +116,11 @@ void checkUsage(FILE *to) {
           "  -j N                   analyze N files in parallel (default: all cores)\n"
           "  --checks=GLOBS         enable checks, clang-tidy style (default: every check but\n"
           "                         the ones off by default, see --list-checks; appended to\n"
-          "                         the Checks of the nearest .procsan.yaml; 'mp-*' is all)\n"
+          "                         the Checks of the nearest .procsan.yaml or pyproject.toml\n"
+          "                         [tool.procsan]; 'mp-*' is all)\n"
           "  --warnings-as-errors=GLOBS  report these checks' findings as errors\n"
-          "  --config-file=FILE     use FILE instead of the nearest .procsan.yaml\n"
+          "  --config-file=FILE     use FILE (.procsan.yaml, or a pyproject.toml's\n"
+          "                         [tool.procsan]) instead of the nearest one\n"
           "  --dump-config          print the effective configuration and exit\n"
           "  --explain=RULE         print a rule's documentation and exit\n"
           "  --files-regex=REGEX    with -p: only the files matching REGEX\n"
@@ -265,33 +268,114 @@ bool parseCheckArgs(const std::vector<std::string> &args, CheckArgs &a, std::str
   return error.empty();
 }
 
-// The effective configuration of each file: its .procsan.yaml (or --config-file), then the
-// command line on top. Parsed files are cached; a broken one is reported for every file it
-// governs, which are then analyzed with the defaults.
+// The effective configuration of each file: its .procsan.yaml or pyproject.toml [tool.procsan]
+// (or --config-file), then the command line on top. Parsed files are cached; a broken one is
+// reported for every file it governs, which are then analyzed with the defaults.
 class ConfigCache {
 public:
   explicit ConfigCache(const CheckArgs &a) : args(a) {}
+
+  // The nearest configuration in the file's directory or above it: a .procsan.yaml, or a
+  // pyproject.toml with a [tool.procsan] table; in one directory, .procsan.yaml wins.
+  std::string findConfig(const std::string &file) {
+    llvm::SmallString<256> dir(file);
+    llvm::sys::fs::make_absolute(dir);
+    llvm::sys::path::remove_filename(dir);
+    while (!dir.empty()) {
+      std::string yaml = std::string(dir) + "/.procsan.yaml";
+      std::string toml = std::string(dir) + "/pyproject.toml";
+      bool haveYaml = llvm::sys::fs::is_regular_file(yaml);
+      if (llvm::sys::fs::is_regular_file(toml) && mayHaveProcsanTable(toml)) {
+        const Pyproject &p = pyproject(toml);
+        if (haveYaml && p.hasTable) {
+          if (shadowWarned.insert(toml).second)
+            std::fprintf(stderr,
+                         "procsan check: warning: %s: [tool.procsan] is not used: %s, in the "
+                         "same directory, is\n",
+                         toml.c_str(), yaml.c_str());
+        } else if (!haveYaml && (p.hasTable || !p.error.empty())) {
+          return toml;
+        }
+      }
+      if (haveYaml)
+        return yaml;
+      llvm::StringRef parent = llvm::sys::path::parent_path(dir);
+      if (parent == dir)
+        break;
+      dir = parent;
+    }
+    return "";
+  }
+
+  // The Python versions and platforms a Python file is checked for: the configuration's
+  // PythonVersions and Platforms, else the nearest pyproject.toml's requires-python, else 3.8 to
+  // 3.14; every platform unless Platforms names some.
+  PythonTargets targetsFor(const std::string &file, const analyzer::ConfigFile &config,
+                           std::string &error) {
+    PythonTargets t;
+    std::string spec, from;
+    if (config.pythonVersions) {
+      spec = *config.pythonVersions;
+      from = config.path + ": PythonVersions";
+    } else {
+      llvm::SmallString<256> dir(file);
+      llvm::sys::fs::make_absolute(dir);
+      llvm::sys::path::remove_filename(dir);
+      while (!dir.empty()) {
+        std::string toml = std::string(dir) + "/pyproject.toml";
+        if (llvm::sys::fs::is_regular_file(toml)) {
+          std::lock_guard<std::mutex> lock(mu);
+          const Pyproject &p = pyproject(toml);
+          if (p.requiresPython) {
+            spec = *p.requiresPython;
+            from = toml + ": requires-python";
+          } else if (!p.error.empty() && p.config.path != config.path) {
+            error = p.error; // a broken file that governs nothing else is still named
+          }
+          break;
+        }
+        llvm::StringRef parent = llvm::sys::path::parent_path(dir);
+        if (parent == dir)
+          break;
+        dir = parent;
+      }
+    }
+    std::string why;
+    if (!spec.empty() && !parseVersionSpec(spec, t, why))
+      error = from + ": " + why;
+    else
+      t.versionsFrom = from;
+    if (config.platforms && !parsePlatforms(*config.platforms, t, why))
+      error = config.path + ": Platforms: " + why;
+    return t;
+  }
 
   // rawOptions: the check options as given (what the checks will read), for the cache key.
   analyzer::ConfigFile forFile(const std::string &file, analyzer::AnalyzerConfig &out,
                                std::string &error,
                                std::map<std::string, std::string> *rawOptions = nullptr) {
-    std::string path = args.configFile;
-    if (path.empty()) {
-      std::optional<std::string> found = analyzer::findConfigFor(file);
-      path = found.value_or("");
-    }
     analyzer::ConfigFile config;
+    std::lock_guard<std::mutex> lock(mu);
+    std::string path = args.configFile.empty() ? findConfig(file) : args.configFile;
     if (!path.empty()) {
-      std::lock_guard<std::mutex> lock(mu);
       auto it = cache.find(path);
       if (it == cache.end()) {
         Entry e;
-        llvm::Expected<analyzer::ConfigFile> loaded = analyzer::loadConfigFile(path);
-        if (loaded)
-          e.config = *loaded;
-        else
-          e.error = llvm::toString(loaded.takeError());
+        if (llvm::StringRef(path).ends_with(".toml")) {
+          const Pyproject &p = pyproject(path);
+          e.config = p.config;
+          e.error = p.error;
+          if (e.error.empty() && !p.hasTable)
+            e.error = path + ": error: has no [tool.procsan] table";
+          if (!e.error.empty())
+            e.config = analyzer::ConfigFile();
+        } else {
+          llvm::Expected<analyzer::ConfigFile> loaded = analyzer::loadConfigFile(path);
+          if (loaded)
+            e.config = *loaded;
+          else
+            e.error = llvm::toString(loaded.takeError());
+        }
         it = cache.emplace(path, std::move(e)).first;
       }
       config = it->second.config;
@@ -320,9 +404,26 @@ private:
     analyzer::ConfigFile config;
     std::string error;
   };
+  // Read once (with mu held).
+  const Pyproject &pyproject(const std::string &path) {
+    auto it = pyprojects.find(path);
+    if (it != pyprojects.end())
+      return it->second;
+    Pyproject p;
+    std::string python, why;
+    if (findPython(args.python, python, why)) {
+      p = readPyproject(path, python);
+    } else {
+      p.config.path = path;
+      p.error = path + ": error: reading it needs a Python interpreter: " + why;
+    }
+    return pyprojects.emplace(path, std::move(p)).first->second;
+  }
   const CheckArgs &args;
   std::mutex mu;
   std::map<std::string, Entry> cache;
+  std::map<std::string, Pyproject> pyprojects;
+  std::set<std::string> shadowWarned;
 };
 
 bool writeFile(const std::string &path, const std::string &content) {
@@ -696,14 +797,18 @@ int runCheck(const std::vector<std::string> &args) {
   }
   for (const PythonFile &pf : pythonFiles) {
     analyzer::AnalyzerConfig config;
-    std::string configError;
-    configs.forFile(pf.path, config, configError);
+    std::string configError, targetsError;
+    analyzer::ConfigFile file = configs.forFile(pf.path, config, configError);
+    PythonTargets targets = configs.targetsFor(pf.path, file, targetsError);
+    if (!targetsError.empty() && configError.find(targetsError) == std::string::npos)
+      configError += (configError.empty() ? "" : "\n") + targetsError;
     analyzer::FileResult r = pythonFileResult(
         pf, [&](const std::string &id) { return analyzer::checkEnabled(config.checks, id); },
         [&](const std::string &id) {
           return !config.warningsAsErrors.empty() &&
                  analyzer::checkEnabled(config.warningsAsErrors, id);
-        });
+        },
+        targets);
     r.index = results.size();
     if (!configError.empty()) {
       r.inputError = true;

@@ -8,7 +8,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cstdio>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -116,6 +119,10 @@ bool readReport(const std::string &text, std::vector<PythonFile> &files, std::st
     r.at.line = numberAt(f, "line");
     r.at.column = numberAt(f, "column");
     found.line = stringAt(f, "source_line");
+    if (f.contains("default_start_methods") && f["default_start_methods"].is_array())
+      for (const json &m : f["default_start_methods"])
+        if (m.is_string())
+          found.ifDefault.push_back(m.get<std::string>());
     r.sourceLine = llvm::StringRef(found.line).trim().str();
     if (f.contains("notes") && f["notes"].is_array())
       for (const json &n : f["notes"]) {
@@ -134,9 +141,8 @@ bool readReport(const std::string &text, std::vector<PythonFile> &files, std::st
 
 } // namespace
 
-bool runPythonChecker(const std::vector<std::string> &paths, const PythonRunOptions &options,
-                      std::vector<PythonFile> &files, std::string &error) {
-  std::string python = options.python;
+bool findPython(const std::string &requested, std::string &python, std::string &error) {
+  python = requested;
   if (python.empty()) {
     llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("python3");
     if (!found) {
@@ -153,6 +159,14 @@ bool runPythonChecker(const std::vector<std::string> &paths, const PythonRunOpti
     }
     python = *found;
   }
+  return true;
+}
+
+bool runPythonChecker(const std::vector<std::string> &paths, const PythonRunOptions &options,
+                      std::vector<PythonFile> &files, std::string &error) {
+  std::string python;
+  if (!findPython(options.python, python, error))
+    return false;
   std::string dir = pythonCheckerDir();
   if (dir.empty()) {
     error = "the Python checker is not installed (share/procsan/python/pycheck.py next to "
@@ -191,7 +205,8 @@ bool runPythonChecker(const std::vector<std::string> &paths, const PythonRunOpti
 
 analyzer::FileResult pythonFileResult(const PythonFile &file,
                                       const std::function<bool(const std::string &)> &enabled,
-                                      const std::function<bool(const std::string &)> &asError) {
+                                      const std::function<bool(const std::string &)> &asError,
+                                      const PythonTargets &targets) {
   analyzer::FileResult r;
   r.file = file.path;
   if (file.error) {
@@ -205,9 +220,14 @@ analyzer::FileResult pythonFileResult(const PythonFile &file,
     }
     return r;
   }
+  std::set<std::string> defaults = targets.defaultStartMethods();
   for (const PythonFile::Found &found : file.findings) {
     if (!enabled(found.finding.ruleId))
       continue;
+    if (!found.ifDefault.empty() &&
+        llvm::none_of(found.ifDefault, [&](const std::string &m) { return defaults.count(m); }))
+      continue; // rests on a default start method no target has
+
     analyzer::ReportedFinding k = found.finding;
     k.asError = asError(k.ruleId);
     k.rendered = diagnostic(

@@ -7,6 +7,7 @@
 
 #include "Analyzer.h"
 #include "PythonRules.h"
+#include "PythonTargets.h"
 
 #include <functional>
 #include <string>
@@ -34,20 +35,28 @@ struct PythonFile {
     analyzer::ReportedFinding finding; // not rendered yet
     std::string line;                  // the finding's source line, untrimmed
     std::vector<std::string> noteLines;
+    // Non-empty: the finding rests on the platform's default start method and holds only
+    // where that default is one of these.
+    std::vector<std::string> ifDefault;
   };
   std::vector<Found> findings;
 };
+
+// The interpreter to run: `requested` (--python; a bare name is looked up on PATH), else python3
+// on PATH. False with `error` when there is none.
+bool findPython(const std::string &requested, std::string &python, std::string &error);
 
 // Runs the checker over the paths (files and directories). False with `error` set when it could
 // not run or printed something unreadable.
 bool runPythonChecker(const std::vector<std::string> &paths, const PythonRunOptions &options,
                       std::vector<PythonFile> &files, std::string &error);
 
-// The result of one Python file under its configuration: the enabled rules' findings, errors
-// for WarningsAsErrors, each rendered as Clang renders a diagnostic.
+// The result of one Python file under its configuration: the enabled rules' findings that hold
+// for the targets, errors for WarningsAsErrors, each rendered as Clang renders a diagnostic.
 analyzer::FileResult pythonFileResult(const PythonFile &file,
                                       const std::function<bool(const std::string &)> &enabled,
-                                      const std::function<bool(const std::string &)> &asError);
+                                      const std::function<bool(const std::string &)> &asError,
+                                      const PythonTargets &targets);
 
 } // namespace tools
 } // namespace procsan
