@@ -171,7 +171,8 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
     // A wrapper hands the pid to its caller; a pid that escapes may be waited for elsewhere.
-    if (!isReportable(region, sm) || site.returned || site.escapes)
+    // APR keeps the pid in its apr_proc_t and reaps with apr_proc_wait: not modelled.
+    if (!isReportable(region, sm) || site.returned || site.escapes || site.roleValues)
       continue;
     if (parentExitsAtOnce(region, ctx.summaries()))
       continue;
