@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "model/AsyncSignalSafety.h"
 #include "model/ForkRegions.h"
+#include "model/SpawnApis.h"
 #include "model/UseIndex.h"
 #include "model/WaitCalls.h"
 
@@ -206,6 +207,61 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
     Finding &f = diag(w.call->getBeginLoc(), message);
     if (region)
       f.notes.push_back({region->site().call->getBeginLoc(), "the child is created here"});
+  }
+  checkSpawnApis(ctx);
+}
+
+// Children started by a library: GLib's synchronous spawns wait for the child and hand its
+// status back through an out-parameter; libuv reaps its children and hands the status to the
+// exit callback of the options.
+void UncheckedChildStatusCheck::checkSpawnApis(AnalysisContext &ctx) {
+  const SourceManager &sm = ctx.sourceManager();
+  for (const CallExpr *call : ctx.uses().allCalls()) {
+    const SpawnApi *api = spawnApiOf(call, sm);
+    if (!api || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
+      continue;
+    std::string fn = call->getDirectCallee()->getNameAsString() + "()";
+    if (api->statusArg >= 0) {
+      bool isNull = false;
+      const Expr *arg = call->getArg(api->statusArg);
+      const VarDecl *status = outVariable(ctx.ast(), arg, isNull);
+      if (isNull)
+        diag(call->getBeginLoc(),
+             fn + " is given no place for the child's wait status: a command that fails or "
+                  "crashes looks like success (its result and GError only say whether it "
+                  "started); pass &status and check it with g_spawn_check_wait_status()");
+      else if (status && !variableIsRead(ctx.uses(), status, arg))
+        diag(call->getBeginLoc(), "the wait status " + fn + " stores in '" +
+                                      status->getNameAsString() +
+                                      "' is never examined: a command that fails or crashes "
+                                      "looks like success; check it with "
+                                      "g_spawn_check_wait_status()");
+    }
+    if (api->optionsArg >= 0) {
+      ExitCallback cb = uvExitCallback(ctx.ast(), ctx.uses(), call, *api);
+      if (!cb.known)
+        continue;
+      if (!cb.callback) {
+        Finding &f = diag(call->getBeginLoc(),
+                          fn + " with no exit_cb: libuv reaps the child and nobody learns how "
+                               "it ended; set exit_cb in the options and test its exit_status "
+                               "and term_signal");
+        if (cb.where && isa<BinaryOperator>(cb.where)) // not for `= {0}`
+          f.notes.push_back({cb.where->getBeginLoc(), "exit_cb is set to NULL here"});
+        continue;
+      }
+      const FunctionDecl *def = nullptr;
+      if (!cb.callback->hasBody(def) || !def || def->getNumParams() < 3)
+        continue;
+      if (!ctx.uses().referencesTo(def->getParamDecl(1)).empty() ||
+          !ctx.uses().referencesTo(def->getParamDecl(2)).empty())
+        continue;
+      Finding &f = diag(call->getBeginLoc(),
+                        "the exit_cb '" + def->getNameAsString() + "' of this " + fn +
+                            " never looks at exit_status or term_signal: a child that fails or "
+                            "crashes goes unnoticed");
+      f.notes.push_back({def->getLocation(), "the callback is defined here"});
+    }
   }
 }
 

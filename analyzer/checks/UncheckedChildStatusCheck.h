@@ -18,6 +18,7 @@ public:
   void checkTranslationUnit(AnalysisContext &ctx) override;
 
 private:
+  void checkSpawnApis(AnalysisContext &ctx);
   bool ignoreExecChildren;
 };
 

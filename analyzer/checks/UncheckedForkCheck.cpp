@@ -92,7 +92,7 @@ void UncheckedForkCheck::reportErrorAsParent(AnalysisContext &ctx) {
   for (const ForkSite &site : ctx.forkSites().sites()) {
     if (site.storage || site.escapes || site.returned || site.discarded ||
         site.childHandledInWrapper || site.errorHandledInWrapper || site.testsError() ||
-        !ForkSiteModel::isForkFunction(site.callee))
+        !(ForkSiteModel::isForkFunction(site.callee) || site.roleValues))
       continue;
     SourceLocation loc = site.call->getBeginLoc();
     if (loc.isInvalid() || sm.isInSystemHeader(sm.getExpansionLoc(loc)))
@@ -112,10 +112,14 @@ void UncheckedForkCheck::reportErrorAsParent(AnalysisContext &ctx) {
       }
       if (!is || !is->getElse() || stripParens(is->getCond()) != stripParens(t.condition))
         continue;
-      Finding &f = diag(loc, "when " + site.callee->getNameAsString() +
-                                 "() fails, the else branch runs as if a child had started; "
-                                 "the -1 is not kept, so nothing notices the failure");
-      f.notes.push_back({is->getElse()->getBeginLoc(), "the branch -1 takes"});
+      Finding &f =
+          diag(loc, "when " + site.callee->getNameAsString() +
+                        "() fails, the else branch runs as if a child had started; " +
+                        (site.roleValues ? "the status is not kept, so nothing notices the "
+                                           "failure (test for APR_INPARENT too)"
+                                         : "the -1 is not kept, so nothing notices the failure"));
+      f.notes.push_back({is->getElse()->getBeginLoc(),
+                         site.roleValues ? "the branch a failure takes" : "the branch -1 takes"});
       break;
     }
   }
@@ -125,6 +129,8 @@ void UncheckedForkCheck::reportErrorPathUses(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
+    if (site.roleValues)
+      continue; // a status, not a pid: nothing takes it for a process id
     // Without any test the whole fork is already reported as unchecked. A program that tests
     // for -1 handles it, even when the handler is a function the model cannot see end
     // (`if (pid == -1) fatal(...)` with fatal() defined elsewhere).

@@ -3,6 +3,7 @@
 #include "AnalysisContext.h"
 #include "model/ForkRegions.h"
 #include "model/ProgramSummaries.h"
+#include "model/SpawnApis.h"
 #include "model/Summaries.h"
 #include "model/UseIndex.h"
 #include "model/WaitCalls.h"
@@ -170,7 +171,8 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
   for (const ForkRegion &region : ctx.forkRegions()) {
     const ForkSite &site = region.site();
     // A wrapper hands the pid to its caller; a pid that escapes may be waited for elsewhere.
-    if (!isReportable(region, sm) || site.returned || site.escapes)
+    // APR keeps the pid in its apr_proc_t and reaps with apr_proc_wait: not modelled.
+    if (!isReportable(region, sm) || site.returned || site.escapes || site.roleValues)
       continue;
     if (parentExitsAtOnce(region, ctx.summaries()))
       continue;
@@ -241,6 +243,35 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
     else
       f.notes.push_back({call->getArg(0)->getBeginLoc(),
                          "its pid is not kept, so only a wait for any child could reap it"});
+  }
+
+  // GLib reaps the children it starts unless told not to (G_SPAWN_DO_NOT_REAP_CHILD): then the
+  // program must, through the pid it was given (g_child_watch_add, waitpid).
+  for (const CallExpr *call : ctx.uses().allCalls()) {
+    const SpawnApi *api = spawnApiOf(call, sm);
+    if (!api || api->pidArg < 0 || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
+      continue;
+    if (spawnLeavesChildUnreaped(ctx.ast(), call, *api) != std::optional<bool>(true))
+      continue;
+    bool isNull = false;
+    const Expr *arg = call->getArg(api->pidArg);
+    const VarDecl *kept = outVariable(ctx.ast(), arg, isNull);
+    if (!isNull && (!kept || variableIsRead(ctx.uses(), kept, arg)))
+      continue; // the pid goes somewhere: a child watch, a wait, a table of children
+    if (!ctx.program().reapsElsewhere().empty())
+      continue;
+    std::string fn = call->getDirectCallee()->getNameAsString() + "()";
+    Finding &f = diag(call->getBeginLoc(),
+                      "the child process made by " + fn +
+                          " with G_SPAWN_DO_NOT_REAP_CHILD is never reaped: GLib leaves that to "
+                          "the program, and it stays a zombie while the parent runs");
+    if (kept)
+      f.notes.push_back({kept->getLocation(), "its pid is stored in '" + kept->getNameAsString() +
+                                                  "', which nothing reads: pass it to "
+                                                  "g_child_watch_add() or waitpid()"});
+    else
+      f.notes.push_back({arg->getBeginLoc(), "its pid is not kept, so neither "
+                                             "g_child_watch_add() nor waitpid() can collect it"});
   }
 }
 

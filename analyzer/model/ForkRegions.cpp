@@ -97,9 +97,9 @@ uint8_t ForkRegion::filterEdge(const CFGBlock &from, unsigned succIndex, uint8_t
       return 0;
     const Stmt *label = succ->getLabel();
     if (const auto *sc = dyn_cast_or_null<SwitchCase>(label))
-      return state & withFlagged(switchLabelOutcomes(summaries.ast(), sw, sc));
+      return state & withFlagged(switchLabelOutcomes(summaries.ast(), forkSite.values, sw, sc));
     // The implicit "no case matched" edge (no default label).
-    return state & withFlagged(switchLabelOutcomes(summaries.ast(), sw, nullptr));
+    return state & withFlagged(switchLabelOutcomes(summaries.ast(), forkSite.values, sw, nullptr));
   }
   if (from.succ_size() != 2)
     return state;

@@ -4,8 +4,10 @@
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <functional>
@@ -56,7 +58,46 @@ bool isCLibraryFunction(const FunctionDecl *fd) {
   return dc->isTranslationUnit() || dc->isExternCContext() || fd->isExternC();
 }
 
-constexpr int64_t kErrorValue = -1, kChildValue = 0, kParentValue = 1;
+// APR's status codes as apr_errno.h defines them (APR_OS_START_STATUS + 1 and + 2); a failed
+// apr_proc_fork returns the fork's errno (EAGAIN stands for any). The values the program's own
+// headers give APR_INCHILD and APR_INPARENT win (aprValuesIn).
+constexpr ForkValues kAprValues{11, 70001, 70002};
+
+// APR_INCHILD and APR_INPARENT as the function's code spells them: the outermost expression
+// each macro expands to, evaluated.
+ForkValues aprValuesIn(ASTContext &ctx, const FunctionDecl *fn) {
+  ForkValues v = kAprValues;
+  if (!fn || !fn->getBody())
+    return v;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    ASTContext &ctx;
+    ForkValues &v;
+    bool child = false, parent = false;
+    Finder(ASTContext &ctx, ForkValues &v) : ctx(ctx), v(v) {}
+    bool VisitExpr(Expr *e) {
+      SourceLocation loc = e->getBeginLoc();
+      if (!loc.isMacroID() || e->isValueDependent())
+        return true;
+      StringRef name = Lexer::getImmediateMacroName(loc, ctx.getSourceManager(), ctx.getLangOpts());
+      bool isChild = name == "APR_INCHILD", isParent = name == "APR_INPARENT";
+      if ((!isChild || child) && (!isParent || parent))
+        return true;
+      Expr::EvalResult r;
+      if (!e->EvaluateAsInt(r, ctx))
+        return true;
+      (isChild ? v.child : v.parent) = r.Val.getInt().getExtValue();
+      (isChild ? child : parent) = true;
+      return true;
+    }
+  } finder(ctx, v);
+  finder.TraverseStmt(fn->getBody());
+  return v;
+}
+
+bool isAprProcFork(const FunctionDecl *fd) {
+  return fd && fd->getIdentifier() && fd->getName() == "apr_proc_fork" && !fd->hasBody() &&
+         isCLibraryFunction(fd);
+}
 
 // The statement expression whose value a discarded use is: the use is the last statement of
 // its compound body. Null otherwise.
@@ -104,6 +145,7 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView 
     const CallExpr *wrappedFork;
     bool childHandled;
     bool errorHandled = false;
+    bool role = false; // apr_proc_fork: status values, not a pid
   };
   std::vector<Pending> pending;
   const SourceManager &sm = ctx.getSourceManager();
@@ -112,6 +154,8 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView 
     bool diverts = false, neverFails = false;
     if (isForkFunction(callee))
       pending.push_back({call, nullptr, false});
+    else if (isAprProcFork(callee))
+      pending.push_back({call, nullptr, false, false, true});
     else if (program && callee->getReturnType()->isIntegerType() && program->configuredFork(callee))
       pending.push_back({call, nullptr, false}); // named in the ForkFunctions option
     else if (program && callee->getReturnType()->isIntegerType() &&
@@ -131,9 +175,14 @@ ForkSiteModel::ForkSiteModel(ASTContext &ctx, const UseIndex &uses, ProgramView 
       site.wrappedFork = p.wrappedFork;
       site.childHandledInWrapper = p.childHandled;
       site.errorHandledInWrapper = p.errorHandled;
+      if (p.role) {
+        site.roleValues = true;
+        site.values = aprValuesIn(ctx, site.enclosing);
+      }
       llvm::DenseSet<const void *> seen;
       trace(site, p.call, seen, 0);
-      if (site.returned && site.enclosing &&
+      // A function returning APR's status is APR's kind of wrapper, not fork()'s: not followed.
+      if (site.returned && site.enclosing && !site.roleValues &&
           wrappers.insert(site.enclosing->getCanonicalDecl()).second) {
         const CallExpr *root = p.wrappedFork ? p.wrappedFork : p.call;
         bool handled = p.childHandled || site.testsChild();
@@ -190,10 +239,11 @@ const SwitchCase *labelFor(ASTContext &ctx, const SwitchStmt *sw, int64_t v, boo
 
 // `delta` was added to the pid before the test (`pid--;`): the parent's pid is at least 2, so
 // its shifted value keeps its sign for a delta of one.
-uint8_t outcomesWhere(const std::function<bool(int64_t)> &predicate, int delta = 0) {
-  int64_t parent = delta ? 2 + delta : kParentValue;
-  return (predicate(kErrorValue + delta) ? OutError : 0) |
-         (predicate(kChildValue + delta) ? OutChild : 0) | (predicate(parent) ? OutParent : 0);
+uint8_t outcomesWhere(const ForkValues &values, const std::function<bool(int64_t)> &predicate,
+                      int delta = 0) {
+  int64_t parent = delta ? 2 + delta : values.parent;
+  return (predicate(values.error + delta) ? OutError : 0) |
+         (predicate(values.child + delta) ? OutChild : 0) | (predicate(parent) ? OutParent : 0);
 }
 
 void setSeparation(PidTest &t, uint8_t trueSet) {
@@ -205,9 +255,10 @@ void setSeparation(PidTest &t, uint8_t trueSet) {
 
 } // namespace
 
-uint8_t switchLabelOutcomes(ASTContext &ctx, const SwitchStmt *sw, const SwitchCase *label) {
+uint8_t switchLabelOutcomes(ASTContext &ctx, const ForkValues &fv, const SwitchStmt *sw,
+                            const SwitchCase *label) {
   uint8_t set = 0;
-  const int64_t values[] = {kErrorValue, kChildValue, kParentValue};
+  const int64_t values[] = {fv.error, fv.child, fv.parent};
   const uint8_t bits[] = {OutError, OutChild, OutParent};
   for (int i = 0; i < 3; ++i) {
     bool unknown = false;
@@ -218,7 +269,8 @@ uint8_t switchLabelOutcomes(ASTContext &ctx, const SwitchStmt *sw, const SwitchC
   return set;
 }
 
-PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta) const {
+PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta,
+                                    const ForkValues &values) const {
   PidTest t;
   t.expr = use.user ? dyn_cast<Expr>(use.user) : nullptr;
   if (!t.expr)
@@ -227,11 +279,11 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta) const {
   case ValueUse::Truthiness:
     if (const auto *uo = dyn_cast_or_null<UnaryOperator>(use.user)) {
       t.condition = uo; // !pid
-      setSeparation(t, outcomesWhere([](int64_t v) { return v == 0; }, delta));
+      setSeparation(t, outcomesWhere(values, [](int64_t v) { return v == 0; }, delta));
     } else {
       t.condition = use.at; // if (pid), pid && x, pid ? a : b
       t.expr = use.at;
-      setSeparation(t, outcomesWhere([](int64_t v) { return v != 0; }, delta));
+      setSeparation(t, outcomesWhere(values, [](int64_t v) { return v != 0; }, delta));
     }
     break;
   case ValueUse::Compared: {
@@ -248,6 +300,7 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta) const {
     int64_t k = r.Val.getInt().getExtValue();
     BinaryOperatorKind op = bo->getOpcode();
     setSeparation(t, outcomesWhere(
+                         values,
                          [&](int64_t v) {
                            return use.valueOnLeft ? *evalCompare(op, v, k) : *evalCompare(op, k, v);
                          },
@@ -261,9 +314,9 @@ PidTest ForkSiteModel::classifyTest(const ValueUse &use, int delta) const {
     t.expr = sw->getCond();
     t.switchStmt = sw;
     bool unknown = false;
-    const SwitchCase *e = labelFor(ctx, sw, kErrorValue, unknown);
-    const SwitchCase *c = labelFor(ctx, sw, kChildValue, unknown);
-    const SwitchCase *p = labelFor(ctx, sw, kParentValue, unknown);
+    const SwitchCase *e = labelFor(ctx, sw, values.error, unknown);
+    const SwitchCase *c = labelFor(ctx, sw, values.child, unknown);
+    const SwitchCase *p = labelFor(ctx, sw, values.parent, unknown);
     t.separatesChild = unknown || c != p;
     t.separatesError = unknown || (e != c && e != p);
     break;
@@ -303,7 +356,7 @@ void ForkSiteModel::trace(ForkSite &site, const Expr *value, llvm::DenseSet<cons
       site.escapes = true; // arithmetic the model does not follow
       return;
     }
-    site.tests.push_back(classifyTest(use, delta));
+    site.tests.push_back(classifyTest(use, delta, site.values));
   }
     return;
   case ValueUse::StoredTo:

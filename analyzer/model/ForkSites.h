@@ -37,6 +37,13 @@ struct PidTest {
   bool separatesError = false; // the error path takes a branch neither of the others takes
 };
 
+// The values a fork-like call returns on each outcome: fork()'s -1, 0 and a pid (1 stands for
+// any pid), or the status codes of a portability layer's fork (APR's APR_INCHILD and
+// APR_INPARENT, an errno on failure).
+struct ForkValues {
+  int64_t error = -1, child = 0, parent = 1;
+};
+
 struct ForkSite {
   const clang::CallExpr *call = nullptr;
   const clang::FunctionDecl *callee = nullptr; // fork, vfork or a wrapper
@@ -56,6 +63,10 @@ struct ForkSite {
   bool returned = false; // returned to the caller: the enclosing function is a fork wrapper
   // `pid--;` / `pid++;` statements: tests after them see the values shifted.
   std::vector<std::pair<const clang::Expr *, int>> adjustments;
+  // The call returns a status naming the process, not a pid (apr_proc_fork: the pid goes into
+  // the apr_proc_t): checks that follow the pid to waits and kills leave it alone.
+  bool roleValues = false;
+  ForkValues values;
 
   bool testsChild() const;
   bool testsError() const;
@@ -93,7 +104,7 @@ private:
              unsigned depth);
   void traceStorage(ForkSite &site, const clang::ValueDecl *d, llvm::DenseSet<const void *> &seen,
                     unsigned depth);
-  PidTest classifyTest(const ValueUse &use, int delta) const;
+  PidTest classifyTest(const ValueUse &use, int delta, const ForkValues &values) const;
 
   clang::ASTContext &ctx;
   const UseIndex &uses;
@@ -106,8 +117,8 @@ private:
 bool consumesPidWithoutTesting(const clang::FunctionDecl *fd);
 
 // The outcomes a switch on a pid sends to the case (or default) labelled `label`.
-uint8_t switchLabelOutcomes(clang::ASTContext &ctx, const clang::SwitchStmt *sw,
-                            const clang::SwitchCase *label);
+uint8_t switchLabelOutcomes(clang::ASTContext &ctx, const ForkValues &values,
+                            const clang::SwitchStmt *sw, const clang::SwitchCase *label);
 
 // `lhs OP rhs` for a comparison operator; nullopt for any other operator.
 std::optional<bool> evalCompare(clang::BinaryOperatorKind op, int64_t lhs, int64_t rhs);

@@ -743,7 +743,7 @@ TUSummary summarizeTranslationUnit(AnalysisContext &ctx, llvm::StringRef file) {
     // returns), in the order of the fork-site model (inner wrappers first).
     llvm::DenseMap<const FunctionDecl *, std::pair<uint32_t, std::set<std::string>>> wrapperFacts;
     for (const ForkSite &site : forks.sites()) {
-      if (!site.returned || !site.enclosing)
+      if (!site.returned || !site.enclosing || site.roleValues)
         continue;
       std::set<std::string> keys;
       optimistic.pushCollector(&keys);

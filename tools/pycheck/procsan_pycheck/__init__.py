@@ -9,8 +9,8 @@ Modules: files.py finds the files, model.py follows names to what they mean (imp
 methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
 those about what happens to an object once made (pools, shared memory, processes and their
 queues), children.py what runs in child processes (shared Values written there),
-processes.py what becomes of a Process and the threads started before it, payload.py what every
-task of a pool carries, suppress.py the noqa comments.
+processes.py what becomes of a Process and the threads started before it, childwork.py what a
+child leaves behind, payload.py what every task of a pool carries, suppress.py the noqa comments.
 """
 
 # Rule ids and their summaries: the first sentence of docs/rules/<id>.md. The driver keeps the

@@ -107,6 +107,7 @@ def _run_rules(path, tree):
     crash = os.environ.get("PROCSAN_PYCHECK_TEST_CRASH")
     if crash and path.endswith(crash):
         raise AssertionError("crash requested by PROCSAN_PYCHECK_TEST_CRASH")
+    tree._procsan_path = path  # for the modules next to it (childwork.py)
     rules = Rules()
     interp = Interpreter(tree, rules)
     rules.interp = interp

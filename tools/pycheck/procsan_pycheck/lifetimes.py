@@ -246,6 +246,75 @@ def _generator(fn):
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _walk_code(fn.body))
 
 
+def _returns_made(tree, make):
+    """(the function, the index in the returned tuple or None) when the pool made at make is bound
+    to a name its function returns and does not end itself; None otherwise."""
+    name, how = _bound_name(tree, make)
+    fn = tree.region(make)
+    if how != "assign" or not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or _generator(fn):
+        return None
+    index = None
+    for n in _walk_code(fn.body):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(
+                n.func.value, ast.Name) and n.func.value.id == name and \
+                n.func.attr in _POOL_ENDS | _EXECUTOR_ENDS | {"close"}:
+            return None
+        if not isinstance(n, ast.Return) or n.value is None:
+            continue
+        v = n.value
+        if isinstance(v, ast.Name) and v.id == name:
+            here = None
+        elif isinstance(v, ast.Tuple) and any(isinstance(e, ast.Name) and e.id == name
+                                               for e in v.elts):
+            here = [i for i, e in enumerate(v.elts)
+                    if isinstance(e, ast.Name) and e.id == name][0]
+        else:
+            continue
+        if index is not None and here != index:
+            return None
+        index = here if here is not None else -1
+    if index is None:
+        return None
+    return fn, (None if index == -1 else index)
+
+
+def _receivers(tree, helper, index):
+    """The calls of helper in the file that bind what it returns at index to a name: [(call,
+    name)]. A module-level function is called by its name; a method as `self.name(...)` from a
+    method of the same class."""
+    owner = tree.parent.get(helper)
+    out = []
+    for n in ast.walk(tree.module):
+        if not isinstance(n, ast.Call):
+            continue
+        f = n.func
+        if isinstance(owner, ast.Module):
+            if not (isinstance(f, ast.Name) and f.id == helper.name):
+                continue
+        elif isinstance(owner, ast.ClassDef):
+            caller = tree.region(n)
+            if not (isinstance(f, ast.Attribute) and f.attr == helper.name
+                    and isinstance(f.value, ast.Name)
+                    and isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and tree.parent.get(caller) is owner and caller.args.args
+                    and f.value.id == caller.args.args[0].arg):
+                continue
+        else:
+            continue
+        p = tree.parent.get(n)
+        if not (isinstance(p, ast.Assign) and len(p.targets) == 1 and p.value is n):
+            continue
+        t = p.targets[0]
+        if index is None and isinstance(t, ast.Name):
+            out.append((n, t.id))
+        elif index is not None and isinstance(t, (ast.Tuple, ast.List)) and \
+                len(t.elts) > index and isinstance(t.elts[index], ast.Name) and \
+                not any(isinstance(e, ast.Starred) for e in t.elts):
+            out.append((n, t.elts[index].id))
+    return out
+
+
 class Lifetimes:
     """Collects the interpreter's calls, then judges them at the end of the module."""
 
@@ -272,14 +341,16 @@ class Lifetimes:
                 out.extend(self._pool(tree, call.node, inst, make_finding))
             elif inst.kind == "shm-created":
                 out.extend(self._shm(tree, call.node, inst, make_finding))
+        out.extend(self._received_pools(tree, make_finding))
         out.extend(self._joins(tree, make_finding))
         return out
 
     # -- mp-pool-not-joined -------------------------------------------------------------------
 
-    def _pool(self, tree, make, inst, finding):
+    def _pool(self, tree, make, inst, finding, bound=None):
+        """bound: (name, "assign") when make is a call of a helper that returns the pool."""
         what = inst.qual
-        name, how = _bound_name(tree, make)
+        name, how = bound or _bound_name(tree, make)
         rule = "mp-pool-not-joined"
         if how == "chained":
             attr = tree.parent[make].attr
@@ -343,6 +414,27 @@ class Lifetimes:
                                     "use 'with', or end it in 'finally'"
                         % (what, name, self._ended(inst), first.lineno),
                         [(first, "it is ended here, on the normal path only")])]
+
+    def _received_pools(self, tree, finding):
+        """A function or method of the file that makes a pool and returns it (alone, or as an
+        element of a tuple: `return pool, results`) hands it to its caller, which owns it: each
+        call of it in the file that binds the pool to a name is a creation site there, judged
+        like a constructor (gensim's `pool, shard_results = self.query_shards(q)`)."""
+        out = []
+        for call, inst in self.made.values():
+            if inst.kind not in ("pool", "executor"):
+                continue
+            returned = _returns_made(tree, call.node)
+            if returned is None:
+                continue
+            helper, index = returned
+            for site, name in _receivers(tree, helper, index):
+                found = self._pool(tree, site, inst, finding, (name, "assign"))
+                for f in found:
+                    f.notes.append((call.node, "'%s' makes the %s here and returns it"
+                                    % (helper.name, inst.qual)))
+                out.extend(found)
+        return out
 
     @staticmethod
     def _ended(inst):

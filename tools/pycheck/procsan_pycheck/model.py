@@ -247,12 +247,32 @@ class Seq(Value):
 
 
 class Many(Value):
-    """A list made by a comprehension whose every element is one known object (a Process, a
-    thread): a loop over it binds its variable to that object."""
+    """A list of Processes or threads: made by a comprehension whose every element is one known
+    object, or a list literal that `append`/`insert` filled with one (`jobs = []` ...
+    `jobs.append(p)`): a loop over it binds its variable to that object."""
 
     def __init__(self, item, node):
         self.item = item
         self.node = node
+
+
+def _runs_code(v):
+    """A Process or a thread (an object of a subclass of the file included)."""
+    if isinstance(v, Instance):
+        return v.kind in ("process", "thread")
+    if isinstance(v, Obj):
+        return v.cls.process_method() is not None or v.cls.thread_class()
+    return False
+
+
+def element(v):
+    """What a loop over v binds its variable to: the Process or thread a Many holds, or the first
+    of a list literal's items when they all are Processes or threads (`for p in [p1, p2]:`)."""
+    if isinstance(v, Many):
+        return v.item
+    if isinstance(v, Seq) and v.items and all(_runs_code(x) for _, x in v.items):
+        return v.items[0][1]
+    return None
 
 
 class Partial(Value):
@@ -431,7 +451,7 @@ class Interpreter:
             self.walk_block(s.body, frame)
         elif isinstance(s, (ast.For, ast.AsyncFor)):
             it = ev(s.iter, frame)
-            self.bind(s.target, it.item if isinstance(it, Many) else None, frame)
+            self.bind(s.target, element(it), frame)
             self.walk_block(s.body, frame)
             self.walk_block(s.orelse, frame)
         else:
@@ -564,7 +584,7 @@ class Interpreter:
         inner = Frame(scope, frame.import_time, frame.chain)
         for i, g in enumerate(e.generators):
             it = self.evaluate(g.iter, frame if i == 0 else inner, quiet)
-            self.bind(g.target, it.item if isinstance(it, Many) else None, inner)
+            self.bind(g.target, element(it), inner)
             for c in g.ifs:
                 self.evaluate(c, inner, quiet)
         if isinstance(e, ast.DictComp):
@@ -596,6 +616,7 @@ class Interpreter:
                 kwargs[k.arg] = (k.value, v)
         call = Call(e, callee, args, kwargs, frame)
         result = call.result = self._result(call)
+        self._collects(e, args, frame)
         if not quiet:
             self.listener.on_call(call)
             if frame.import_time:
@@ -611,6 +632,27 @@ class Interpreter:
                     self.call_at_import(Function(init, None, callee, callee.scope), e, frame,
                                         result)
         return result
+
+    def _collects(self, e, args, frame):
+        """`jobs.append(p)` (or `insert(i, p)`) on a list literal: the list now holds p, a
+        Process or a thread, for the loops over it."""
+        f = e.func
+        if not (isinstance(f, ast.Attribute) and f.attr in ("append", "insert")
+                and isinstance(f.value, ast.Name) and len(e.args) == (1 if f.attr == "append"
+                                                                       else 2)):
+            return
+        item = args[-1][1] if len(args) == len(e.args) else None
+        if not _runs_code(item):
+            return
+        s = frame.scope
+        while s is not None and f.value.id not in s.names:
+            s = s.parent
+        if s is None:
+            return
+        held = s.names[f.value.id]
+        if isinstance(held, Seq) and isinstance(held.node, ast.List) and all(
+                _runs_code(x) for _, x in held.items):
+            s.names[f.value.id] = Many(item, held.node)
 
     def _result(self, call):
         """The value a call returns."""

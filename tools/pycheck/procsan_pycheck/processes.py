@@ -8,8 +8,9 @@ process on to someone else, and the rule says nothing (precision first).
 """
 import ast
 
-from .lifetimes import Tree, _is_try, _pos
-from .model import DEFAULT, Instance, Obj, Qual
+from .childwork import ChildWork, run_method, sibling_function
+from .lifetimes import Tree, _Entry, _is_try, _pos
+from .model import DEFAULT, Function, Instance, Obj, Qual
 
 _COLLECT = {"append", "extend", "insert", "add"}
 # Attributes whose use says nothing about how the child ended.
@@ -203,6 +204,11 @@ class Processes:
         if self._told_otherwise(tree, call, region):
             return []
         join = min(waited, key=_pos)
+        work = _child_work(tree, call)
+        if work is not None and not work - {"output"} and not _parent_tests(tree, region, join):
+            return []  # the child leaves nothing but its output: no result to lose
+        if work is not None and "file" not in work and _last_act(tree, join, region):
+            return []  # nothing goes on after it: the program ends with the join
         return [finding("mp-unchecked-child-status", join,
                         "Process joined and its exitcode never examined: a child that raised, "
                         "crashed or was killed looks exactly like one that finished, and the "
@@ -240,6 +246,117 @@ class Processes:
                            for u in _uses(region, n.id, call.node)):
                         return True
         return False
+
+
+def _child_work(tree, call):
+    """What the child made by call may leave behind (childwork.py), or None when the code it
+    runs is not known: a target imported, a lambda, a bound method, a subclass without run()."""
+    work = getattr(tree, "childwork", None)
+    if work is None:
+        work = tree.childwork = ChildWork(tree)
+    r = call.result
+    if isinstance(r, Obj):
+        run = run_method(r.cls)
+        return None if run is None else work.function(run, r.cls)
+    target = call.arg(1, "target")
+    if target is None:
+        return set()  # Process() runs nothing
+    v = target[1]
+    if isinstance(v, Function) and v.cls is None:
+        return work.function(v.node)
+    if isinstance(v, Qual):
+        other, fn = sibling_function(tree, v.qual)
+        if fn is not None:
+            return other.function(fn)
+    return None
+
+
+def _parent_tests(tree, region, join):
+    """Whether region asserts something after the join: it may be testing what the child
+    printed or did."""
+    for n in ast.walk(region):
+        if not hasattr(n, "lineno") or _pos(n) <= _pos(join):
+            continue
+        if isinstance(n, ast.Assert):
+            return True
+        if isinstance(n, ast.Call):
+            f = n.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            if name.startswith(("assert", "fail")):
+                return True
+    return False
+
+
+_OUTPUT_ARGS = {"str", "repr", "len", "format", "int", "float", "round"}
+
+
+def _output_only(s):
+    """A statement that, after the last join, neither uses nor announces anything: output of
+    names and literals, another Process's join(), a loop of those, a definition."""
+    if isinstance(s, (ast.Pass, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
+                      ast.ImportFrom)):
+        return True
+    if isinstance(s, ast.Return):
+        return s.value is None or isinstance(s.value, ast.Constant)
+    if isinstance(s, (ast.For, ast.AsyncFor)):
+        return isinstance(s.iter, ast.Name) and not s.orelse and all(
+            _output_only(x) for x in s.body)
+    if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)):
+        return False
+    c = s.value
+    f = c.func
+    if isinstance(f, ast.Attribute) and f.attr == "join" and isinstance(f.value, ast.Name) \
+            and not c.args and not c.keywords:
+        return True
+    name = f.id if isinstance(f, ast.Name) else ""
+    if name != "print" and not (isinstance(f, ast.Attribute) and f.attr in (
+            "info", "debug", "warning") and "log" in (getattr(f.value, "id", "") or "").lower()):
+        return False
+    for a in list(c.args) + [k.value for k in c.keywords]:
+        for x in ast.walk(a):
+            if isinstance(x, ast.Call) and not (isinstance(x.func, ast.Name)
+                                                and x.func.id in _OUTPUT_ARGS):
+                return False
+    return True
+
+
+def _last_act(tree, join, region):
+    """Whether the join ends the program: on its entry path (processes.py's callers of
+    lifetimes._Entry), with nothing after it but output, here and in every caller up to the
+    `if __name__ == "__main__":` block, and not in a test function."""
+    entry = getattr(tree, "entry", None)
+    if entry is None:
+        entry = tree.entry = _Entry(tree)
+    site = tree.statement(join)
+    # Climb out of the loop that joins every Process: `for p in procs: p.join()`.
+    while True:
+        p = tree.parent.get(site)
+        if isinstance(p, (ast.For, ast.AsyncFor)) and p is not region and _output_only(p):
+            site = p
+        else:
+            break
+    reg = region
+    while True:
+        if isinstance(reg, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                reg.name.startswith("test"):
+            return False
+        if not entry.holds(tree, site, reg):
+            return False
+        n = tree.statement(site)
+        while n is not None and n is not reg:
+            block, i = tree.block_of(n)
+            if block is None:
+                return False
+            if not all(_output_only(x) for x in block[i + 1:]):
+                return False
+            parent = tree.parent.get(n)
+            if _is_try(parent) and not all(_output_only(x) for x in parent.finalbody):
+                return False
+            n = parent
+        if isinstance(reg, ast.Module):
+            return True
+        site = entry.caller[reg]
+        reg = tree.region(site)
 
 
 def _names_of(tree, make, region):
