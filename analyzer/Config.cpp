@@ -168,23 +168,6 @@ Expected<ConfigFile> loadConfigFile(StringRef path) {
   return parseConfig((*buffer)->getBuffer(), path);
 }
 
-std::optional<std::string> findConfigFor(StringRef file) {
-  SmallString<256> dir(file);
-  sys::fs::make_absolute(dir);
-  sys::path::remove_filename(dir);
-  while (!dir.empty()) {
-    SmallString<256> candidate(dir);
-    sys::path::append(candidate, ".procsan.yaml");
-    if (sys::fs::is_regular_file(candidate))
-      return std::string(candidate);
-    StringRef parent = sys::path::parent_path(dir);
-    if (parent == dir)
-      break;
-    dir = parent;
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 // A YAML scalar that reads back as exactly s: single-quoted (quotes doubled) when it is printable

@@ -33,8 +33,6 @@ std::string configKeysHint(llvm::StringRef key);
 // Parses a config file's text; errors name the file, line and column.
 llvm::Expected<ConfigFile> parseConfig(llvm::StringRef text, llvm::StringRef path);
 llvm::Expected<ConfigFile> loadConfigFile(llvm::StringRef path);
-// The nearest .procsan.yaml in the file's directory or above it; nullopt when there is none.
-std::optional<std::string> findConfigFor(llvm::StringRef file);
 // YAML for --dump-config.
 std::string dumpConfig(const ConfigFile &config);
 
