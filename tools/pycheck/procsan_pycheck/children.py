@@ -17,7 +17,7 @@ slot).
 """
 import ast
 
-from .lifetimes import Tree, _pos
+from .lifetimes import Tree, _pos, loop_around
 from .model import DEFAULT, Function, Instance, Partial, Qual, Seq
 
 RULE = "mp-unsynchronized-shared-write"
@@ -209,7 +209,7 @@ class SharedWrites:
                     return None
             return (launch.call.node, "'%s' runs as a task in the pool's worker processes, "
                                       "several at once" % name)
-        loop = _loop_around(tree, launch.call.node)
+        loop = loop_around(tree, launch.call.node)
         if loop is not None and not _joined_in(tree, loop, launch.call.node):
             return (launch.call.node, "'%s' runs in every Process made in this loop, at the "
                                       "same time" % name)
@@ -262,15 +262,6 @@ def _positional(fn, values):
     """Parameter name -> the shared object it receives, for positional values."""
     args = getattr(fn.args, "posonlyargs", []) + fn.args.args
     return {a.arg: v for a, v in zip(args, values) if _shared(v)}
-
-
-def _loop_around(tree, node):
-    region = tree.region(node)
-    for a in tree.enclosing(node, region):
-        if isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp,
-                          ast.GeneratorExp, ast.DictComp)):
-            return a
-    return None
 
 
 def _bound(tree, ctor):

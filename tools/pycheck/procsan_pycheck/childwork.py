@@ -29,6 +29,8 @@ names below does not, whatever the object.
 import ast
 import os
 
+from .lifetimes import walk_code
+
 _MAX_DEPTH = 3
 _OUTPUT = {"print", "pprint", "pprint.pprint", "sys.stdout.write", "sys.stderr.write",
            "sys.stdout.flush", "sys.stderr.flush", "warnings.warn", "traceback.print_exc",
@@ -85,18 +87,6 @@ def _root(e):
     return e.id if isinstance(e, ast.Name) else None
 
 
-def _walk(stmts):
-    """The nodes of stmts, not those of the functions, classes and lambdas they define."""
-    todo = list(stmts)
-    while todo:
-        n = todo.pop()
-        yield n
-        for c in ast.iter_child_nodes(n):
-            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                  ast.Lambda)):
-                todo.append(c)
-
-
 def _params(fn):
     a = fn.args
     ps = getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs
@@ -149,7 +139,7 @@ class ChildWork:
         params = _params(fn)
         me = params[0] if cls is not None and params else None
         fresh = self._fresh(fn, params)
-        for n in _walk(fn.body):
+        for n in walk_code(fn.body):
             if isinstance(n, (ast.Global, ast.Nonlocal, ast.Assert, ast.Yield, ast.YieldFrom,
                               ast.Await)):
                 kinds.add("effect")
@@ -168,10 +158,10 @@ class ChildWork:
     def _fresh(self, fn, params):
         """Locals that hold only objects the function made: not parameters, globals, or aliases
         of them (`x = self.items`, `for item in items:`)."""
-        declared = {x for n in _walk(fn.body) if isinstance(n, (ast.Global, ast.Nonlocal))
+        declared = {x for n in walk_code(fn.body) if isinstance(n, (ast.Global, ast.Nonlocal))
                     for x in n.names}
         binds = []  # (names, value expression or None)
-        for n in _walk(fn.body):
+        for n in walk_code(fn.body):
             if isinstance(n, ast.Assign):
                 for t in n.targets:
                     binds.append((_stores(t), n.value))

@@ -152,7 +152,7 @@ def _returns_only(fn):
             and not any(isinstance(n, (ast.Call, ast.Await)) for n in ast.walk(body[0])))
 
 
-def _walk_code(stmts):
+def walk_code(stmts):
     """The nodes of stmts that run when they do: not the bodies of the functions and classes
     they define."""
     todo = list(stmts)
@@ -165,11 +165,31 @@ def _walk_code(stmts):
                 todo.append(c)
 
 
+def used_in_functions(module, name):
+    """Whether a function, method or lambda of the module names `name`."""
+    for f in ast.walk(module):
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for n in ast.walk(f):
+                if isinstance(n, ast.Name) and n.id == name:
+                    return True
+    return False
+
+
+def loop_around(tree, node):
+    """The loop or comprehension around node in its own function or module, or None."""
+    region = tree.region(node)
+    for a in tree.enclosing(node, region):
+        if isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp,
+                          ast.GeneratorExp, ast.DictComp)):
+            return a
+    return None
+
+
 def _after(region, pos):
     """The code of region that comes after pos (and, at module level, outside definitions)."""
     body = region.body if isinstance(region, (ast.Module, ast.FunctionDef,
                                               ast.AsyncFunctionDef)) else []
-    return [n for n in _walk_code(body) if hasattr(n, "lineno") and _pos(n) >= pos]
+    return [n for n in walk_code(body) if hasattr(n, "lineno") and _pos(n) >= pos]
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
@@ -243,7 +263,7 @@ class _Entry:
 
 
 def _generator(fn):
-    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _walk_code(fn.body))
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in walk_code(fn.body))
 
 
 def _returns_made(tree, make):
@@ -255,7 +275,7 @@ def _returns_made(tree, make):
             or _generator(fn):
         return None
     index = None
-    for n in _walk_code(fn.body):
+    for n in walk_code(fn.body):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(
                 n.func.value, ast.Name) and n.func.value.id == name and \
                 n.func.attr in _POOL_ENDS | _EXECUTOR_ENDS | {"close"}:
@@ -386,7 +406,7 @@ class Lifetimes:
                               ast.IfExp, ast.Assert)):
                 continue  # a test: `if pool is not None:`
             return []  # the pool itself goes somewhere: its owner ends it
-        if isinstance(region, ast.Module) and self._used_in_functions(region, name):
+        if isinstance(region, ast.Module) and used_in_functions(region, name):
             return []
         if not ends:
             pending = self._unread_async(tree, region, name, make) if inst.kind == "pool" else None
@@ -439,15 +459,6 @@ class Lifetimes:
     @staticmethod
     def _ended(inst):
         return "closed and joined" if inst.kind == "pool" else "shut down"
-
-    @staticmethod
-    def _used_in_functions(module, name):
-        for f in ast.walk(module):
-            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                for n in ast.walk(f):
-                    if isinstance(n, ast.Name) and n.id == name:
-                        return True
-        return False
 
     def _covered(self, tree, stmt, ends, region, name):
         """Whether an end of the pool runs on every path from stmt: a `finally` around stmt or
@@ -565,7 +576,7 @@ class Lifetimes:
                 if id(fn) in seen:
                     continue
                 seen.add(id(fn))
-                if depth >= 4 or self._busy(tree, _walk_code(fn.body), helpers, seen, depth + 1):
+                if depth >= 4 or self._busy(tree, walk_code(fn.body), helpers, seen, depth + 1):
                     return True
         return False
 
@@ -653,7 +664,7 @@ class Lifetimes:
         region = tree.region(make)
         status = self._disposes(tree, region, name, _pos(make), 0)
         if status == "kept" and isinstance(region, ast.Module):
-            status = "passed" if self._used_in_functions(region, name) else "kept"
+            status = "passed" if used_in_functions(region, name) else "kept"
         if status != "kept":
             return []
         notes = []

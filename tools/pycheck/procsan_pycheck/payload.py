@@ -15,7 +15,7 @@ something that is not a short literal. Parameters, constants and anything else a
 """
 import ast
 
-from .lifetimes import Tree, _pos
+from .lifetimes import Tree, _pos, loop_around
 from .model import Instance, Partial
 
 RULE = "mp-repeated-task-payload"
@@ -112,7 +112,7 @@ class Payloads:
                     out.append((name, often))
             return out
         # apply/apply_async/submit: once per call, so only in a loop or a comprehension.
-        loop = _loop(tree, call.node)
+        loop = loop_around(tree, call.node)
         if loop is None:
             return []
         if method == "submit":
@@ -152,15 +152,6 @@ def _every_item(e):
                 out.append(a.left.elts[0])
         return out
     return []
-
-
-def _loop(tree, node):
-    region = tree.region(node)
-    for a in tree.enclosing(node, region):
-        if isinstance(a, (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp,
-                          ast.GeneratorExp, ast.DictComp)):
-            return a
-    return None
 
 
 def _bound_in(loop):

@@ -9,7 +9,7 @@ process on to someone else, and the rule says nothing (precision first).
 import ast
 
 from .childwork import ChildWork, run_method, sibling_function
-from .lifetimes import Tree, _Entry, _is_try, _pos
+from .lifetimes import Tree, _Entry, _is_try, _pos, used_in_functions
 from .model import DEFAULT, Function, Instance, Obj, Qual
 
 _COLLECT = {"append", "extend", "insert", "add"}
@@ -186,7 +186,7 @@ class Processes:
         if names is None:
             return []
         if isinstance(region, ast.Module) and any(
-                _used_in_functions(region, n) for n, _ in names):
+                used_in_functions(region, n) for n, _ in names):
             return []
         joins = []
         for name, scope in names:
@@ -513,15 +513,6 @@ def _has_timeout(join):
     t = join.args[0] if join.args else next(
         (k.value for k in join.keywords if k.arg == "timeout"), None)
     return t is not None and not (isinstance(t, ast.Constant) and t.value is None)
-
-
-def _used_in_functions(module, name):
-    for f in ast.walk(module):
-        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            for n in ast.walk(f):
-                if isinstance(n, ast.Name) and n.id == name:
-                    return True
-    return False
 
 
 def _within(tree, node, container):
