@@ -218,7 +218,15 @@ bool callerSeparates(AnalysisContext &ctx, const CallExpr *call, const std::set<
     return false;
   const Stmt *childBranch = *c ? test->getThen() : test->getElse();
   const Stmt *parentBranch = *p ? test->getThen() : test->getElse();
-  return branchEnds(ctx, childBranch) || (!childMustLeave && branchEnds(ctx, parentBranch));
+  if (branchEnds(ctx, childBranch))
+    return true;
+  // The parent leaves and the child goes on in the caller: fine when the caller ends the process
+  // with it, or hands its own role value on (`if (rc != 1) return rc;`); a void caller that the
+  // parent leaves lets the child fall out of it next.
+  const FunctionDecl *caller = enclosingFunction(ast, call);
+  bool handsOn =
+      caller && (isProcessEntry(ast, ctx.uses(), caller) || !caller->getReturnType()->isVoidType());
+  return !childMustLeave && handsOn && branchEnds(ctx, parentBranch);
 }
 
 // A function whose child returns values its parent never returns (`return 1; /* worker */`
@@ -263,8 +271,12 @@ bool returnsRole(AnalysisContext &ctx, const ForkRegion &region, bool afterExec)
     if (parent.count(v))
       return false;
   // Callers in this file must tell the processes apart by the value; callers elsewhere (a
-  // library's fork-like API) are trusted to, as fork()'s are.
-  for (const CallExpr *call : ctx.uses().callsTo(fn))
+  // library's fork-like API) are trusted to, as fork()'s are. Not a child whose exec failed:
+  // that one must be seen sent away by a caller here.
+  const auto &calls = ctx.uses().callsTo(fn);
+  if (afterExec && calls.empty())
+    return false;
+  for (const CallExpr *call : calls)
     if (!callerSeparates(ctx, call, child, parent, afterExec))
       return false;
   return true;
@@ -273,6 +285,11 @@ bool returnsRole(AnalysisContext &ctx, const ForkRegion &region, bool afterExec)
 // The return is the child's of a fork made in this region's child (a double fork): that fork
 // decides whether it falls through.
 bool childOfInnerFork(AnalysisContext &ctx, const ForkRegion &region, const Stmt *at) {
+  // Only a function that returns a value (`doublefork()`: 0 in the grandchild, its pid in the
+  // parent) hands the grandchild a role; a void one lets it fall into its caller.
+  const FunctionDecl *fn = region.site().enclosing;
+  if (!fn || fn->getReturnType()->isVoidType())
+    return false;
   for (const ForkRegion &inner : ctx.forkRegions()) {
     if (&inner == &region || !inner.valid())
       continue;

@@ -8,6 +8,7 @@
 
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/Support/Path.h"
 
 #include <optional>
 #include <set>
@@ -75,6 +76,16 @@ void ExitInChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
       // one that another program of the database, or another applet of a multi-call binary,
       // registers.
       std::string handler = ctx.program().exitHandlerBefore(site.enclosing, sm);
+      // A fork in a function the call graph cannot name (a constructor, an operator): any
+      // handler this file registers counts, as before the graph was asked.
+      if (handler.empty() && ProgramView::functionKey(site.enclosing, sm).empty() &&
+          !(site.enclosing && site.enclosing->isMain()))
+        for (const ExitHandlerSite &h : exitHandlersIn(ctx.ast(), ctx.uses())) {
+          handler = sm.getFilename(sm.getExpansionLoc(h.at)).str();
+          handler = llvm::sys::path::filename(handler).str() + ":" +
+                    std::to_string(sm.getExpansionLineNumber(h.at));
+          break;
+        }
       if (!handler.empty())
         evidence->notes.push_back({site.call->getBeginLoc(),
                                    "an exit handler registered at " + handler +

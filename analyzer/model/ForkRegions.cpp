@@ -3,6 +3,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/Stmt.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Basic/SourceManager.h"
 
 #include <algorithm>
@@ -271,6 +272,15 @@ struct Writes : RecursiveASTVisitor<Writes> {
     }
     return true;
   }
+  bool VisitVarDecl(VarDecl *vd) {
+    // A local given its value by its declaration gets it again on every pass through it; a
+    // non-const reference bound here may write what it names.
+    if (vd->hasLocalStorage() && vd->hasInit())
+      written.insert(vd->getCanonicalDecl());
+    if (vd->getType()->isReferenceType() && !vd->getType().getNonReferenceType().isConstQualified())
+      mark(vd->getInit());
+    return true;
+  }
   bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *op) {
     if (op->isAssignmentOp() || op->getOperator() == OO_PlusPlus ||
         op->getOperator() == OO_MinusMinus)
@@ -295,8 +305,8 @@ bool invariantIn(const Expr *e, const Writes &w) {
     const auto *vd = dyn_cast<VarDecl>(ref->getDecl());
     return vd && !vd->getType()->isReferenceType() && !w.written.count(vd->getCanonicalDecl());
   }
-  if (const auto *me = dyn_cast<MemberExpr>(e))
-    return !w.written.count(me->getMemberDecl()->getCanonicalDecl()) &&
+  if (const auto *me = dyn_cast<MemberExpr>(e)) // not through a pointer: a callee may change it
+    return !me->isArrow() && !w.written.count(me->getMemberDecl()->getCanonicalDecl()) &&
            invariantIn(me->getBase(), w);
   if (const auto *uo = dyn_cast<UnaryOperator>(e))
     return (uo->getOpcode() == UO_LNot || uo->getOpcode() == UO_Minus ||
@@ -315,48 +325,33 @@ void ForkRegion::findFixedBranches() {
   if (!body)
     return;
   std::optional<Writes> writes;
-  unsigned n = cfg->getNumBlockIDs();
-  // Whether the fork block can be reached from `from` without passing through `avoid`.
-  auto reaches = [&](const CFGBlock *from, const CFGBlock *avoid) {
-    std::vector<bool> seen(n, false);
-    std::vector<const CFGBlock *> work;
-    if (from && from != avoid) {
-      work.push_back(from);
-      seen[from->getBlockID()] = true;
-    }
-    while (!work.empty()) {
-      const CFGBlock *b = work.back();
-      work.pop_back();
-      if (b == forkBlock)
-        return true;
-      for (const CFGBlock::AdjacentBlock &s : b->succs())
-        if (const CFGBlock *r = s.getReachableBlock(); r && r != avoid && !seen[r->getBlockID()]) {
-          seen[r->getBlockID()] = true;
-          work.push_back(r);
-        }
-    }
-    return false;
-  };
+  std::optional<CFGDomTree> dom;
   for (const CFGBlock *b : *cfg) {
     if (!b || b == forkBlock || b->succ_size() != 2)
       continue;
     const Expr *cond = branchCondition(*b);
     if (!cond || testFor(cond))
       continue;
-    // Every way to the fork passes this branch, always on the same edge.
-    if (reaches(&cfg->getEntry(), b))
-      continue;
-    const CFGBlock *s0 = b->succ_begin()->getReachableBlock();
-    const CFGBlock *s1 = (b->succ_begin() + 1)->getReachableBlock();
-    bool r0 = reaches(s0, b), r1 = reaches(s1, b);
-    if (r0 == r1)
-      continue;
+    // The cheap test first: most conditions read something the function changes.
     if (!writes) {
       writes.emplace();
       writes->TraverseStmt(const_cast<Stmt *>(body));
     }
-    if (invariantIn(cond, *writes))
-      fixedEdge[b->getBlockID()] = r0 ? 0 : 1;
+    if (!invariantIn(cond, *writes))
+      continue;
+    // Every way to the fork passes this branch, always on the same edge: the branch and that
+    // successor (entered from the branch only) dominate the fork.
+    if (!dom)
+      dom.emplace(const_cast<CFG *>(cfg));
+    if (!dom->dominates(b, forkBlock))
+      continue;
+    for (unsigned i = 0; i < 2; ++i) {
+      const CFGBlock *succ = (b->succ_begin() + i)->getReachableBlock();
+      if (succ && succ->pred_size() == 1 && dom->dominates(succ, forkBlock)) {
+        fixedEdge[b->getBlockID()] = i;
+        break;
+      }
+    }
   }
 }
 

@@ -8,6 +8,8 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <map>
+
 using namespace clang;
 
 namespace procsan {
@@ -557,13 +559,14 @@ private:
   }
 
   bool returnsPending(const FunctionDecl *fd, unsigned depth) {
-    fd = fd->getCanonicalDecl();
-    auto [it, added] = atReturn.try_emplace(fd, false);
+    // Keyed by the depth left too: an answer found with less depth is not the full one.
+    std::pair<const FunctionDecl *, unsigned> key{fd->getCanonicalDecl(), depth};
+    auto [it, added] = atReturn.try_emplace(key, false);
     if (!added)
       return it->second; // known, or being computed (recursion: assume not)
     const CFG *cfg = ctx.summaries().cfgFor(fd);
     bool pending = cfg && flow(*cfg, depth).atExit() != 0;
-    atReturn[fd] = pending;
+    atReturn[key] = pending;
     return pending;
   }
 
@@ -579,7 +582,7 @@ private:
 
   AnalysisContext &ctx;
   std::vector<const Expr *> writes;
-  llvm::DenseMap<const FunctionDecl *, bool> atReturn;
+  std::map<std::pair<const FunctionDecl *, unsigned>, bool> atReturn;
 };
 
 } // namespace

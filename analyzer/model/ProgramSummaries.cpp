@@ -222,7 +222,11 @@ std::string ProgramSummaries::exitHandlerBefore(llvm::StringRef forkKey,
     llvm::StringRef r(registrar);
     bool counts = false;
     if (r.consume_front("static:"))
-      counts = r.empty() || r == forkFile;
+      // Static scope of a file without main(), of the forking file, or of the file whose main()
+      // leads to the fork: linked into this program.
+      counts = r.empty() || r == forkFile || forkChain.count("main:" + r.str());
+    else if (r.starts_with("main:") && r.drop_front(5) == forkFile)
+      counts = true; // main() of the forking file's own program, whatever calls the fork
     else
       for (const std::string &k : chain(registrar))
         if (forkChain.count(k)) {

@@ -119,8 +119,9 @@ public:
   // Where an exit handler is registered that may have run in the process before a fork in the
   // function `forkKey` (a function key, or "main:<file>") of the TU `forkFile`: a handler
   // registered by a function that shares a caller chain with it (one of them calls the other,
-  // or one function calls both, through the program's direct calls), in main() of the same
-  // program, or at static scope of the same TU or of a TU without main(). "" when none.
+  // or one function calls both, through the program's direct calls), in main() of the forking
+  // file or of a file whose main() leads to the fork, or at static scope of such a file or of a
+  // TU without main(). "" when none.
   std::string exitHandlerBefore(llvm::StringRef forkKey, llvm::StringRef forkFile) const;
   // An unlink somewhere in the program may remove an object created with this name.
   bool mayUnlink(const IpcNameText &created) const;

@@ -62,6 +62,10 @@ std::optional<bool> spawnLeavesChildUnreaped(const ASTContext &ctx, const CallEx
   return (r.Val.getInt().getExtValue() & kDoNotReapChild) != 0;
 }
 
+namespace {
+const CallExpr *callTaking(ASTContext &ctx, const Expr *arg);
+} // namespace
+
 const VarDecl *outVariable(ASTContext &ctx, const Expr *arg, bool &isNull) {
   arg = arg->IgnoreParenCasts();
   isNull = arg->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNotNull);
@@ -83,10 +87,18 @@ bool variableIsRead(const UseIndex &uses, const VarDecl *vd, const Expr *except)
     if (ref == skip)
       continue;
     const auto &parents = uses.ast().getParents(*ref);
-    if (!parents.empty())
+    if (!parents.empty()) {
       if (const auto *bo = parents[0].get<BinaryOperator>();
           bo && bo->getOpcode() == BO_Assign && bo->getLHS()->IgnoreParenImpCasts() == ref)
         continue;
+      // Handed as the out-parameter of another spawn: written there, not read.
+      if (const auto *uo = parents[0].get<UnaryOperator>(); uo && uo->getOpcode() == UO_AddrOf)
+        if (const CallExpr *c = callTaking(uses.ast(), uo))
+          if (const SpawnApi *api = spawnApiOf(c, uses.ast().getSourceManager()))
+            if ((api->pidArg >= 0 && c->getArg(api->pidArg)->IgnoreParenCasts() == uo) ||
+                (api->statusArg >= 0 && c->getArg(api->statusArg)->IgnoreParenCasts() == uo))
+              continue;
+    }
     return true;
   }
   return false;
@@ -160,6 +172,9 @@ ExitCallback uvExitCallback(ASTContext &ctx, const UseIndex &uses, const CallExp
     if (!ok)
       return out;
   }
+  // Options made by a call or copied from others: what they hold is not seen here.
+  if (opts->hasInit() && !isa<InitListExpr>(opts->getInit()->IgnoreImplicit()))
+    return out;
   out.known = true;
   if (opts->hasInit())
     if (const auto *init = dyn_cast<InitListExpr>(opts->getInit()->IgnoreImplicit())) {

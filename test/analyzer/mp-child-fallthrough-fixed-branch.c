@@ -72,6 +72,49 @@ static void accept_until_stopped(int lfd, int *conn) {
   }
 }
 
+// A local given its value by its declaration inside the loop changes on every pass.
+static void accept_until_asked(int lfd, int *conn) {
+  for (;;) {
+    int stopping = wants_stop();
+    if (stopping) {
+      *conn = -1;
+      return;
+    }
+    int c = accept(lfd, 0, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      *conn = c;
+      return;
+      // CHECK: mp-child-fallthrough-fixed-branch.c:[[@LINE-1]]:7: warning: the child process returns from 'accept_until_asked' into its caller's code
+    }
+    close(c);
+  }
+}
+
+// A field read through a pointer may be changed by any function called in the loop.
+struct server_conf {
+  int stop;
+};
+void refresh(struct server_conf *cf);
+
+static void accept_with_conf(int lfd, struct server_conf *cf, int *conn) {
+  for (;;) {
+    if (cf->stop) {
+      *conn = -1;
+      return;
+    }
+    int c = accept(lfd, 0, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      *conn = c;
+      return;
+      // CHECK: mp-child-fallthrough-fixed-branch.c:[[@LINE-1]]:7: warning: the child process returns from 'accept_with_conf' into its caller's code
+    }
+    close(c);
+    refresh(cf);
+  }
+}
+
 int main(int argc, char **argv) {
   int conn;
   accept_loop(3, &conn);
@@ -79,6 +122,9 @@ int main(int argc, char **argv) {
   listen_on(4, argc > 1, argv + 1);
   accept_until_stopped(5, &conn);
   serve(conn);
+  accept_until_asked(6, &conn);
+  struct server_conf cf = {0};
+  accept_with_conf(7, &cf, &conn);
   return 0;
 }
 // CHECK-NOT: warning:

@@ -105,8 +105,60 @@ static int spawn_logged(char **argv) {
   return 0;
 }
 
+// A spawn helper for callers in other files: a failed exec must be seen sent away by a caller,
+// so with none here it is reported.
+int run_helper(char **argv) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    execvp(argv[0], argv);
+    return -1;
+    // CHECK: mp-child-fallthrough-role-value.c:[[@LINE-1]]:5: warning: if execvp() fails, the child process returns from 'run_helper' into its caller's code
+  }
+  return 0;
+}
+
+// The parent leaves a void caller; the child then falls out of it into main's code.
+static int start_worker(void) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    serve();
+    return 1;
+    // CHECK: mp-child-fallthrough-role-value.c:[[@LINE-1]]:5: warning: the child process returns from 'start_worker' into its caller's code
+  }
+  return 0;
+}
+
+void supervise(void) {
+  int rc = start_worker();
+  if (rc != 1)
+    return;
+  serve();
+}
+
+// A void double fork: the grandchild returns into the caller, as the original parent does.
+void spawn_detached(void) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return;
+  if (pid == 0) {
+    if (fork() != 0)
+      _exit(0);
+    setsid();
+    serve();
+    return;
+    // CHECK: mp-child-fallthrough-role-value.c:[[@LINE-1]]:5: warning: the child process returns from 'spawn_detached' into its caller's code
+  }
+  waitpid(pid, NULL, 0);
+}
+
 void run_all(char **argv) {
   start_helper(); // the value is dropped: both processes go on here
+  supervise();
+  spawn_detached();
   same_value();
   for (int i = 0; i < 3; ++i)
     if (spawn_logged(argv) < 0)

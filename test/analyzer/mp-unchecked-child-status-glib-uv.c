@@ -35,6 +35,13 @@ int spawn_checked(uv_loop_t *loop, uv_process_t *proc, char **args) {
   return uv_spawn(loop, proc, &options);
 }
 
+uv_process_options_t default_options(char **args);
+
+int spawn_made(uv_loop_t *loop, uv_process_t *proc, char **args) {
+  uv_process_options_t options = default_options(args); // sets exit_cb where this file cannot see
+  return uv_spawn(loop, proc, &options);
+}
+
 int spawn_configured(uv_loop_t *loop, uv_process_t *proc) {
   uv_process_options_t options;
   configure(&options); // sets the callback where this file cannot see
@@ -53,6 +60,15 @@ gboolean run_unchecked(gchar **argv, GError **error) {
                              &status, error);
   // CHECK: mp-unchecked-child-status-glib-uv.c:[[@LINE-2]]:17: warning: the wait status g_spawn_sync() stores in 'status' is never examined
   return ok;
+}
+
+// One status variable for two runs, read by neither: the second spawn writes it, not reads it.
+void run_twice(gchar **a, gchar **b) {
+  int status;
+  g_spawn_sync(NULL, a, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+  // CHECK: mp-unchecked-child-status-glib-uv.c:[[@LINE-1]]:3: warning: the wait status g_spawn_sync() stores in 'status' is never examined
+  g_spawn_sync(NULL, b, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL);
+  // CHECK: mp-unchecked-child-status-glib-uv.c:[[@LINE-1]]:3: warning: the wait status g_spawn_sync() stores in 'status' is never examined
 }
 
 static void on_exit_ignored(uv_process_t *p, int64_t exit_status, int term_signal) {
