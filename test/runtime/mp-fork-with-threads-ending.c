@@ -7,8 +7,8 @@
 // busy: the OS thread still unwinds). The main thread forks in between. A thread past its last
 // piece of work holds no lock the child could need: nothing to report (ending). The close
 // positives: the same helper goes on working for 400 ms after the fork (working), or it blocks
-// for 30 ms and ends (sleeping: a thread blocked at the fork is a live thread, whatever it does
-// next).
+// for 500 ms and ends (sleeping: a thread blocked at the fork is a live thread, whatever it does
+// next; long enough that a busy machine still forks while it sleeps).
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static void *helper(void *arg) {
   if (write(done[1], &c, 1) != 1)
     return NULL;
   if (strcmp(mode, "sleeping") == 0) {
-    usleep(30000);
+    usleep(500000);
     return NULL;
   }
   // Runnable all along: 50 ms (ending) or 400 ms (working) of CPU.
