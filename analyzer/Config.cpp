@@ -22,7 +22,6 @@ namespace {
 // Options of the shared models rather than of one check: no rule id before them.
 bool isGlobalOption(StringRef key) { return key == "ForkFunctions" || key == "NoReturnFunctions"; }
 
-
 std::string scalarText(yaml::Node *node, bool &ok) {
   auto *scalar = dyn_cast_or_null<yaml::ScalarNode>(node);
   if (!scalar) {

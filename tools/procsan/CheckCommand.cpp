@@ -10,8 +10,8 @@
 #include "CheckReport.h"
 #include "CompileDatabase.h"
 #include "Config.h"
-#include "PythonCheck.h"
 #include "PyprojectConfig.h"
+#include "PythonCheck.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"

@@ -71,7 +71,8 @@ bool flattenOptions(const json &table, const std::string &prefix,
     }
     if (!analyzer::isOptionKey(key)) {
       error = "CheckOptions entries are 'rule-id.Option = value' (or ForkFunctions, "
-              "NoReturnFunctions), not '" + key + "'";
+              "NoReturnFunctions), not '" +
+              key + "'";
       return false;
     }
     out[key] = text;
@@ -86,7 +87,8 @@ bool toConfig(const json &table, analyzer::ConfigFile &config, std::string &erro
     std::string text;
     if (key == "Checks" || key == "WarningsAsErrors") {
       if (!listText(v, text)) {
-        error = "'" + key + "' takes a string of globs like \"mp-*,-mp-fork-in-loop\" (or an "
+        error = "'" + key +
+                "' takes a string of globs like \"mp-*,-mp-fork-in-loop\" (or an "
                 "array of them)";
         return false;
       }
@@ -126,7 +128,7 @@ Pyproject readPyproject(const std::string &path, const std::string &python) {
   std::string dir = pythonCheckerDir();
   if (dir.empty()) {
     out.error = path + ": error: cannot be read: the Python checker is not installed "
-                "(share/procsan/python/pycheck.py next to procsan)";
+                       "(share/procsan/python/pycheck.py next to procsan)";
     return out;
   }
   llvm::SmallString<128> tmp;

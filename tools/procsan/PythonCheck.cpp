@@ -11,9 +11,9 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cstdio>
-#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 namespace procsan {
 namespace tools {
