@@ -33,7 +33,6 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-LABELS = os.path.join(HERE, "labels")
 VALID = ("TP", "FP", "unsure")
 
 
@@ -56,23 +55,25 @@ def ere_escape(s):
     return re.sub(r"([.\[\]\\^$*+?(){}|])", r"\\\1", s)
 
 
-def load_manifest():
-    with open(os.path.join(HERE, "projects.json")) as f:
+# The manifest and labels of a benchmark directory: this one, or another that reuses this
+# script's pieces (python/run.py).
+def load_manifest(here=HERE):
+    with open(os.path.join(here, "projects.json")) as f:
         return json.load(f)["projects"]
 
 
-def load_labels(name):
-    p = os.path.join(LABELS, name + ".json")
+def load_labels(name, here=HERE):
+    p = os.path.join(here, "labels", name + ".json")
     if not os.path.exists(p):
         return {"project": name, "findings": []}
     with open(p) as f:
         return json.load(f)
 
 
-def save_labels(name, doc):
-    os.makedirs(LABELS, exist_ok=True)
+def save_labels(name, doc, here=HERE):
+    os.makedirs(os.path.join(here, "labels"), exist_ok=True)
     doc["findings"].sort(key=lambda l: (l["file"], l["line"], l["rule"]))
-    with open(os.path.join(LABELS, name + ".json"), "w") as f:
+    with open(os.path.join(here, "labels", name + ".json"), "w") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
         f.write("\n")
 
@@ -278,6 +279,40 @@ def fkey(p, f):
     return "%s|%s|%s|%s|%s" % (p, f["file"], f["rule"], f["hash"], f["message"])
 
 
+def print_changes(baseline, results, per_rule):
+    """What changed since an earlier --out file: findings gone and new, the per-rule table."""
+    with open(baseline) as f:
+        base = json.load(f)
+    print("\nchanges since %s (procsan %s, %s):" % (baseline, base.get("procsan_commit"),
+                                                 base.get("date")))
+    old = {fkey(p, f): f for p, d in base["projects"].items() for f in d["findings"]}
+    new = {fkey(p, f): f for p, d in results["projects"].items() for f in d["findings"]}
+    compared = set(results["projects"]) & set(base["projects"])
+    for k in sorted(set(old) - set(new)):
+        if k.split("|")[0] in compared:
+            f = old[k]
+            print("  - %s %s:%d [%s] %s (was %s)" % (k.split("|")[0], f["file"], f["line"],
+                                                   f["rule"], f["message"], f["label"]))
+    for k in sorted(set(new) - set(old)):
+        if k.split("|")[0] in compared:
+            f = new[k]
+            print("  + %s %s:%d [%s] %s (%s)" % (k.split("|")[0], f["file"], f["line"],
+                                               f["rule"], f["message"], f["label"] or "NEW"))
+    print("\n%-32s %14s %14s %18s" % ("rule", "findings", "TP/FP", "precision"))
+    rules = sorted(set(base["per_rule"]) | set(per_rule), key=lambda k: (k == "TOTAL", k))
+    for k in rules:
+        a, b = base["per_rule"].get(k, blank()), per_rule.get(k, blank())
+        print("%-32s %6d -> %-5d %5s -> %-6s %7s -> %-7s" % (
+            k, a["findings"], b["findings"], "%d/%d" % (a["TP"], a["FP"]),
+            "%d/%d" % (b["TP"], b["FP"]), fmt_prec(precision(a)), fmt_prec(precision(b))))
+
+
+def write_results(path, results):
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", default="/work/realcode",
@@ -426,41 +461,9 @@ def main():
                                                                     ", ".join(missing)))
 
     if args.baseline:
-        with open(args.baseline) as f:
-            base = json.load(f)
-        print("\nchanges since %s (procsan %s, %s):" % (args.baseline, base.get("procsan_commit"),
-                                                     base.get("date")))
-        old = {}
-        for p, d in base["projects"].items():
-            for f in d["findings"]:
-                old[fkey(p, f)] = f
-        new = {}
-        for p, d in results["projects"].items():
-            for f in d["findings"]:
-                new[fkey(p, f)] = f
-        compared = set(results["projects"]) & set(base["projects"])
-        for k in sorted(set(old) - set(new)):
-            if k.split("|")[0] in compared:
-                f = old[k]
-                print("  - %s %s:%d [%s] %s (was %s)" % (k.split("|")[0], f["file"], f["line"],
-                                                       f["rule"], f["message"], f["label"]))
-        for k in sorted(set(new) - set(old)):
-            if k.split("|")[0] in compared:
-                f = new[k]
-                print("  + %s %s:%d [%s] %s (%s)" % (k.split("|")[0], f["file"], f["line"],
-                                                   f["rule"], f["message"], f["label"] or "NEW"))
-        print("\n%-32s %14s %14s %18s" % ("rule", "findings", "TP/FP", "precision"))
-        rules = sorted(set(base["per_rule"]) | set(per_rule), key=lambda k: (k == "TOTAL", k))
-        for k in rules:
-            a, b = base["per_rule"].get(k, blank()), per_rule.get(k, blank())
-            print("%-32s %6d -> %-5d %5s -> %-6s %7s -> %-7s" % (
-                k, a["findings"], b["findings"], "%d/%d" % (a["TP"], a["FP"]),
-                "%d/%d" % (b["TP"], b["FP"]), fmt_prec(precision(a)), fmt_prec(precision(b))))
-
+        print_changes(args.baseline, results, per_rule)
     if args.out:
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=1)
-            f.write("\n")
+        write_results(args.out, results)
     return 0
 
 

@@ -34,7 +34,6 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-LABELS = os.path.join(HERE, "labels")
 VALID = ("TP", "FP", "unsure")
 
 _spec = importlib.util.spec_from_file_location("realcode_c_run",
@@ -44,24 +43,15 @@ _spec.loader.exec_module(C)
 
 
 def load_manifest():
-    with open(os.path.join(HERE, "projects.json")) as f:
-        return json.load(f)["projects"]
+    return C.load_manifest(HERE)
 
 
 def load_labels(name):
-    p = os.path.join(LABELS, name + ".json")
-    if not os.path.exists(p):
-        return {"project": name, "findings": []}
-    with open(p) as f:
-        return json.load(f)
+    return C.load_labels(name, HERE)
 
 
 def save_labels(name, doc):
-    os.makedirs(LABELS, exist_ok=True)
-    doc["findings"].sort(key=lambda l: (l["file"], l["line"], l["rule"]))
-    with open(os.path.join(LABELS, name + ".json"), "w") as f:
-        json.dump(doc, f, indent=1, ensure_ascii=False)
-        f.write("\n")
+    C.save_labels(name, doc, HERE)
 
 
 def list_files(src, proj):
@@ -305,36 +295,9 @@ def main():
         print("\nnot run (no tree under %s): %s" % (args.root, ", ".join(missing)))
 
     if args.baseline:
-        with open(args.baseline) as f:
-            base = json.load(f)
-        print("\nchanges since %s (procsan %s, %s):" % (args.baseline, base.get("procsan_commit"),
-                                                     base.get("date")))
-        old = {C.fkey(p, f): f for p, d in base["projects"].items() for f in d["findings"]}
-        new = {C.fkey(p, f): f for p, d in results["projects"].items() for f in d["findings"]}
-        compared = set(results["projects"]) & set(base["projects"])
-        for k in sorted(set(old) - set(new)):
-            if k.split("|")[0] in compared:
-                f = old[k]
-                print("  - %s %s:%d [%s] %s (was %s)" % (k.split("|")[0], f["file"], f["line"],
-                                                       f["rule"], f["message"], f["label"]))
-        for k in sorted(set(new) - set(old)):
-            if k.split("|")[0] in compared:
-                f = new[k]
-                print("  + %s %s:%d [%s] %s (%s)" % (k.split("|")[0], f["file"], f["line"],
-                                                   f["rule"], f["message"], f["label"] or "NEW"))
-        print("\n%-32s %14s %14s %18s" % ("rule", "findings", "TP/FP", "precision"))
-        rules = sorted(set(base["per_rule"]) | set(per_rule), key=lambda k: (k == "TOTAL", k))
-        for k in rules:
-            a, b = base["per_rule"].get(k, C.blank()), per_rule.get(k, C.blank())
-            print("%-32s %6d -> %-5d %5s -> %-6s %7s -> %-7s" % (
-                k, a["findings"], b["findings"], "%d/%d" % (a["TP"], a["FP"]),
-                "%d/%d" % (b["TP"], b["FP"]), C.fmt_prec(C.precision(a)),
-                C.fmt_prec(C.precision(b))))
-
+        C.print_changes(args.baseline, results, per_rule)
     if args.out:
-        with open(args.out, "w") as f:
-            json.dump(results, f, indent=1)
-            f.write("\n")
+        C.write_results(args.out, results)
     return 0
 
 
