@@ -193,17 +193,22 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
     if (collectedOnTheWayOut(ctx.ast(), w.call))
       continue;
     std::string fn = w.call->getDirectCallee()->getNameAsString() + "()";
+    std::string test = w.apr ? "test the exit code and exitwhy (APR_PROC_CHECK_SIGNALED)"
+                             : "test it with WIFSIGNALED/WIFEXITED";
     std::string message =
         respawnUnseen
             ? "the SIGCHLD handler reaps with " + fn +
                   " and lets the program start a replacement, but never looks why the child "
                   "ended: a worker that crashes on every request is restarted forever unseen; "
                   "test the status with WIFSIGNALED/WIFEXITED and report it"
-        : discarded ? fn + " discards the child's exit status: a child that crashes or fails goes "
-                           "unnoticed; test it with WIFSIGNALED/WIFEXITED"
+        : discarded ? fn +
+                          " discards the child's exit status: a child that crashes or fails goes "
+                          "unnoticed; " +
+                          test
                     : "the status " + fn +
                           " stores is never examined: a child that crashes or fails goes "
-                          "unnoticed; test it with WIFSIGNALED/WIFEXITED";
+                          "unnoticed; " +
+                          test;
     Finding &f = diag(w.call->getBeginLoc(), message);
     if (region)
       f.notes.push_back({region->site().call->getBeginLoc(), "the child is created here"});
@@ -217,6 +222,19 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
 void UncheckedChildStatusCheck::checkSpawnApis(AnalysisContext &ctx) {
   const SourceManager &sm = ctx.sourceManager();
   for (const CallExpr *call : ctx.uses().allCalls()) {
+    // GLib reaps a watched child and hands its wait status to the watch's callback.
+    if (const FunctionDecl *cb = childWatchCallback(ctx.ast(), call)) {
+      const FunctionDecl *def = nullptr;
+      if (sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())) || !cb->hasBody(def) ||
+          !def || def->getNumParams() < 2 || !ctx.uses().referencesTo(def->getParamDecl(1)).empty())
+        continue;
+      Finding &f = diag(call->getBeginLoc(),
+                        "the child watch callback '" + def->getNameAsString() +
+                            "' never looks at the wait status GLib hands it: a child that fails "
+                            "or crashes goes unnoticed; check it with g_spawn_check_wait_status()");
+      f.notes.push_back({def->getParamDecl(1)->getLocation(), "the status parameter is unused"});
+      continue;
+    }
     const SpawnApi *api = spawnApiOf(call, sm);
     if (!api || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
       continue;

@@ -256,7 +256,7 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
     bool isNull = false;
     const Expr *arg = call->getArg(api->pidArg);
     const VarDecl *kept = outVariable(ctx.ast(), arg, isNull);
-    if (!isNull && (!kept || variableIsRead(ctx.uses(), kept, arg)))
+    if (!isNull && (!kept || pidMayBeReaped(ctx.uses(), kept, arg)))
       continue; // the pid goes somewhere: a child watch, a wait, a table of children
     if (!ctx.program().reapsElsewhere().empty())
       continue;
@@ -267,11 +267,39 @@ void UnreapedChildCheck::checkTranslationUnit(AnalysisContext &ctx) {
                           "the program, and it stays a zombie while the parent runs");
     if (kept)
       f.notes.push_back({kept->getLocation(), "its pid is stored in '" + kept->getNameAsString() +
-                                                  "', which nothing reads: pass it to "
+                                                  "', which is never given to "
                                                   "g_child_watch_add() or waitpid()"});
     else
       f.notes.push_back({arg->getBeginLoc(), "its pid is not kept, so neither "
                                              "g_child_watch_add() nor waitpid() can collect it"});
+  }
+
+  // APR records the child in an apr_proc_t; apr_proc_wait reaps it, or the pool's cleanup once
+  // apr_pool_note_subprocess has handed it over.
+  for (const CallExpr *call : ctx.uses().allCalls()) {
+    AprProcCall kind = aprProcCallOf(call);
+    if (kind == AprProcCall::None || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
+      continue;
+    const VarDecl *proc = nullptr;
+    if (aprProcFate(ctx.ast(), ctx.uses(), call, proc) != AprProcFate::Dropped)
+      continue;
+    const FunctionDecl *fn = enclosingFunction(ctx.ast(), call);
+    if (kind == AprProcCall::Create && fn && fn->isMain() && !insideLoop(ctx.ast(), call))
+      continue; // main starting one program and leaving: init reaps it
+    bool parentLeaves = false;
+    for (const ForkRegion &region : ctx.forkRegions())
+      if (region.site().call == call)
+        parentLeaves = parentExitsAtOnce(region, ctx.summaries());
+    if (parentLeaves || !ctx.program().reapsElsewhere().empty())
+      continue;
+    std::string callee = call->getDirectCallee()->getNameAsString() + "()";
+    Finding &f = diag(call->getBeginLoc(),
+                      "the child process made by " + callee +
+                          " is never waited for: it stays a zombie while the parent runs, and "
+                          "its exit status is lost");
+    f.notes.push_back({proc->getLocation(), "it is recorded in '" + proc->getNameAsString() +
+                                                "', which is never given to apr_proc_wait() or "
+                                                "apr_pool_note_subprocess()"});
   }
 }
 

@@ -1,5 +1,7 @@
 #include "model/SpawnApis.h"
 
+#include "model/WaitCalls.h"
+
 #include "clang/AST/Decl.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
@@ -204,6 +206,177 @@ ExitCallback uvExitCallback(ASTContext &ctx, const UseIndex &uses, const CallExp
     }
   }
   return out;
+}
+
+namespace {
+
+// A library function: declared in a header, not defined in the code being analyzed.
+bool isLibraryFunction(const FunctionDecl *fd, StringRef name) {
+  if (!fd || !fd->getIdentifier() || fd->getName() != name || fd->hasBody())
+    return false;
+  const SourceManager &sm = fd->getASTContext().getSourceManager();
+  SourceLocation decl = sm.getExpansionLoc(fd->getCanonicalDecl()->getLocation());
+  return decl.isValid() && !sm.isWrittenInMainFile(decl);
+}
+
+bool calleeIs(const CallExpr *call, std::initializer_list<StringRef> names) {
+  const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+  for (StringRef n : names)
+    if (isLibraryFunction(fd, n))
+      return true;
+  return false;
+}
+
+// A call that takes a pid and cannot reap with it.
+bool cannotReapWith(const CallExpr *call) {
+  const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+  if (!fd || !fd->getIdentifier())
+    return false;
+  StringRef n = fd->getName();
+  return n == "g_spawn_close_pid" || n == "kill" || n == "killpg" || fd->isVariadic();
+}
+
+// The expression an lvalue's value is used as, above parentheses and implicit casts.
+const Stmt *userOf(ASTContext &ctx, const Expr *e, const Expr *&outer) {
+  outer = e;
+  for (int i = 0; i < 8; ++i) {
+    const auto &ps = ctx.getParents(*outer);
+    if (ps.empty())
+      return nullptr;
+    const Stmt *p = ps[0].get<Stmt>();
+    if (const auto *pe = dyn_cast_or_null<Expr>(p); pe && isa<ParenExpr, ImplicitCastExpr>(pe)) {
+      outer = pe;
+      continue;
+    }
+    return p;
+  }
+  return nullptr;
+}
+
+// sizeof(*proc): not a use of the value.
+bool inSizeof(ASTContext &ctx, const Expr *e) {
+  const Stmt *cur = e;
+  for (int i = 0; i < 6; ++i) {
+    const auto &ps = ctx.getParents(*cur);
+    if (ps.empty() || !ps[0].get<Expr>())
+      return false;
+    cur = ps[0].get<Expr>();
+    if (isa<UnaryExprOrTypeTraitExpr>(cur))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
+bool pidMayBeReaped(const UseIndex &uses, const VarDecl *pid, const Expr *except) {
+  ASTContext &ctx = uses.ast();
+  const Expr *skip = except ? except->IgnoreParenCasts() : nullptr;
+  if (const auto *addr = dyn_cast_or_null<UnaryOperator>(skip))
+    skip = addr->getSubExpr()->IgnoreParenImpCasts();
+  for (const Expr *ref : uses.referencesTo(pid)) {
+    if (ref == skip)
+      continue;
+    ValueUse use = classifyUse(ctx, ref);
+    if (use.kind == ValueUse::Overwritten)
+      continue;
+    if (use.kind == ValueUse::Argument && cannotReapWith(use.call))
+      continue;
+    // Handed as the out-parameter of another spawn: written there, not read.
+    if (use.kind == ValueUse::Other && use.user)
+      if (const auto *uo = dyn_cast<UnaryOperator>(use.user); uo && uo->getOpcode() == UO_AddrOf)
+        if (const CallExpr *c = callTaking(ctx, uo))
+          if (const SpawnApi *api = spawnApiOf(c, ctx.getSourceManager());
+              api && api->pidArg >= 0 && c->getArg(api->pidArg)->IgnoreParenCasts() == uo)
+            continue;
+    return true;
+  }
+  return false;
+}
+
+const FunctionDecl *childWatchCallback(ASTContext &ctx, const CallExpr *call) {
+  if (calleeIs(call, {"g_child_watch_add"}) && call->getNumArgs() >= 2)
+    return functionNamed(ctx, call->getArg(1));
+  if (calleeIs(call, {"g_child_watch_add_full"}) && call->getNumArgs() >= 3)
+    return functionNamed(ctx, call->getArg(2));
+  return nullptr;
+}
+
+AprProcCall aprProcCallOf(const CallExpr *call) {
+  if (!call || call->getNumArgs() < 1)
+    return AprProcCall::None;
+  if (calleeIs(call, {"apr_proc_fork"}))
+    return AprProcCall::Fork;
+  if (calleeIs(call, {"apr_proc_create"}))
+    return AprProcCall::Create;
+  return AprProcCall::None;
+}
+
+AprProcFate aprProcFate(ASTContext &ctx, const UseIndex &uses, const CallExpr *creation,
+                        const VarDecl *&proc) {
+  proc = nullptr;
+  const Expr *arg = creation->getArg(0)->IgnoreParenCasts();
+  bool pointer = true;
+  if (const auto *addr = dyn_cast<UnaryOperator>(arg); addr && addr->getOpcode() == UO_AddrOf) {
+    arg = addr->getSubExpr()->IgnoreParenImpCasts();
+    pointer = false;
+  }
+  const auto *ref = dyn_cast<DeclRefExpr>(arg);
+  const auto *vd = ref ? dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+  if (!vd || !vd->hasLocalStorage() || isa<ParmVarDecl>(vd) ||
+      pointer != vd->getType()->isPointerType())
+    return AprProcFate::Unknown;
+  // A pointer must point at memory allocated here (apr_pcalloc, malloc): each value it is given
+  // is a call's result.
+  if (pointer)
+    for (const Expr *v : uses.valuesOf(vd))
+      if (!isa<CallExpr>(v->IgnoreParenCasts()))
+        return AprProcFate::Unknown;
+  proc = vd;
+  AprProcFate fate = AprProcFate::Dropped;
+  for (const Expr *r : uses.referencesTo(vd)) {
+    if (r == ref || inSizeof(ctx, r))
+      continue;
+    const Expr *outer = nullptr;
+    const Stmt *user = userOf(ctx, r, outer);
+    // A field: proc.pid, procnew->in. Its value given to a wait reaps; stored, returned or
+    // given to another function, the pid may be waited for there.
+    if (const auto *me = dyn_cast_or_null<MemberExpr>(user)) {
+      const ValueDecl *field = me->getMemberDecl();
+      if (!field->getIdentifier() || field->getName() != "pid")
+        continue; // the pipes' ends: not the child's identity
+      ValueUse use = classifyUse(ctx, me);
+      if (use.kind == ValueUse::Argument) {
+        const FunctionDecl *fd = use.call->getDirectCallee();
+        if (isWaitFunction(fd))
+          fate = AprProcFate::Waited;
+        else if (!cannotReapWith(use.call) && !calleeIs(use.call, {"apr_file_close"}))
+          return AprProcFate::Unknown;
+        continue;
+      }
+      if (use.kind == ValueUse::StoredTo || use.kind == ValueUse::Returned)
+        return AprProcFate::Unknown;
+      continue;
+    }
+    const Expr *value = outer;
+    if (!pointer) {
+      const auto *addr = dyn_cast_or_null<UnaryOperator>(user);
+      if (!addr || addr->getOpcode() != UO_AddrOf)
+        return AprProcFate::Unknown; // copied as a whole
+      value = addr;
+    } else if (const auto *bo = dyn_cast_or_null<BinaryOperator>(user);
+               bo && bo->getOpcode() == BO_Assign && bo->getLHS()->IgnoreParenImpCasts() == r) {
+      continue; // given a new allocation
+    }
+    const CallExpr *call = callTaking(ctx, value);
+    if (!call)
+      return AprProcFate::Unknown;
+    if (calleeIs(call, {"apr_proc_wait", "apr_pool_note_subprocess"}))
+      fate = AprProcFate::Waited;
+    else if (aprProcCallOf(call) == AprProcCall::None)
+      return AprProcFate::Unknown;
+  }
+  return fate;
 }
 
 } // namespace analyzer

@@ -53,6 +53,29 @@ struct ExitCallback {
 ExitCallback uvExitCallback(clang::ASTContext &ctx, const UseIndex &uses,
                             const clang::CallExpr *spawn, const SpawnApi &api);
 
+// Whether a kept pid may reach something that reaps the child: false when every read of it is
+// one that cannot (g_spawn_close_pid, which only releases a handle on Windows; kill; a
+// variadic logging call), true otherwise (a child watch, a wait, a table of children).
+bool pidMayBeReaped(const UseIndex &uses, const clang::VarDecl *pid, const clang::Expr *except);
+
+// GLib's g_child_watch_add(pid, callback, data) and g_child_watch_add_full(priority, pid,
+// callback, data, notify): the callback GLib calls with the wait status when it has reaped the
+// child. Null when the call is neither, or the callback is not a named function.
+const clang::FunctionDecl *childWatchCallback(clang::ASTContext &ctx, const clang::CallExpr *call);
+
+// APR: apr_proc_fork(proc, pool) and apr_proc_create(proc, ...) record the child in an
+// apr_proc_t; apr_proc_wait(proc, ...) reaps it, apr_pool_note_subprocess(pool, proc, how)
+// hands it to the pool's cleanup, which reaps it. Which of the two a creation call is.
+enum class AprProcCall { None, Fork, Create };
+AprProcCall aprProcCallOf(const clang::CallExpr *call);
+// What becomes of the apr_proc_t a creation call filled: Waited (apr_proc_wait on it, its pid
+// given to a wait, or noted to the pool), Dropped (a local, or a local pointer to memory
+// allocated here, that only ever has fields read), Unknown (it escapes: a parameter, stored,
+// passed to another function, returned).
+enum class AprProcFate { Waited, Dropped, Unknown };
+AprProcFate aprProcFate(clang::ASTContext &ctx, const UseIndex &uses,
+                        const clang::CallExpr *creation, const clang::VarDecl *&proc);
+
 } // namespace analyzer
 } // namespace procsan
 

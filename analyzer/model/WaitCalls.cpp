@@ -85,7 +85,8 @@ bool isWaitFunction(const FunctionDecl *fd) {
   if (!fd || !fd->getIdentifier() || !isCLibrary(fd))
     return false;
   StringRef n = fd->getName();
-  return n == "wait" || n == "waitpid" || n == "wait3" || n == "wait4" || n == "waitid";
+  return n == "wait" || n == "waitpid" || n == "wait3" || n == "wait4" || n == "waitid" ||
+         n == "apr_proc_wait" || n == "apr_proc_wait_all_procs";
 }
 
 WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(uses) {
@@ -122,6 +123,23 @@ WaitModel::WaitModel(ASTContext &ctx, const UseIndex &uses) : ctx(ctx), uses(use
         // waitid reports exits only with WEXITED; without it the caller waits for stops.
         w.stops =
             evalInt(call->getArg(3), ctx, v) && (v & (WSTOPPED | WCONTINUED)) && !(v & WEXITED);
+      } else if (name == "apr_proc_wait" && n >= 4) {
+        // apr_proc_wait(proc, &exitcode, &exitwhy, APR_WAIT | APR_NOWAIT): the apr_proc_t
+        // names the child.
+        w.pid = call->getArg(0);
+        if (const auto *uo = dyn_cast<UnaryOperator>(w.pid->IgnoreParenImpCasts());
+            uo && uo->getOpcode() == UO_AddrOf)
+          w.pid = uo->getSubExpr();
+        w.status = call->getArg(1);
+        w.why = call->getArg(2);
+        w.noHang = evalInt(call->getArg(3), ctx, v) && v == 1; // APR_NOWAIT
+        w.apr = true;
+      } else if (name == "apr_proc_wait_all_procs" && n >= 4) {
+        w.status = call->getArg(1);
+        w.why = call->getArg(2);
+        w.anyChild = true;
+        w.noHang = evalInt(call->getArg(3), ctx, v) && v == 1;
+        w.apr = true;
       } else {
         continue;
       }
@@ -299,13 +317,17 @@ bool WaitModel::killedBeforeWait(const WaitCall &w) const {
   const SourceManager &sm = ctx.getSourceManager();
   for (const Expr *ref : uses.referencesTo(target)) {
     ValueUse use = classifyUse(ctx, ref);
+    // apr_proc_kill(&proc, SIGTERM): the apr_proc_t by address.
+    if (use.kind == ValueUse::Other && use.user)
+      if (const auto *uo = dyn_cast<UnaryOperator>(use.user); uo && uo->getOpcode() == UO_AddrOf)
+        use = classifyUse(ctx, uo);
     if (use.kind != ValueUse::Argument || use.argIndex != 0)
       continue;
     const FunctionDecl *fd = use.call->getDirectCallee();
     if (!fd || !fd->getIdentifier())
       continue;
     StringRef name = fd->getName();
-    if ((name == "kill" || name == "killpg" || name == "sigqueue") &&
+    if ((name == "kill" || name == "killpg" || name == "sigqueue" || name == "apr_proc_kill") &&
         enclosingFunction(ctx, use.call) == w.enclosing &&
         sm.isBeforeInTranslationUnit(use.call->getBeginLoc(), w.call->getBeginLoc()))
       return true;
@@ -373,13 +395,20 @@ bool WaitModel::reapsUntil(const WaitCall &w) const {
 }
 
 bool WaitModel::statusDiscarded(const WaitCall &w) const {
-  return w.status && isNullPointer(w.status, ctx);
+  return w.status && isNullPointer(w.status, ctx) && (!w.why || isNullPointer(w.why, ctx));
 }
 
 bool WaitModel::statusIsRead(const WaitCall &w) const {
   if (!w.status)
     return true;
-  const Expr *arg = w.status->IgnoreParenImpCasts();
+  // APR hands the status in two parts: the exit code and why the child ended.
+  if (w.why && !isNullPointer(w.why, ctx) && outParameterIsRead(w.why))
+    return true;
+  return !isNullPointer(w.status, ctx) && outParameterIsRead(w.status);
+}
+
+bool WaitModel::outParameterIsRead(const Expr *status) const {
+  const Expr *arg = status->IgnoreParenImpCasts();
   const auto *addr = dyn_cast<UnaryOperator>(arg);
   if (!addr || addr->getOpcode() != UO_AddrOf)
     return true; // a pointer from elsewhere: the caller reads it

@@ -1,4 +1,5 @@
-// The wait family (wait, waitpid, wait3, wait4, waitid) and what the program does with the
+// The wait family (wait, waitpid, wait3, wait4, waitid, and APR's apr_proc_wait and
+// apr_proc_wait_all_procs) and what the program does with the
 // statuses it collects; signal dispositions that make the kernel reap (SIGCHLD ignored,
 // SA_NOCLDWAIT) and SIGCHLD handlers that reap. Shared by mp-unreaped-child and
 // mp-unchecked-child-status.
@@ -21,6 +22,8 @@ struct WaitCall {
   const clang::CallExpr *call = nullptr;
   const clang::Expr *pid = nullptr;    // null for wait/wait3 (any child)
   const clang::Expr *status = nullptr; // null for waitid
+  const clang::Expr *why = nullptr;    // APR: the out-parameter saying how the child ended
+  bool apr = false;                    // apr_proc_wait, apr_proc_wait_all_procs
   bool anyChild = false;               // wait(), wait3(), pid -1 or 0 or < -1, waitid(P_ALL)
   bool noHang = false;                 // WNOHANG given
   // WUNTRACED / WSTOPPED / WCONTINUED: the caller waits for a stop (a handshake with a child that
@@ -55,6 +58,7 @@ public:
   bool reapsUntil(const WaitCall &w) const;
 
 private:
+  bool outParameterIsRead(const clang::Expr *status) const;
   void scanSigactionInit(const clang::InitListExpr *init);
   void scanInstaller(const clang::CallExpr *call);
   clang::ASTContext &ctx;

@@ -3,8 +3,8 @@
 // APR's apr_proc_fork() is fork() for APR programs: APR_INCHILD in the child, APR_INPARENT in the
 // parent, an errno when it fails; the pid goes into the apr_proc_t. The fork-site model knows
 // those values (as the program's apr_errno.h defines them), so the checks reason about APR
-// children as about fork()'s. Not modelled yet: apr_proc_wait as the reap of the apr_proc_t
-// (mp-unreaped-child stays quiet on APR children).
+// children as about fork()'s. How the apr_proc_t is reaped (apr_proc_wait) is
+// mp-unreaped-child-apr.c's subject.
 #include <apr_thread_proc.h>
 #include <unistd.h>
 

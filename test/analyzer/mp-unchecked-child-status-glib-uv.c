@@ -48,6 +48,13 @@ int spawn_configured(uv_loop_t *loop, uv_process_t *proc) {
   return uv_spawn(loop, proc, &options);
 }
 
+static void on_helper_done(GPid pid, int status, gpointer data) {
+  if (!g_spawn_check_wait_status(status, (GError **)data))
+    g_spawn_close_pid(pid);
+}
+
+void watch_checked(GPid pid, GError **error) { g_child_watch_add(pid, on_helper_done, error); }
+
 // Close positives.
 void refresh_cache(void) {
   g_spawn_command_line_sync("update-cache --all", NULL, NULL, NULL, NULL);
@@ -87,5 +94,16 @@ int spawn_no_callback(uv_loop_t *loop, uv_process_t *proc, char **args) {
   options.args = args;
   return uv_spawn(loop, proc, &options);
   // CHECK: mp-unchecked-child-status-glib-uv.c:[[@LINE-1]]:10: warning: uv_spawn() with no exit_cb: libuv reaps the child and nobody learns how it ended
+}
+// GLib reaped the watched child and hands the status to the callback, which ignores it.
+static void on_helper_gone(GPid pid, int status, gpointer data) {
+  (void)data;
+  g_spawn_close_pid(pid);
+}
+
+void watch_ignored(GPid pid) {
+  g_child_watch_add(pid, (GChildWatchFunc)on_helper_gone, NULL);
+  // CHECK: mp-unchecked-child-status-glib-uv.c:[[@LINE-1]]:3: warning: the child watch callback 'on_helper_gone' never looks at the wait status GLib hands it
+  // CHECK: note: the status parameter is unused
 }
 // CHECK-NOT: warning:

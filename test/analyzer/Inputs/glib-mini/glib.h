@@ -31,6 +31,10 @@ gboolean g_spawn_command_line_sync(const gchar *command_line, gchar **standard_o
                                    gchar **standard_error, int *wait_status, GError **error);
 gboolean g_spawn_check_wait_status(int wait_status, GError **error);
 guint g_child_watch_add(GPid pid, GChildWatchFunc function, gpointer data);
+typedef void (*GDestroyNotify)(gpointer data);
+guint g_child_watch_add_full(int priority, GPid pid, GChildWatchFunc function, gpointer data,
+                             GDestroyNotify notify);
+void g_message(const gchar *format, ...);
 void g_spawn_close_pid(GPid pid);
 void g_free(gpointer mem);
 #endif
