@@ -185,6 +185,15 @@ void UncheckedChildStatusCheck::checkTranslationUnit(AnalysisContext &ctx) {
     // (WUNTRACED), `while (wait(NULL) != pid)` collecting until one child is gone.
     if (w.voided || w.stops || waits.reapsUntil(w))
       continue;
+    // A liveness probe: `waitpid(pid, NULL, WNOHANG) == 0`, APR's `apr_proc_wait(proc, NULL, NULL,
+    // APR_NOWAIT) != APR_CHILD_NOTDONE` in a cleanup. The status is refused on purpose; what the
+    // caller wants is whether the child is still there.
+    if (discarded && w.noHang && !w.anyChild) {
+      ValueUse use = classifyUse(ctx.ast(), w.call);
+      if (use.kind == ValueUse::Compared || use.kind == ValueUse::Truthiness ||
+          use.kind == ValueUse::Switched)
+        continue;
+    }
     const ForkRegion *region = regionWaitedFor(ctx, w);
     if (ignoreExecChildren && region && childOnlyExecs(*region))
       continue;

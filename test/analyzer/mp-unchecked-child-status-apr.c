@@ -2,7 +2,8 @@
 // apr_proc_wait hands the child's end in two parts: the exit code and why it ended (exit or
 // signal). A wait whose both parts are thrown away or never read loses a crash. Not reported:
 // either part examined, the child killed on purpose first, a sweep that only collects
-// (apr_proc_wait_all_procs with APR_NOWAIT).
+// (apr_proc_wait_all_procs with APR_NOWAIT), a non-blocking probe asking only whether the child
+// is still there.
 #include <apr_thread_proc.h>
 #include <signal.h>
 #include <stddef.h>
@@ -31,7 +32,19 @@ void sweep(apr_pool_t *pool) {
     ;
 }
 
+// A cleanup asking whether each child is still there: the status is refused on purpose.
+void dispose(apr_proc_t **procs, int n, int *kill_them) {
+  for (int i = 0; i < n; ++i)
+    if (apr_proc_wait(procs[i], NULL, NULL, APR_NOWAIT) != APR_CHILD_NOTDONE)
+      kill_them[i] = 0;
+}
+
 // Close positives.
+int finish_blocking(apr_proc_t *proc) {
+  return apr_proc_wait(proc, NULL, NULL, APR_WAIT) == APR_CHILD_DONE;
+  // CHECK: mp-unchecked-child-status-apr.c:[[@LINE-1]]:10: warning: apr_proc_wait() discards the child's exit status
+}
+
 void finish(apr_proc_t *proc) {
   apr_proc_wait(proc, NULL, NULL, APR_WAIT);
   // CHECK: mp-unchecked-child-status-apr.c:[[@LINE-1]]:3: warning: apr_proc_wait() discards the child's exit status: a child that crashes or fails goes unnoticed; test the exit code and exitwhy (APR_PROC_CHECK_SIGNALED)

@@ -28,6 +28,7 @@ typedef struct apr_procattr_t apr_procattr_t;
 typedef enum { APR_KILL_NEVER, APR_KILL_ALWAYS, APR_KILL_AFTER_TIMEOUT, APR_JUST_WAIT,
                APR_KILL_ONLY_ONCE } apr_kill_conditions_e;
 #define APR_CHILD_DONE (APR_OS_START_STATUS + 5)
+#define APR_CHILD_NOTDONE (APR_OS_START_STATUS + 6)
 #define APR_PROC_CHECK_SIGNALED(x) (((x) & APR_PROC_SIGNAL) != 0)
 apr_status_t apr_proc_create(apr_proc_t *new_proc, const char *progname,
                              const char *const *args, const char *const *env,
