@@ -24,6 +24,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_speed import best_of  # noqa: E402  (one timing loop for both speed benchmarks)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
@@ -47,16 +50,6 @@ _PY_COMPILE = """import py_compile, sys
 for name in sys.stdin.read().splitlines():
     py_compile.compile(name, quiet=2)
 """
-
-
-def best_of(n, fn):
-    best = None
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best
 
 
 def main():
