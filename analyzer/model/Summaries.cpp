@@ -19,6 +19,7 @@ const CFG *FunctionSummaries::cfgForBody(const Decl *d, Stmt *body) {
   CFG::BuildOptions options;
   options.setAllAlwaysAdd();
   options.AddImplicitDtors = true;
+  options.AddInitializers = true; // a constructor's member initializers run first: `: pid_(fork())`
   options.AddTemporaryDtors = true;
   options.PruneTriviallyFalseEdges = true;
   std::unique_ptr<CFG> cfg = CFG::buildCFG(d, body, &ctx, options);

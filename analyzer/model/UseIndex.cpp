@@ -191,6 +191,15 @@ ValueUse classifyUse(ASTContext &ctx, const Expr *e) {
       use.target = fd;
       return use;
     }
+    // Ctor() : pid_(fork()): the parent map gives the constructor, not the initializer.
+    if (const auto *ctor = parents[0].get<CXXConstructorDecl>()) {
+      for (const CXXCtorInitializer *ci : ctor->inits())
+        if (ci->getInit() == cur && ci->isMemberInitializer()) {
+          use.kind = ValueUse::StoredTo;
+          use.target = ci->getMember();
+        }
+      return use;
+    }
     const Stmt *p = parents[0].get<Stmt>();
     if (!p)
       return use;
