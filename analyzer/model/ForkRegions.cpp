@@ -243,6 +243,10 @@ namespace {
 // non-const reference bound to it).
 struct Writes : RecursiveASTVisitor<Writes> {
   llvm::DenseSet<const Decl *> written;
+  // Functions of this file the function calls, read too (three calls deep): a global they
+  // change changes between two passes through the caller's branch.
+  llvm::DenseSet<const FunctionDecl *> followed;
+  unsigned depth = 0;
   void mark(const Expr *e) {
     e = e ? e->IgnoreParenCasts() : nullptr;
     if (const auto *ref = dyn_cast_or_null<DeclRefExpr>(e))
@@ -270,6 +274,12 @@ struct Writes : RecursiveASTVisitor<Writes> {
           !p->getType().getNonReferenceType().isConstQualified())
         mark(call->getArg(i));
     }
+    const FunctionDecl *def = nullptr;
+    if (fd && depth < 3 && fd->hasBody(def) && def && followed.insert(def).second) {
+      ++depth;
+      TraverseStmt(def->getBody());
+      --depth;
+    }
     return true;
   }
   bool VisitVarDecl(VarDecl *vd) {
@@ -290,7 +300,9 @@ struct Writes : RecursiveASTVisitor<Writes> {
 };
 
 // The condition's value cannot change while the function runs: it reads only variables and
-// fields the function never writes (nor anything volatile), constants, and no calls.
+// fields the function never writes, nor the functions of this file it calls (nor anything
+// volatile), constants, and no calls. A global changed by a function of another file is not
+// seen (taken as fixed).
 bool invariantIn(const Expr *e, const Writes &w) {
   if (!e)
     return false;

@@ -115,6 +115,31 @@ static void accept_with_conf(int lfd, struct server_conf *cf, int *conn) {
   }
 }
 
+// A global the loop changes through a function of this file is not fixed either.
+static int shutting_down;
+static void check_signals(void) {
+  if (wants_stop())
+    shutting_down = 1;
+}
+
+static void accept_until_shutdown(int lfd, int *conn) {
+  for (;;) {
+    if (shutting_down) {
+      *conn = -1;
+      return;
+    }
+    int c = accept(lfd, 0, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      *conn = c;
+      return;
+      // CHECK: mp-child-fallthrough-fixed-branch.c:[[@LINE-1]]:7: warning: the child process returns from 'accept_until_shutdown' into its caller's code
+    }
+    close(c);
+    check_signals();
+  }
+}
+
 int main(int argc, char **argv) {
   int conn;
   accept_loop(3, &conn);
@@ -125,6 +150,7 @@ int main(int argc, char **argv) {
   accept_until_asked(6, &conn);
   struct server_conf cf = {0};
   accept_with_conf(7, &cf, &conn);
+  accept_until_shutdown(8, &conn);
   return 0;
 }
 // CHECK-NOT: warning:
