@@ -35,6 +35,31 @@ const Expr *branchCondition(const CFGBlock &b) {
   return cond;
 }
 
+// Two spellings of one value: the same variable, the same field of the same object.
+bool sameValue(const Expr *a, const Expr *b) {
+  a = stripped(a);
+  b = stripped(b);
+  if (!a || !b || a->getStmtClass() != b->getStmtClass())
+    return false;
+  if (const auto *ra = dyn_cast<DeclRefExpr>(a))
+    return ra->getDecl() == cast<DeclRefExpr>(b)->getDecl();
+  if (const auto *ma = dyn_cast<MemberExpr>(a)) {
+    const auto *mb = cast<MemberExpr>(b);
+    return ma->getMemberDecl() == mb->getMemberDecl() && ma->isArrow() == mb->isArrow() &&
+           sameValue(ma->getBase(), mb->getBase());
+  }
+  return false;
+}
+
+// The value a two-way block decides on: its branch condition, or for the block of `a && b` (or
+// `a || b`) that evaluates `a`, `a` itself.
+const Expr *decidedValue(const CFGBlock &b) {
+  if (const auto *bo = dyn_cast_or_null<BinaryOperator>(b.getTerminatorStmt());
+      bo && bo->isLogicalOp())
+    return stripped(bo->getLHS());
+  return branchCondition(b);
+}
+
 } // namespace
 
 ForkRegion::ForkRegion(const ForkSite &site, FunctionSummaries &summaries)
@@ -338,6 +363,7 @@ void ForkRegion::findFixedBranches() {
     return;
   std::optional<Writes> writes;
   std::optional<CFGDomTree> dom;
+  std::vector<std::pair<const Expr *, unsigned>> known; // conditions fixed on the way to the fork
   for (const CFGBlock *b : *cfg) {
     if (!b || b == forkBlock || b->succ_size() != 2)
       continue;
@@ -361,8 +387,38 @@ void ForkRegion::findFixedBranches() {
       const CFGBlock *succ = (b->succ_begin() + i)->getReachableBlock();
       if (succ && succ->pred_size() == 1 && dom->dominates(succ, forkBlock)) {
         fixedEdge[b->getBlockID()] = i;
+        known.push_back({decidedValue(*b), i});
         break;
       }
+    }
+  }
+  if (known.empty())
+    return;
+  // The same unchanging condition tested again (before or after the fork) has the value it had
+  // on the way to the fork: `if (usermap && groupmap) pid = fork(); ... if (!pid && usermap)`.
+  for (const CFGBlock *b : *cfg) {
+    if (!b || b->succ_size() != 2 || fixedEdge.count(b->getBlockID()))
+      continue;
+    const Expr *cond = decidedValue(*b);
+    if (!cond || testFor(cond) || !invariantIn(cond, *writes))
+      continue;
+    bool negated = false;
+    const Expr *inner = stripped(cond);
+    if (const auto *uo = dyn_cast<UnaryOperator>(inner); uo && uo->getOpcode() == UO_LNot) {
+      negated = true;
+      inner = uo->getSubExpr();
+    }
+    for (const auto &[k, edge] : known) {
+      bool knownNegated = false;
+      const Expr *kInner = stripped(k);
+      if (const auto *uo = dyn_cast<UnaryOperator>(kInner); uo && uo->getOpcode() == UO_LNot) {
+        knownNegated = true;
+        kInner = uo->getSubExpr();
+      }
+      if (!sameValue(inner, kInner))
+        continue;
+      fixedEdge[b->getBlockID()] = negated == knownNegated ? edge : 1 - edge;
+      break;
     }
   }
 }
