@@ -301,6 +301,67 @@ bool childOfInnerFork(AnalysisContext &ctx, const ForkRegion &region, const Stmt
   return false;
 }
 
+// What the two processes record about themselves after the fork: what only one of them
+// writes (`ctx.options |= FORKED` in the parent, `is_child = 1`). (Later tests of the pid itself
+// are the fork-region model's: they already split the paths.)
+llvm::DenseSet<const Decl *> roleMarkers(const ForkRegion &region) {
+  llvm::DenseSet<const Decl *> markers;
+  auto add = [&](const Expr *lhs) {
+    lhs = lhs->IgnoreParenImpCasts();
+    if (const auto *ref = dyn_cast<DeclRefExpr>(lhs))
+      markers.insert(ref->getDecl()->getCanonicalDecl());
+    else if (const auto *me = dyn_cast<MemberExpr>(lhs))
+      markers.insert(me->getMemberDecl()->getCanonicalDecl());
+  };
+  for (const auto &stmts : {region.childOnlyStatements(), region.parentOnlyStatements()})
+    for (const Stmt *st : stmts) {
+      if (const auto *bo = dyn_cast<BinaryOperator>(st); bo && bo->isAssignmentOp())
+        add(bo->getLHS());
+      else if (const auto *uo = dyn_cast<UnaryOperator>(st); uo && uo->isIncrementDecrementOp())
+        add(uo->getSubExpr());
+    }
+  return markers;
+}
+
+bool readsMarker(const Stmt *s, const llvm::DenseSet<const Decl *> &markers) {
+  if (!s)
+    return false;
+  if (const auto *ref = dyn_cast<DeclRefExpr>(s);
+      ref && markers.count(ref->getDecl()->getCanonicalDecl()))
+    return true;
+  if (const auto *me = dyn_cast<MemberExpr>(s);
+      me && markers.count(me->getMemberDecl()->getCanonicalDecl()))
+    return true;
+  for (const Stmt *child : s->children())
+    if (readsMarker(child, markers))
+      return true;
+  return false;
+}
+
+// The code the child runs into is written for both processes: a branch it reaches tests what
+// one of the processes recorded about its role (a flag, a field only one of them set). A daemon's
+// shared tail (`if (options & FORKED) ...`, the cleanup both run before leaving main) is not the
+// parent's code.
+bool sharedCodeTellsRolesApart(const ForkRegion &region, const ChildExit &ce,
+                               const llvm::DenseSet<const Decl *> &markers) {
+  std::vector<const CFGBlock *> work{ce.to};
+  llvm::DenseSet<const CFGBlock *> seen;
+  while (!work.empty() && seen.size() < 400) {
+    const CFGBlock *b = work.back();
+    work.pop_back();
+    if (!b || !seen.insert(b).second || b == &region.graph()->getExit())
+      continue;
+    if (b->succ_size() >= 2)
+      if (const Stmt *cond = b->getTerminatorCondition(); cond && readsMarker(cond, markers))
+        return true;
+    for (auto it = b->succ_begin(); it != b->succ_end(); ++it)
+      if (const CFGBlock *succ = it->getReachableBlock())
+        if (region.outcomesEntering(succ) & OutChild)
+          work.push_back(succ);
+  }
+  return false;
+}
+
 } // namespace
 
 void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
@@ -317,6 +378,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
     bool isEntry = isProcessEntry(ctx.ast(), ctx.uses(), site.enclosing);
     std::optional<bool> roleValue[2]; // without, with a failed exec on the child's way out
     std::set<const Stmt *> reported;
+    std::optional<llvm::DenseSet<const Decl *>> markers;
     for (const ChildExit &ce : region.childExits()) {
       if (ce.leavesFunction && isEntry)
         continue; // returning from main in the child is mp-exit-in-child
@@ -340,6 +402,12 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
       // return; precision first.
       if (ce.afterIndirectCall)
         continue;
+      if (!ce.leavesFunction) {
+        if (!markers)
+          markers = roleMarkers(region);
+        if (sharedCodeTellsRolesApart(region, ce, *markers))
+          continue;
+      }
       const CallExpr *exec = asExecCall(ce.lastStmt);
       if (!exec)
         exec = execIn(ce.from);

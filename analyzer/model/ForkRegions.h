@@ -42,6 +42,10 @@ public:
   // The outcomes that can be running a statement of the enclosing function after the fork
   // (0: not after the fork, or not in this function).
   uint8_t outcomesAt(const clang::Stmt *s) const;
+  // The outcomes that can enter a block of the CFG.
+  uint8_t outcomesEntering(const clang::CFGBlock *b) const {
+    return cfg && b ? visible(in[b->getBlockID()]) : 0;
+  }
   // True when some outcome set has the child without the parent: the model knows a child path.
   bool hasChildOnlyCode() const { return childOnlyBlocks > 0; }
   // Statements only the child (and possibly the error path) runs, in CFG order.
