@@ -67,7 +67,7 @@ int run_jobs(int n) {
     if (pid == 0) {
       printf("job %d\n", i);
       break;
-      // CHECK: mp-child-fallthrough-role-flag-shared-tail.c:[[@LINE-1]]:7: warning: the child process runs on into code the parent also runs
+      // CHECK: mp-child-fallthrough-role-flag-shared-tail.c:[[@LINE-2]]:7: warning: the child process runs on into code the parent also runs
     }
   }
   int status;
