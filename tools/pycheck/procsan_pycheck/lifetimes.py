@@ -363,6 +363,13 @@ class Lifetimes:
                 out.extend(self._shm(tree, call.node, inst, make_finding))
         out.extend(self._received_pools(tree, make_finding))
         out.extend(self._joins(tree, make_finding))
+        for f in out:
+            made = self.made.get(id(f.node))
+            if made is not None and getattr(made[1], "made_in", None):
+                # Made by a function of another module of the run, which returned it here.
+                name, node = made[1].made_in
+                f.notes.append((node, "'%s' makes the %s here and returns it"
+                                % (name, made[1].qual)))
         return out
 
     # -- mp-pool-not-joined -------------------------------------------------------------------
