@@ -499,12 +499,24 @@ class Interpreter:
             for field in ("targets",):
                 for t in getattr(s, field, None) or []:
                     ev(t, frame)
+            handlers = getattr(s, "handlers", None) or []
+            names = frame.scope.names
+            before = dict(names) if handlers else None
             for field in ("body", "orelse", "finalbody"):
                 self.walk_block(getattr(s, field, None) or [], frame)
-            for h in getattr(s, "handlers", None) or []:
+            after = dict(names) if handlers else None
+            for h in handlers:
                 if h.name:
                     frame.scope.names[h.name] = None
                 self.walk_block(h.body, frame)
+            if handlers:
+                # A name the try binds one way and a handler another (`try: import multiprocess
+                # as mp` / `except ImportError: import multiprocessing as mp`): either, so
+                # unknown.
+                for name, v in list(names.items()):
+                    if name in after and after[name] is not before.get(name) and \
+                            v is not after[name]:
+                        names[name] = None
             for c in getattr(s, "cases", None) or []:
                 self.walk_block(c.body, frame)
 
