@@ -547,17 +547,21 @@ class Interpreter:
         self.walk_function(fn, Frame(fn.scope, True, frame.chain + (call_node,), foreign),
                            self_value)
 
-    def returned(self, fn):
+    def returned(self, fn, lookups):
         """What a function returns, read from its body with its parameters unknown: the value of
-        its `return` statements when they all agree on one known value's kind, else None."""
-        key = id(fn.node)
+        its `return` statements when they all agree on one known value's kind, else None.
+        lookups: whether names imported from other modules are looked up. Not while a summary is
+        made (a module-level `x = make()`), so that it depends on its own file only, whatever
+        module was summarized first; yes for a caller in another module, once every summary it
+        may need can be made on its own."""
+        key = (id(fn.node), lookups)
         if key in self._returned:
             return self._returned[key]
         self._returned[key] = None  # recursion
         saved = (self.listener, self._pending, self.start_methods, self._returns, self._lookups)
         from .project import NullListener
         self.listener, self._pending, self.start_methods = NullListener(), [], []
-        self._returns, self._lookups = [], self.project is not None
+        self._returns, self._lookups = [], lookups and self.project is not None
         try:
             self.walk_function(fn, Frame(fn.scope, False))
             values = self._returns
@@ -586,7 +590,7 @@ class Interpreter:
     def _foreign_result(self, call, fn):
         """The value a call of a function of another module of the run returns. An object made
         there belongs to the caller: it is made, for the rules, at this call."""
-        v = fn.home.returned(fn)
+        v = fn.home.returned(fn, True)
         if isinstance(v, Instance) and v.kind in _OWNED:
             if not _within(v.node, fn.node):
                 return None  # made once, elsewhere (a module's pool handed out): not the caller's
@@ -873,7 +877,8 @@ class Interpreter:
             if home is not None and home is not self:
                 return self._foreign_result(call, f)
             if self.summary and home is self and _makes_something(f.node):
-                return self.returned(f)  # `work = make_worker()`: what the module exports
+                # `work = make_worker()`: what the module exports.
+                return self.returned(f, self._lookups)
         return None
 
 
