@@ -592,8 +592,8 @@ class Interpreter:
         there belongs to the caller: it is made, for the rules, at this call."""
         v = fn.home.returned(fn, True)
         if isinstance(v, Instance) and v.kind in _OWNED:
-            if not _within(v.node, fn.node):
-                return None  # made once, elsewhere (a module's pool handed out): not the caller's
+            if not _within(v.node, fn.node) or not _hands_over_fresh(fn.node):
+                return None  # made once and kept (a module's pool handed out), or ended there
             made = v
             v = copy.copy(v)
             v.node = call.node
@@ -892,6 +892,54 @@ def _within(node, container):
             and (container.lineno, container.col_offset) <= (node.lineno, node.col_offset)
             and (node.end_lineno, node.end_col_offset) <= (container.end_lineno,
                                                            container.end_col_offset))
+
+
+_ENDS = {"close", "join", "terminate", "shutdown", "unlink", "__exit__"}
+
+
+def _hands_over_fresh(fn):
+    """Whether every `return` of fn gives its caller an object made for it: a call, or a local
+    name that fn only calls methods on (not one that ends it), and that is neither global nor
+    stored or passed anywhere else (`_CACHE[k] = pool` keeps it: shared)."""
+    returned, declared = set(), set()
+    for n in _walk_code(fn.body):
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            declared.update(n.names)
+        elif isinstance(n, ast.Return):
+            if isinstance(n.value, ast.Name):
+                returned.add(n.value.id)
+            elif not isinstance(n.value, ast.Call):
+                return False
+    if returned & declared:
+        return False
+    if not returned:
+        return True
+    parents = {}
+    for n in _walk_code(fn.body):
+        for c in ast.iter_child_nodes(n):
+            parents[c] = n
+    for n in _walk_code(fn.body):
+        if not (isinstance(n, ast.Name) and n.id in returned and isinstance(n.ctx, ast.Load)):
+            continue
+        p = parents.get(n)
+        if isinstance(p, ast.Return):
+            continue
+        if isinstance(p, ast.Attribute) and p.attr not in _ENDS:
+            continue
+        return False
+    return True
+
+
+def _walk_code(stmts):
+    """The nodes of stmts, not those of the functions and classes they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        for c in ast.iter_child_nodes(n):
+            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                todo.append(c)
 
 
 def _makes_something(fn):
