@@ -127,7 +127,9 @@ bool readReport(const std::string &text, std::vector<PythonFile> &files, std::st
     if (f.contains("notes") && f["notes"].is_array())
       for (const json &n : f["notes"]) {
         analyzer::ReportedNote note;
-        note.at.file = pf.absolute;
+        // A note in another module of the run (a function imported from there) names its file.
+        std::string noteFile = stringAt(n, "file");
+        note.at.file = noteFile.empty() ? pf.absolute : absolutePath(noteFile);
         note.at.line = numberAt(n, "line");
         note.at.column = numberAt(n, "column");
         note.message = stringAt(n, "message");

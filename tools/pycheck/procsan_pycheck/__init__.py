@@ -5,8 +5,9 @@ so that the parser is CPython's own `ast` of the version the user runs. It print
 document on stdout (cli.py); the driver filters the findings by the run's checks, renders them
 like the C analyzer's and adds them to the JSON and SARIF reports.
 
-Modules: files.py finds the files, model.py follows names to what they mean (imports, start
-methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
+Modules: files.py finds the files, project.py indexes the run's modules and summarizes what
+each binds, for the names one imports from another, model.py follows names to what they mean
+(imports, start methods, local functions and classes), rules.py holds the rules about single calls, lifetimes.py
 those about what happens to an object once made (pools, shared memory, processes and their
 queues), children.py what runs in child processes (shared Values written there),
 processes.py what becomes of a Process and the threads started before it, childwork.py what a

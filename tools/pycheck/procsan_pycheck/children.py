@@ -166,9 +166,17 @@ class SharedWrites:
                 method = module_method
             # Module globals reach the children only by fork; a spawned child makes its own.
             seen = dict(module_globals) if method in (DEFAULT, "fork") else {}
-            if launch.kind == "pool":
-                seen.update(self.pools.get(id(launch.owner.node), (None, {}))[1])
-            walker = _Walker(launch, seen, helpers, self.interp.module.names)
+            home = launch.fn.home
+            if home is not None and home is not self.interp:
+                # A function of another module of the run: its own module's helpers and
+                # globals (not this one's, which it does not see), and what it receives.
+                seen = {}
+                walker = _Walker(launch, seen, Tree.of(home.tree).functions(),
+                                 home.module.names)
+            else:
+                if launch.kind == "pool":
+                    seen.update(self.pools.get(id(launch.owner.node), (None, {}))[1])
+                walker = _Walker(launch, seen, helpers, self.interp.module.names)
             walker.function(launch.fn.node, launch.params, False, None, (), 0)
             handed = [v for v in launch.params.values()]
             if launch.kind == "pool":

@@ -363,6 +363,13 @@ class Lifetimes:
                 out.extend(self._shm(tree, call.node, inst, make_finding))
         out.extend(self._received_pools(tree, make_finding))
         out.extend(self._joins(tree, make_finding))
+        for f in out:
+            made = self.made.get(id(f.node))
+            if made is not None and getattr(made[1], "made_in", None):
+                # Made by a function of another module of the run, which returned it here.
+                name, node = made[1].made_in
+                f.notes.append((node, "'%s' makes the %s here and returns it"
+                                % (name, made[1].qual)))
         return out
 
     # -- mp-pool-not-joined -------------------------------------------------------------------
@@ -723,8 +730,13 @@ class Lifetimes:
             if target is None or not isinstance(target[1], Function):
                 continue
             fn = target[1].node
+            home, fn_tree, fn_helpers = target[1].home, tree, helpers
+            if home is not None and home.tree is not tree.module:
+                # A function of another module of the run: read with that module's helpers.
+                fn_tree = Tree.of(home.tree)
+                fn_helpers = fn_tree.functions()
             for param, channel in self._channels(ctor, fn, self.evaluate):
-                fill = self._fill(tree, fn, param, channel, helpers, 0)
+                fill = self._fill(fn_tree, fn, param, channel, fn_helpers, 0)
                 if fill is None:
                     continue
                 fill_node, why = fill
@@ -781,7 +793,7 @@ class Lifetimes:
             if any(isinstance(a, (ast.For, ast.AsyncFor, ast.While))
                    for a in tree.enclosing(c, fn)):
                 return c, "writes in a loop"
-            if not c.args or not (self._small(c.args[0])
+            if not c.args or not (self._small(c.args[0]) or self._small_local(fn, c.args[0])
                                   or self._caught_exception(tree, c, c.args[0], fn)):
                 return c, "writes something of unknown size"
         if depth >= 3:
@@ -811,6 +823,32 @@ class Lifetimes:
             if isinstance(a, ast.ExceptHandler) and a.name == e.id:
                 return True
         return False
+
+    def _small_local(self, fn, e):
+        """A local of fn every assignment of which is small (`n = 0` ... `n += len(x)`): a
+        counter, not a payload."""
+        if not isinstance(e, ast.Name) or e.id in {a.arg for a in ast.walk(fn.args)
+                                                   if isinstance(a, ast.arg)}:
+            return False
+        found = False
+        for n in walk_code(fn.body):
+            if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if any(isinstance(x, ast.Name) and x.id == e.id for t in targets
+                       for x in ast.walk(t)):
+                    # Not a container: `found = []` grows through `found.append(x)`.
+                    if not (len(targets) == 1 and isinstance(targets[0], ast.Name)
+                            and n.value is not None and self._small(n.value)
+                            and not isinstance(n.value, (ast.Tuple, ast.List))):
+                        return False
+                    found = True
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.withitem, ast.NamedExpr,
+                                ast.comprehension)):
+                target = n.optional_vars if isinstance(n, ast.withitem) else n.target
+                if target is not None and any(isinstance(x, ast.Name) and x.id == e.id
+                                              for x in ast.walk(target)):
+                    return False
+        return found
 
     def _small(self, e):
         if isinstance(e, ast.Constant):

@@ -12,6 +12,10 @@ The walk tells the rules about two kinds of events (rules.py):
 - the end of the module, when the start method chosen by set_start_method() is known.
 """
 import ast
+import copy
+import os
+
+from .project import ImportRef, ProjectModule
 
 # Start methods. DEFAULT: nothing chosen where the object was made, so the module's
 # set_start_method() (or the platform's default) decides; UNKNOWN: chosen, not a literal.
@@ -126,14 +130,23 @@ class Generator(Value):
 
 class Function(Value):
     """A def of this module. outer: the enclosing function's name (None at module level or in
-    a module-level class); cls: the ClassInfo it is a method of."""
+    a module-level class); cls: the ClassInfo it is a method of; home: the Interpreter of the
+    module that defines it (another module's, for a function imported from there)."""
+
+    home = None
 
     def __init__(self, node, outer, cls, scope):
         self.node = node
         self.outer = outer
         self.cls = cls
         self.scope = scope  # where it was defined: its free names are looked up there
-        self.is_generator = _is_generator(node)
+        self._generator = None
+
+    @property
+    def is_generator(self):
+        if self._generator is None:
+            self._generator = _is_generator(self.node)
+        return self._generator
 
 
 class ClassInfo(Value):
@@ -365,20 +378,35 @@ class Call:
 
 class Frame:
     """Where the walk is: the scope, whether the code runs while the module is imported outside
-    the __main__ guard, and the calls from module level that led here (for notes)."""
+    the __main__ guard, and the calls from module level that led here (for notes). foreign: in
+    a function of another module of the run called while this one is imported, the call in this
+    module that led there (the rules hear of the calls there only as such)."""
 
-    def __init__(self, scope, import_time, chain=()):
+    def __init__(self, scope, import_time, chain=(), foreign=None):
         self.scope = scope
         self.import_time = import_time
         self.chain = chain
+        self.foreign = foreign
 
 
 class Interpreter:
-    def __init__(self, tree, listener):
+    """project: the run's modules (project.py), path: this module's file. summary: walk the
+    module-level statements only, for what they bind (the module's summary, for the modules
+    that import from it): no function body, and imported names of the run's modules kept as
+    references."""
+
+    def __init__(self, tree, listener, project=None, path=None, summary=False, interested=True):
         self.tree = tree
-        self.listener = listener  # on_call(Call), on_with(node, value, frame)
+        self.listener = listener  # on_call(Call), on_with(node, value, frame), on_foreign_call
         self.module = Scope(None, "module")
         self.start_methods = []  # (method, node) of each set_start_method() call
+        self.project = project
+        self.path = os.path.realpath(path) if path else None
+        self.summary = summary
+        self.interested = interested  # the module's text may make processes (project.mp_text)
+        self._lookups = not summary  # whether references to other modules are looked up
+        self._returns = None  # the values of `return` statements, while returned() walks
+        self._returned = {}  # id(def) -> what it returns
         self._functions_done = set()
         self._import_time_done = set()
         self._pending = []  # (Function, Frame factory) to walk after the module
@@ -387,6 +415,9 @@ class Interpreter:
 
     def run(self):
         self.walk_block(self.tree.body, Frame(self.module, True))
+        if self.summary:
+            self._pending = []
+            return
         # Every function body, as run later by whoever calls it (not while importing).
         while self._pending:
             fn, scope = self._pending.pop(0)
@@ -405,11 +436,13 @@ class Interpreter:
                 ev(d, frame)
             cls = frame.scope.name if frame.scope.kind == "class" else None
             fn = Function(s, frame.scope.function_name(), cls, frame.scope)
+            fn.home = self
             if s.decorator_list and fn.outer is not None:
                 frame.scope.names[s.name] = None  # the decorator's result: unknown
             else:
                 frame.scope.names[s.name] = fn
-            self._pending.append((fn, frame.scope))
+            if frame.foreign is None:
+                self._pending.append((fn, frame.scope))
         elif isinstance(s, ast.ClassDef):
             for b in s.bases:
                 ev(b, frame)
@@ -417,7 +450,7 @@ class Interpreter:
                 ev(d, frame)
             info = ClassInfo(s, frame.scope.function_name(), frame.scope, self)
             body = Scope(frame.scope, "class", info)
-            self.walk_block(s.body, Frame(body, frame.import_time, frame.chain))
+            self.walk_block(s.body, Frame(body, frame.import_time, frame.chain, frame.foreign))
             frame.scope.names[s.name] = None if s.decorator_list else info
         elif isinstance(s, ast.Assign):
             v = ev(s.value, frame)
@@ -434,18 +467,19 @@ class Interpreter:
         elif isinstance(s, ast.If):
             ev(s.test, frame)
             if is_main_guard(s.test):
-                self.walk_block(s.body, Frame(frame.scope, False, frame.chain))
+                self.walk_block(s.body, Frame(frame.scope, False, frame.chain, frame.foreign))
                 self.walk_block(s.orelse, frame)
             elif is_not_main_guard(s.test):
                 self.walk_block(s.body, frame)
-                self.walk_block(s.orelse, Frame(frame.scope, False, frame.chain))
+                self.walk_block(s.orelse, Frame(frame.scope, False, frame.chain, frame.foreign))
             else:
                 self.walk_block(s.body, frame)
                 self.walk_block(s.orelse, frame)
         elif isinstance(s, (ast.With, ast.AsyncWith)):
             for item in s.items:
                 v = ev(item.context_expr, frame)
-                self.listener.on_with(item, v, frame)
+                if frame.foreign is None:
+                    self.listener.on_with(item, v, frame)
                 if item.optional_vars is not None:
                     self.bind(item.optional_vars, v if _enters_as_itself(v) else None, frame)
             self.walk_block(s.body, frame)
@@ -459,16 +493,30 @@ class Interpreter:
             for field in ("test", "value", "subject", "exc", "cause", "msg"):
                 e = getattr(s, field, None)
                 if isinstance(e, ast.expr):
-                    ev(e, frame)
+                    v = ev(e, frame)
+                    if isinstance(s, ast.Return) and self._returns is not None:
+                        self._returns.append(v)
             for field in ("targets",):
                 for t in getattr(s, field, None) or []:
                     ev(t, frame)
+            handlers = getattr(s, "handlers", None) or []
+            names = frame.scope.names
+            before = dict(names) if handlers else None
             for field in ("body", "orelse", "finalbody"):
                 self.walk_block(getattr(s, field, None) or [], frame)
-            for h in getattr(s, "handlers", None) or []:
+            after = dict(names) if handlers else None
+            for h in handlers:
                 if h.name:
                     frame.scope.names[h.name] = None
                 self.walk_block(h.body, frame)
+            if handlers:
+                # A name the try binds one way and a handler another (`try: import multiprocess
+                # as mp` / `except ImportError: import multiprocessing as mp`): either, so
+                # unknown.
+                for name, v in list(names.items()):
+                    if name in after and after[name] is not before.get(name) and \
+                            v is not after[name]:
+                        names[name] = None
             for c in getattr(s, "cases", None) or []:
                 self.walk_block(c.body, frame)
 
@@ -483,15 +531,74 @@ class Interpreter:
             first = (getattr(args, "posonlyargs", []) + args.args)
             if first and not _is_classmethod(fn.node):
                 scope.names[first[0].arg] = self_value or Obj(fn.cls, fn.node)
-        self.walk_block(fn.node.body, Frame(scope, frame.import_time, frame.chain))
+        self.walk_block(fn.node.body, Frame(scope, frame.import_time, frame.chain,
+                                            frame.foreign))
 
     def call_at_import(self, fn, call_node, frame, self_value=None):
-        """A function of this module called while the module is imported: its body runs now."""
+        """A function of this module (or of another module of the run) called while the module
+        is imported: its body runs now."""
         key = id(fn.node)
         if key in self._import_time_done or len(frame.chain) > 8:
             return
         self._import_time_done.add(key)
-        self.walk_function(fn, Frame(fn.scope, True, frame.chain + (call_node,)), self_value)
+        foreign = frame.foreign
+        if foreign is None and fn.home is not None and fn.home is not self:
+            foreign = call_node
+        self.walk_function(fn, Frame(fn.scope, True, frame.chain + (call_node,), foreign),
+                           self_value)
+
+    def returned(self, fn, lookups):
+        """What a function returns, read from its body with its parameters unknown: the value of
+        its `return` statements when they all agree on one known value's kind, else None.
+        lookups: whether names imported from other modules are looked up. Not while a summary is
+        made (a module-level `x = make()`), so that it depends on its own file only, whatever
+        module was summarized first; yes for a caller in another module, once every summary it
+        may need can be made on its own."""
+        key = (id(fn.node), lookups)
+        if key in self._returned:
+            return self._returned[key]
+        self._returned[key] = None  # recursion
+        saved = (self.listener, self._pending, self.start_methods, self._returns, self._lookups)
+        from .project import NullListener
+        self.listener, self._pending, self.start_methods = NullListener(), [], []
+        self._returns, self._lookups = [], lookups and self.project is not None
+        try:
+            self.walk_function(fn, Frame(fn.scope, False))
+            values = self._returns
+        finally:
+            (self.listener, self._pending, self.start_methods, self._returns,
+             self._lookups) = saved
+        v = None
+        if values and all(x is not None and type(x) is type(values[0]) for x in values):
+            if not isinstance(values[0], Instance) or all(x.kind == values[0].kind
+                                                          for x in values):
+                v = values[0]
+        self._returned[key] = v
+        return v
+
+    def resolve(self, v, depth=0):
+        """A reference to a name of another module of the run: its value there (None: unknown,
+        or not a module of the run)."""
+        while isinstance(v, ImportRef) and depth < 8:
+            s = self.project.summary(v.path, self.interested)
+            if s is None:
+                return None
+            v = s.interp.module.names.get(v.name)
+            depth += 1
+        return None if isinstance(v, ImportRef) else v
+
+    def _foreign_result(self, call, fn):
+        """The value a call of a function of another module of the run returns. An object made
+        there belongs to the caller: it is made, for the rules, at this call."""
+        v = fn.home.returned(fn, True)
+        if isinstance(v, Instance) and v.kind in _OWNED:
+            if not _within(v.node, fn.node) or not _hands_over_fresh(fn.node):
+                return None  # made once and kept (a module's pool handed out), or ended there
+            made = v
+            v = copy.copy(v)
+            v.node = call.node
+            v.made_in = (fn.node.name, made.node)
+        return v
 
     # -- bindings -----------------------------------------------------------------------------
 
@@ -509,23 +616,39 @@ class Interpreter:
         else:
             self.evaluate(target, frame)
 
+    def _run_module(self, name):
+        """The run's module `name` as this file imports it (ProjectModule), or None."""
+        p = self.project
+        if p is None or p.known(name):
+            return None
+        if p.module(self.path, name) is not None or p._namespace(self.path, name):
+            return ProjectModule(name, self.path)
+        return None
+
     def bind_import(self, s, scope):
         if isinstance(s, ast.Import):
             for a in s.names:
-                if a.asname:
-                    scope.names[a.asname] = Module(a.name)
-                else:
-                    top = a.name.split(".")[0]
-                    scope.names[top] = Module(top)
+                name = a.name if a.asname else a.name.split(".")[0]
+                mod = self._run_module(name)
+                scope.names[a.asname or name] = mod if mod is not None else Module(name)
             return
-        if s.level:  # relative imports: this package's modules, not followed yet
+        if s.level:  # relative imports: this package's modules, when they are in the run
+            base = self.project.absolute(self.path, s.level, s.module) if self.project else None
             for a in s.names:
-                scope.names[a.asname or a.name] = None
+                if a.name == "*":
+                    continue
+                v = self.project.member(self.path, base, a.name) if base else None
+                scope.names[a.asname or a.name] = v
             return
+        mod = self._run_module(s.module) if s.module else None
         for a in s.names:
             if a.name == "*":
                 continue
-            scope.names[a.asname or a.name] = _member(Module(s.module), a.name)
+            if mod is not None:
+                v = self.project.member(self.path, s.module, a.name)
+            else:
+                v = _member(Module(s.module), a.name)
+            scope.names[a.asname or a.name] = v
 
     # -- expressions --------------------------------------------------------------------------
 
@@ -538,9 +661,14 @@ class Interpreter:
             v = frame.scope.lookup(e.id)
             if v is None and e.id == "open" and not self._shadowed(frame.scope, "open"):
                 return Qual("builtins.open")
+            if isinstance(v, ImportRef) and self._lookups:
+                return self.resolve(v)
             return v
         if isinstance(e, ast.Attribute):
             base = self.evaluate(e.value, frame, quiet)
+            if isinstance(base, ProjectModule):
+                v = self.project.member(base.importer, base.name, e.attr)
+                return self.resolve(v) if isinstance(v, ImportRef) and self._lookups else v
             return _attribute(base, e.attr, e)
         if isinstance(e, ast.Call):
             return self._call(e, frame, quiet)
@@ -617,7 +745,9 @@ class Interpreter:
         call = Call(e, callee, args, kwargs, frame)
         result = call.result = self._result(call)
         self._collects(e, args, frame)
-        if not quiet:
+        if not quiet and frame.foreign is not None:
+            self.listener.on_foreign_call(call)
+        elif not quiet:
             self.listener.on_call(call)
             if frame.import_time:
                 if isinstance(callee, Function) and callee.cls is None:
@@ -625,12 +755,13 @@ class Interpreter:
                 elif isinstance(callee, Bound) and isinstance(callee.obj, Obj):
                     m = callee.obj.cls.methods.get(callee.name)
                     if m is not None:
-                        self.call_at_import(Function(m, None, callee.obj.cls, callee.obj.cls.scope),
-                                            e, frame, callee.obj)
+                        fn = Function(m, None, callee.obj.cls, callee.obj.cls.scope)
+                        fn.home = callee.obj.cls.interp
+                        self.call_at_import(fn, e, frame, callee.obj)
                 elif isinstance(callee, ClassInfo) and "__init__" in callee.methods:
-                    init = callee.methods["__init__"]
-                    self.call_at_import(Function(init, None, callee, callee.scope), e, frame,
-                                        result)
+                    fn = Function(callee.methods["__init__"], None, callee, callee.scope)
+                    fn.home = callee.interp
+                    self.call_at_import(fn, e, frame, result)
         return result
 
     def _collects(self, e, args, frame):
@@ -741,7 +872,85 @@ class Interpreter:
             return Obj(f, e)
         if isinstance(f, Function) and f.is_generator:
             return Generator(e, f)
+        if isinstance(f, Function) and f.cls is None and f.outer is None:
+            home = getattr(f, "home", None)
+            if home is not None and home is not self:
+                return self._foreign_result(call, f)
+            if self.summary and home is self and _makes_something(f.node):
+                # `work = make_worker()`: what the module exports.
+                return self.returned(f, self._lookups)
         return None
+
+
+# Objects whose maker owns them (ends, joins, unlinks them).
+_OWNED = {"pool", "executor", "manager", "process", "shm-created", "shm", "thread",
+          "thread-executor", "file"}
+
+
+def _within(node, container):
+    return (node is not None and hasattr(node, "lineno")
+            and (container.lineno, container.col_offset) <= (node.lineno, node.col_offset)
+            and (node.end_lineno, node.end_col_offset) <= (container.end_lineno,
+                                                           container.end_col_offset))
+
+
+_ENDS = {"close", "join", "terminate", "shutdown", "unlink", "__exit__"}
+
+
+def _hands_over_fresh(fn):
+    """Whether every `return` of fn gives its caller an object made for it: a call, or a local
+    name that fn only calls methods on (not one that ends it), and that is neither global nor
+    stored or passed anywhere else (`_CACHE[k] = pool` keeps it: shared)."""
+    returned, declared = set(), set()
+    for n in _walk_code(fn.body):
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            declared.update(n.names)
+        elif isinstance(n, ast.Return):
+            if isinstance(n.value, ast.Name):
+                returned.add(n.value.id)
+            elif not isinstance(n.value, ast.Call):
+                return False
+    if returned & declared:
+        return False
+    if not returned:
+        return True
+    parents = {}
+    for n in _walk_code(fn.body):
+        for c in ast.iter_child_nodes(n):
+            parents[c] = n
+    for n in _walk_code(fn.body):
+        if not (isinstance(n, ast.Name) and n.id in returned and isinstance(n.ctx, ast.Load)):
+            continue
+        p = parents.get(n)
+        if isinstance(p, ast.Return):
+            continue
+        if isinstance(p, ast.Attribute) and p.attr not in _ENDS:
+            continue
+        return False
+    return True
+
+
+def _walk_code(stmts):
+    """The nodes of stmts, not those of the functions and classes they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        for c in ast.iter_child_nodes(n):
+            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                todo.append(c)
+
+
+def _makes_something(fn):
+    """Whether a function may return something a summary keeps: a function or class it
+    defines, a lambda, or an object of a library call (a multiprocessing one, for the rules)."""
+    for s in fn.body:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return True
+        if isinstance(s, ast.Return) and isinstance(s.value, (ast.Lambda, ast.Call, ast.Name)):
+            return True
+    return False
 
 
 def _enters_as_itself(v):

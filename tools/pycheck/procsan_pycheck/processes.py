@@ -248,12 +248,15 @@ class Processes:
         return False
 
 
-def _child_work(tree, call):
+def _child_work(tree, call, fn=None):
     """What the child made by call may leave behind (childwork.py), or None when the code it
-    runs is not known: a target imported, a lambda, a bound method, a subclass without run()."""
+    runs is not known: a target imported from outside the run, a lambda, a bound method, a
+    subclass without run(). fn: a function of tree's module, read instead of call's target."""
     work = getattr(tree, "childwork", None)
     if work is None:
         work = tree.childwork = ChildWork(tree)
+    if fn is not None:
+        return work.function(fn.node)
     r = call.result
     if isinstance(r, Obj):
         run = run_method(r.cls)
@@ -263,6 +266,9 @@ def _child_work(tree, call):
         return set()  # Process() runs nothing
     v = target[1]
     if isinstance(v, Function) and v.cls is None:
+        if v.home is not None and v.home.tree is not tree.module:
+            # A function of another module of the run: read in its own module.
+            return _child_work(Tree.of(v.home.tree), None, v)
         return work.function(v.node)
     if isinstance(v, Qual):
         other, fn = sibling_function(tree, v.qual)

@@ -4,7 +4,7 @@ import ast
 
 from . import model
 from .children import SharedWrites
-from .lifetimes import Lifetimes
+from .lifetimes import Lifetimes, Tree
 from .payload import Payloads
 from .processes import Processes
 from .model import DEFAULT, UNKNOWN, Instance, Obj, Qual
@@ -66,6 +66,14 @@ class Rules:
                 and not value.started):
             self._spawn(item.context_expr, "%s started" % value.qual, value, frame)
 
+    def on_foreign_call(self, call):
+        """A call in a function of another module of the run, run while this module is
+        imported (call.frame.foreign: the call here that led there)."""
+        self._unguarded(call)
+
+    def _owns(self, node):
+        return node is self.interp.tree or node in Tree.of(self.interp.tree).parent
+
     def on_call(self, call):
         f, frame = call.callee, call.frame
         self._frame = frame
@@ -108,11 +116,22 @@ class Rules:
                     self._spawn(call.node, "Process '%s' started" % obj.cls.node.name, fake,
                                 call.frame)
 
-    def _spawn(self, node, what, instance, frame):
+    def _spawn(self, node, what, instance, frame, more=()):
         notes = []
-        for c in frame.chain:
+        chain = frame.chain
+        if frame.foreign is not None:
+            # In a function of another module: reported at the call here that led there.
+            entry = frame.foreign
+            i = chain.index(entry)
+            where = callee_name(entry.func) or "this function"
+            more = [(c, "'%s' is called here" % (callee_name(c.func) or "this function"))
+                    for c in chain[i + 1:]] + [(node, "%s here" % what)] + list(more)
+            what = "%s (by '%s', in another module)" % (what, where)
+            node, chain = entry, chain[:i]
+        for c in chain:
             name = callee_name(c.func) or "this function"
             notes.append((c, "'%s' is called here, while the module is imported" % name))
+        notes.extend(more)
         message = ("%s while the module is imported, %s; {under}, each child process imports "
                    "the main module and runs this line again" % (what, _GUARD))
         self.findings.append(Finding("mp-unguarded-spawn", node, message, notes,
@@ -208,7 +227,12 @@ class Rules:
         if problem is None:
             return
         at, reason, notes = problem
-        if not _inside(at, arg_expr):
+        if not self._owns(at):
+            # Made in another module of the run (imported from there): say where.
+            what = "the lambda is" if isinstance(at, ast.Lambda) else "it is"
+            notes = list(notes) + [(at, "%s defined here" % what)]
+            at = arg_expr
+        elif not _inside(at, arg_expr):
             at = arg_expr
         notes = [(n, m) for n, m in notes if n is not None and n is not at]
         message = "%s; %s" % (reason, sink)

@@ -1,0 +1,3 @@
+import multiprocessing
+
+hits = multiprocessing.Value("i", 0)

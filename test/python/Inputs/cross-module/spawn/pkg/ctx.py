@@ -1,0 +1,3 @@
+import multiprocessing as mp
+
+FORK = mp.get_context("fork")
