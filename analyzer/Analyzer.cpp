@@ -375,9 +375,14 @@ FileResult analyzeFile(const CompilationDatabase &db, StringRef file,
 
 void reportHeaderFindingsOnce(FileResult &r, std::set<std::string> &seen) {
   std::vector<ReportedFinding> kept;
+  // A file the database compiles twice (libtool's PIC and non-PIC objects) is analyzed once
+  // per command: a finding both runs make is one finding.
+  std::set<std::string> sameFile;
   r.findings = r.errors = 0;
   for (ReportedFinding &f : r.reported) {
     if (!f.headerKey.empty() && !seen.insert(f.headerKey).second)
+      continue;
+    if (!sameFile.insert(f.rendered).second)
       continue;
     r.output += f.rendered;
     ++r.findings;
