@@ -176,7 +176,8 @@ std::optional<uint8_t> ForkRegion::flagTest(const Expr *cond) const {
                         : localNamed(bo->getRHS()) == flag ? bo->getLHS()
                                                            : nullptr;
     std::optional<int64_t> k = constantOf(ctx, other);
-    if (!k)
+    // A counter the child increments is some positive number: only `== 0` / `!= 0` tell.
+    if (!k || (flagCounts && *k != 0))
       return std::nullopt;
     bool eq = bo->getOpcode() == BO_EQ;
     holds = [k, eq](int64_t v) { return (v == *k) == eq; };
@@ -199,10 +200,14 @@ void ForkRegion::findChildFlag() {
   };
   std::vector<Store> stores;
   llvm::DenseSet<const VarDecl *> spoiled;
+  // `forked++` / `++forked`: the child counts instead of storing 1.
+  std::vector<Store> increments;
   struct Finder : RecursiveASTVisitor<Finder> {
     std::vector<Store> &stores;
     llvm::DenseSet<const VarDecl *> &spoiled;
-    Finder(std::vector<Store> &st, llvm::DenseSet<const VarDecl *> &sp) : stores(st), spoiled(sp) {}
+    std::vector<Store> &increments;
+    Finder(std::vector<Store> &st, llvm::DenseSet<const VarDecl *> &sp, std::vector<Store> &inc)
+        : stores(st), spoiled(sp), increments(inc) {}
     bool VisitBinaryOperator(BinaryOperator *bo) {
       if (const VarDecl *v = localNamed(bo->getLHS())) {
         if (bo->getOpcode() == BO_Assign)
@@ -213,13 +218,42 @@ void ForkRegion::findChildFlag() {
       return true;
     }
     bool VisitUnaryOperator(UnaryOperator *uo) {
-      if (uo->isIncrementDecrementOp() || uo->getOpcode() == UO_AddrOf)
-        if (const VarDecl *v = localNamed(uo->getSubExpr()))
+      if (const VarDecl *v = localNamed(uo->getSubExpr())) {
+        if (uo->isIncrementOp())
+          increments.push_back({v, nullptr, uo});
+        else if (uo->isDecrementOp() || uo->getOpcode() == UO_AddrOf)
           spoiled.insert(v);
+      }
       return true;
     }
-  } finder(stores, spoiled);
+  } finder(stores, spoiled, increments);
   finder.TraverseStmt(const_cast<Stmt *>(forkSite.enclosing->getBody()));
+  // A counter only the child increments, every other store of it zero: it tells the child
+  // (non-zero: the test `if (forked)`) from everybody else.
+  for (const Store &inc : increments) {
+    const VarDecl *v = inc.var;
+    if (spoiled.count(v) || outcomesAt(inc.at) != OutChild ||
+        llvm::is_contained(forkSite.storages, v) || !v->getInit() ||
+        constantOf(ctx, v->getInit()) != std::optional<int64_t>(0))
+      continue;
+    bool onlyChild = true;
+    for (const Store &other : increments)
+      onlyChild &= other.var != v || outcomesAt(other.at) == OutChild;
+    for (const Store &st : stores)
+      onlyChild &= st.var != v || constantOf(ctx, st.value) == std::optional<int64_t>(0);
+    if (!onlyChild)
+      continue;
+    flag = v;
+    flagSet = 1;
+    flagOther = 0;
+    flagCounts = true;
+    for (const Store &other : increments)
+      if (other.var == v)
+        flagStores.insert(other.at);
+    return;
+  }
+  for (const Store &inc : increments)
+    spoiled.insert(inc.var);
   for (const Store &candidate : stores) {
     const VarDecl *v = candidate.var;
     // Only the child, not the error path, may run the store.

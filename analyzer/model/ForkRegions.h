@@ -96,6 +96,7 @@ private:
   std::vector<ChildExit> exits;
   const clang::VarDecl *flag = nullptr;
   int64_t flagSet = 0, flagOther = 0;
+  bool flagCounts = false; // the child increments the flag: flagSet stands for any positive value
   llvm::DenseSet<const clang::Stmt *> flagStores;
   // Branches decided before the fork on a condition the function never changes (`if
   // (debug_flag)`, a parameter): after the fork, both processes take the same edge again.

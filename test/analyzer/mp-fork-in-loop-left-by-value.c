@@ -92,4 +92,53 @@ void break_without_second_test(int n) {
   while (wait(NULL) > 0)
     ;
 }
+// A child that counts instead of setting a flag (`forked++`), sent away by `if (forked)` before
+// the next fork: a message writer handing a blocked write to a child (util-linux's ttymsg).
+const char *write_or_hand_over(int fd, const char *buf, int len, int blocked) {
+  int forked = 0;
+  while (len > 0) {
+    if (!blocked) {
+      buf += len;
+      len = 0;
+      continue;
+    }
+    if (forked)
+      _exit(1);
+    pid_t pid = fork();
+    if (pid < 0)
+      return "fork failed";
+    if (pid)
+      return 0;
+    forked++;
+    blocked = work();
+  }
+  if (forked)
+    _exit(0);
+  return 0;
+}
+
+// Close positive: the counter is tested against a value the child's first pass does not reach.
+const char *hand_over_twice(int fd, const char *buf, int len, int blocked) {
+  int forked = 0;
+  while (len > 0) {
+    if (!blocked) {
+      buf += len;
+      len = 0;
+      continue;
+    }
+    if (forked > 1)
+      _exit(1);
+    pid_t pid = fork();
+    // CHECK: mp-fork-in-loop-left-by-value.c:[[@LINE-1]]:17: warning: the child process stays in the loop and calls fork() again
+    if (pid < 0)
+      return "fork failed";
+    if (pid)
+      return 0;
+    forked++;
+    blocked = work();
+  }
+  if (forked)
+    _exit(0);
+  return 0;
+}
 // CHECK-NOT: warning:
