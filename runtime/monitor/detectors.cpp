@@ -245,14 +245,25 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
 // the runtime records (CPython's join() returns before the OS thread has ended; on a loaded
 // machine that thread may get the CPU back only later; a thread past its last Python line holds
 // no lock the child could need). The tids come from the fork record's "tid:name(running) ..."
-// list; when that list was cut short, nothing is excused.
+// list (a Python thread's name is quoted, with \" and \\ escaped, and may hold spaces); when that
+// list was cut short, nothing is excused.
 bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
   if (parent.threadEnds.empty())
     return false;
   constexpr uint64_t kBefore = 1000000000ull, kAfter = 100000000ull;
   const std::string &list = fr.otherThreads;
   std::vector<std::pair<long, size_t>> tids; // tid, where its entry starts
+  bool quoted = false;
   for (size_t i = 0; i < list.size(); ++i) {
+    if (quoted) {
+      if (list[i] == '\\')
+        ++i;
+      else if (list[i] == '"')
+        quoted = false;
+      continue;
+    }
+    if (list[i] == '"')
+      quoted = true;
     if ((i > 0 && list[i - 1] != ' ') || !isdigit((unsigned char)list[i]))
       continue;
     size_t j = i;
@@ -266,7 +277,9 @@ bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
     return false;
   for (size_t k = 0; k < tids.size(); ++k) {
     size_t entryEnd = k + 1 < tids.size() ? tids[k + 1].second : list.size();
-    if (list.find("(running)", tids[k].second) >= entryEnd)
+    while (entryEnd > tids[k].second && list[entryEnd - 1] == ' ')
+      --entryEnd;
+    if (entryEnd < tids[k].second + 9 || list.compare(entryEnd - 9, 9, "(running)") != 0)
       return false; // blocked at the fork: a live thread, not one leaving
     bool ended =
         std::any_of(parent.threadEnds.begin(), parent.threadEnds.end(), [&](const ThreadEnd &te) {
