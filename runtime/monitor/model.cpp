@@ -142,6 +142,35 @@ const PyFrame *userPythonFrame(const Stack &st) {
   return st.python.empty() ? nullptr : &st.python.front();
 }
 
+void linkPythonFrames(Stack &st, bool nativeCut) {
+  size_t calls = 0, evals = 0;
+  for (PyFrame &f : st.python) {
+    f.nativeFrame = -1;
+    calls += f.evalEntry ? 1 : 0;
+  }
+  for (const Frame &f : st.frames)
+    evals += f.evalLoop ? 1 : 0;
+  if (!calls || !evals)
+    return;
+  // Frames after the last entry are a call whose first frames were not recorded.
+  const bool pythonWhole = st.pythonCut == 0 && st.python.back().evalEntry;
+  if (!pythonWhole && !st.python.back().evalEntry)
+    ++calls;
+  if ((pythonWhole && !nativeCut && calls != evals) || (pythonWhole && evals > calls) ||
+      (!nativeCut && calls > evals))
+    return;
+  size_t py = 0;
+  for (size_t k = 0; k < st.frames.size() && py < st.python.size(); ++k) {
+    if (!st.frames[k].evalLoop)
+      continue;
+    bool end = false;
+    while (py < st.python.size() && !end) {
+      end = st.python[py].evalEntry;
+      st.python[py++].nativeFrame = (int)k;
+    }
+  }
+}
+
 namespace {
 
 std::string baseName(const std::string &path) {
@@ -649,6 +678,11 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         p.python.unicodeType = (uint64_t)r.args[5];
         p.python.bytesType = r.frames.size() > 0 ? r.frames[0] : 0;
         p.python.frameType = r.frames.size() > 1 ? r.frames[1] : 0;
+        p.python.evalStart = r.frames.size() > 3 ? r.frames[2] : 0;
+        p.python.evalEnd = r.frames.size() > 3 ? r.frames[3] : 0;
+        if (p.python.evalEnd <= p.python.evalStart ||
+            p.python.evalEnd - p.python.evalStart > (1u << 24))
+          p.python.evalStart = p.python.evalEnd = 0;
         p.python.unreadable = r.text;
         uint64_t code = (uint64_t)r.args[4];
         for (const Module &m : modules)
@@ -680,6 +714,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
             f.function = "?"; // its name was lost
           }
           f.line = line;
+          f.evalEntry = r.args[3] == 1 && k < 62 && ((uint64_t)r.args[4] >> k & 1);
           out.push_back(std::move(f));
         }
         if (r.args[1] > (int64_t)r.frames.size())
@@ -711,12 +746,16 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       Frame f = frameFor(p, r.frames[i]);
       f.returnAddress = i > 0;
       f.interpreter = !p.python.module.empty() && f.module == p.python.module;
+      f.evalLoop = p.python.inEvalLoop(f.pc, f.returnAddress);
+      if (f.evalLoop && f.function.empty())
+        f.function = "_PyEval_EvalFrameDefault"; // the symbolizer may say more
       // The runtime's own frames (the recorder, an interceptor such as abort's in the middle of
       // a crash stack, the thread-start trampoline) are noise to the user.
       if (isRuntimeModule(f.module))
         continue;
       st.frames.push_back(std::move(f));
     }
+    linkPythonFrames(st, r.frames.size() >= trace::kMaxFrames);
     return st;
   };
   std::string pendingSemName;

@@ -25,6 +25,7 @@ struct Frame {
   uint64_t fileOffset = 0;    // offset of pc within the module's file
   bool returnAddress = false; // a caller frame: the call is the instruction before pc
   bool interpreter = false;   // in the CPython interpreter's own module (libpython, python3)
+  bool evalLoop = false;      // in _PyEval_EvalFrameDefault: a call of the eval loop
   std::string function, file;
   int line = 0;
   int column = 0;
@@ -34,6 +35,8 @@ struct Frame {
 struct PyFrame {
   std::string file, function;
   int line = 0;
+  bool evalEntry = false; // the first frame of an eval loop call (when the runtime said)
+  int nativeFrame = -1;   // index of the native frame of that call in Stack::frames, or -1
 };
 
 // A file of the Python standard library or of the interpreter's frozen modules (not a package
@@ -52,6 +55,12 @@ std::string pythonObjectType(const Stack &stack);
 // ProcessPoolExecutor worker", "the multiprocessing resource tracker", "a multiprocessing
 // Process", or empty.
 std::string pythonStarter(const Stack &forkStack);
+// Sets each Python frame's nativeFrame: the k-th native frame in the eval loop, innermost first,
+// runs the Python frames of the k-th eval loop call (from one evalEntry frame to the next). Left
+// at -1 when the two stacks do not agree (both whole and a different number of calls: a native
+// frame the unwinder missed, say) and for Python frames past the recorded native ones.
+// nativeCut: the native stack stopped at the unwinder's limit.
+void linkPythonFrames(Stack &stack, bool nativeCut);
 // "the multiprocessing Lock created at app.py:8 in main", or empty when stack has no Python frames.
 std::string describePythonCreation(const Stack &stack);
 
@@ -64,6 +73,12 @@ struct PythonInterpreter {
   std::string unreadable;
   std::string module;
   uint64_t runtime = 0, codeType = 0, unicodeType = 0, bytesType = 0, frameType = 0;
+  uint64_t evalStart = 0, evalEnd = 0; // _PyEval_EvalFrameDefault's code, when known
+  // Whether the native frame at pc (a return address when caller) is in the eval loop.
+  bool inEvalLoop(uint64_t pc, bool caller) const {
+    const uint64_t at = caller && pc ? pc - 1 : pc;
+    return evalStart && at >= evalStart && at < evalEnd;
+  }
 };
 
 struct Stack {

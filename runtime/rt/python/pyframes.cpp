@@ -37,6 +37,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -218,6 +219,7 @@ struct State {
   ObjectLayout objects;
   uint64_t runtime, codeType, unicodeType, bytesType, frameType, interpreterFunction;
   uint64_t longType, dictType; // for threadNames(); 0 when not exported
+  uint64_t evalStart, evalEnd; // _PyEval_EvalFrameDefault's code; 0 when not known
   char reason[112];
 };
 State gPy;
@@ -432,8 +434,8 @@ __attribute__((noinline)) bool findTopFrame(const Reader &r, uint64_t self, bool
   return true;
 }
 
-// Frame flags kept in Frame::reserved between the walk and the batches.
-constexpr int32_t kFromGenerator = 1, kBadInstr = 2;
+// Frame flags kept in Frame::flags between the walk and the batches (besides kEvalEntry).
+constexpr uint16_t kFromGenerator = 0x100, kBadInstr = 0x200;
 
 // The window of the 3.11+ data stack last read: frames pushed by one another sit next to each
 // other, below the one that called them, so one read usually serves several.
@@ -458,7 +460,8 @@ struct Window {
 
 // Walks the chain from top, storing code objects with their instruction offsets (in Frame::line,
 // a byte offset on 3.8/3.9, code units after) and flags; -1 when the chain looks corrupt.
-__attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *out, int max) {
+__attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *out, int max,
+                                         bool *entriesLost) {
   const Layout &L = gPy.layout;
   CycleCheck cycle;
   int n = 0;
@@ -476,7 +479,7 @@ __attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *o
       int32_t lasti = (int32_t)load32(buf + L.frame.instr);
       out[n].code = load64(buf + L.frame.code);
       out[n].line = lasti;
-      out[n].reserved = lasti < -1 ? kBadInstr : 0;
+      out[n].flags = (uint16_t)(kEvalEntry | (lasti < -1 ? kBadInstr : 0)); // one call each
       ++n;
       f = load64(buf + L.frame.back);
     }
@@ -495,15 +498,27 @@ __attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *o
     f = load64(p + L.frame.back);
     if (owner > kOwnedByCStack)
       return -1;
-    if (owner == kOwnedByCStack && (L.flags & kCStackOwner))
-      continue; // the interpreter's entry frame (a shim)
+    if (owner == kOwnedByCStack && (L.flags & kCStackOwner)) {
+      // The interpreter's entry frame (a shim): the frame it called began an eval loop call (a
+      // call with no frame yet, just entered, cannot be matched with its native frame).
+      if (n > 0 && !(out[n - 1].flags & kEvalEntry))
+        out[n - 1].flags |= kEvalEntry;
+      else
+        *entriesLost = true;
+      continue;
+    }
     int64_t units = ((int64_t)instr - (int64_t)(code + L.code.code)) / 2;
     out[n].code = code;
     out[n].line = units >= -1 && units < (1 << 30) ? (int32_t)units : 0;
-    out[n].reserved = (owner == kOwnedByGenerator ? kFromGenerator : 0) |
-                      (units >= -1 && units < (1 << 30) ? 0 : kBadInstr);
+    out[n].flags = (uint16_t)((owner == kOwnedByGenerator ? kFromGenerator : 0) |
+                              (units >= -1 && units < (1 << 30) ? 0 : kBadInstr));
+    // 3.11 marks the first frame of an eval loop call itself (is_entry, the byte before owner).
+    if (L.version == 0x030b && p[L.frame.owner - 1])
+      out[n].flags |= kEvalEntry;
     ++n;
   }
+  if (n > 0 && !f)
+    out[n - 1].flags |= kEvalEntry; // the outermost frame began the outermost call
   return n;
 }
 
@@ -673,7 +688,7 @@ int lineOf(const Reader &r, Table &t, const CodeInfo &c, int32_t at) {
 // recursion repeats them), replaced by this batch's. Returns the next w, or -1 when something
 // does not check out.
 __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from, int k, int w,
-                                          CodeInfo *known, int *nKnown) {
+                                          CodeInfo *known, int *nKnown, bool *entriesLost) {
   const Layout &L = gPy.layout;
   const size_t span = codeSpan();
   if (span > kCodeReadMax)
@@ -752,10 +767,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
         continue;
       return -1;
     }
-    if ((f.reserved & kBadInstr) || (c.units >= 0 && f.line >= c.units) || !plausible(c.linetable))
+    if ((f.flags & kBadInstr) || (c.units >= 0 && f.line >= c.units) || !plausible(c.linetable))
       return -1;
-    keep[i] =
-        L.frames == kFrameObjects || (f.reserved & kFromGenerator) || f.line >= c.firstTraceable;
+    keep[i] = L.frames == kFrameObjects || (f.flags & kFromGenerator) || f.line >= c.firstTraceable;
   }
   // The line tables, each read with a first piece of its data.
   int table[kBatch];
@@ -784,8 +798,18 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
       return -1;
   // Frame from + i is read before out[w] (w <= from + i) is written.
   for (int i = 0; i < k; ++i) {
-    if (!keep[i])
+    if (!keep[i]) {
+      // A skipped frame that began an eval loop call: the kept frame before it, of the same call,
+      // is now that call's first; without one, the call has no frame to show.
+      if (out[from + i].flags & kEvalEntry) {
+        if (w > 0 && !(out[w - 1].flags & kEvalEntry))
+          out[w - 1].flags |= kEvalEntry;
+        else
+          *entriesLost = true;
+      }
       continue;
+    }
+    const uint16_t entry = out[from + i].flags & kEvalEntry;
     const CodeInfo &c = info[which[i]];
     Table &t = s.tables[table[i]];
     t.failed = false;
@@ -795,7 +819,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
     // Tells this code object from another one made later at the same address.
     const uint64_t mix = (c.linetable >> 3) ^ c.nameHash ^ (c.nameHash >> 32) ^
                          ((uint64_t)(uint32_t)c.firstLine * 2654435761u);
-    out[w].reserved = (int32_t)(uint32_t)(mix ^ (mix >> 32));
+    const uint64_t folded = mix ^ (mix >> 32);
+    out[w].fingerprint = (uint16_t)(folded ^ (folded >> 16));
+    out[w].flags = entry;
     ++w;
   }
   *nKnown = 0;
@@ -1143,6 +1169,18 @@ void detect() {
   gPy.objects = O;
   gPy.longType = symbol("PyLong_Type");
   gPy.dictType = symbol("PyDict_Type");
+  gPy.evalStart = gPy.evalEnd = 0;
+  if (uint64_t eval = symbol("_PyEval_EvalFrameDefault")) {
+    Dl_info info;
+    void *entry = nullptr;
+    if (dladdr1(reinterpret_cast<void *>(eval), &info, &entry, RTLD_DL_SYMENT) && entry) {
+      const ElfW(Sym) *sym = static_cast<const ElfW(Sym) *>(entry);
+      if (sym->st_size > 0 && sym->st_size < (1u << 24)) {
+        gPy.evalStart = eval;
+        gPy.evalEnd = eval + sym->st_size;
+      }
+    }
+  }
   if (codeSpan() > kCodeReadMax || L.frame.owner + 1 > kWindow || L.frame.instr + 4 > 128 ||
       L.frame.code + 8 > 128 || L.str.compactSize > 128)
     return unreadable(hex, "layout out of range");
@@ -1158,16 +1196,21 @@ int captureWith(const Reader &r, uint64_t self, bool remote, Frame *out, int max
   uint64_t top = 0;
   if (!findTopFrame(r, self, remote, &top) || !top)
     return 0;
-  const int n = walkFrames(r, top, out, max);
+  bool entriesLost = false;
+  const int n = walkFrames(r, top, out, max, &entriesLost);
   if (n <= 0)
     return 0;
   CodeInfo prev[kBatch];
   int nPrev = 0, w = 0;
   for (int from = 0; from < n; from += kBatch) {
-    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev);
+    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev,
+                    &entriesLost);
     if (w < 0)
       return 0;
   }
+  if (entriesLost)
+    for (int i = 0; i < w; ++i)
+      out[i].flags = 0;
   return w;
 }
 
@@ -1586,6 +1629,11 @@ int threadNames(ThreadName *out, int max) {
     interp = v[0];
   }
   return n;
+}
+
+void evalLoopRange(uint64_t *start, uint64_t *end) {
+  *start = status() == 1 ? gPy.evalStart : 0;
+  *end = status() == 1 ? gPy.evalEnd : 0;
 }
 
 void describeForRemote(Remote &out) {

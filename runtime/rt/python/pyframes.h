@@ -33,11 +33,20 @@ uint64_t codeTypeAddress();
 uint64_t interpreterCodeAddress();
 
 struct Frame {
-  uint64_t code;    // address of the code object
-  int32_t line;     // -1 when the instruction has no line (as f_lineno None)
-  int32_t reserved; // after a capture: a fingerprint of the code object (its line table's
-                    // address and first line), which differs for another object at its address
+  uint64_t code;        // address of the code object
+  int32_t line;         // -1 when the instruction has no line (as f_lineno None)
+  uint16_t fingerprint; // of the code object (its line table's address, its name's hash and its
+                        // first line), which differs for another object at its address
+  uint16_t flags;       // kEvalEntry
 };
+// Frame::flags: the frame is the outermost of those one call of the interpreter's eval loop
+// (_PyEval_EvalFrameDefault) runs: each frame on 3.8 - 3.10, the first frame of the call on 3.11+
+// (whose Python-to-Python calls stay in one call). Set on every such frame of a capture, or on
+// none when the capture cannot tell (a call whose frames were all skipped as not started yet).
+constexpr uint16_t kEvalEntry = 1;
+// The address range of _PyEval_EvalFrameDefault (from its dynamic symbol and size), so native
+// frames can be matched with the Python frames they run; 0, 0 when not known.
+void evalLoopRange(uint64_t *start, uint64_t *end);
 
 // The calling thread's Python frames, innermost first, at most max. Async-signal-safe: memory is
 // read only through process_vm_readv on this process (a bad pointer fails the read instead of
