@@ -825,6 +825,21 @@ void recordPythonFrames() {
   recordRaw(trace::EvPyStack, args, &payload, sizeof(payload), kept);
 }
 
+bool lookForInterpreterAt(uint16_t kind) {
+  switch (kind) {
+  case trace::EvFork:
+  case trace::EvIpcCreate:
+  case trace::EvSysvShmGet:
+  case trace::EvSharedMap:
+  case trace::EvLockTaken:
+  case trace::EvLockBlock:
+  case trace::EvMqBlock:
+    return true;
+  default:
+    return false;
+  }
+}
+
 // The body of both record()s: frames, when given, were taken earlier (n of them); otherwise the
 // stack is taken here when asked for.
 void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
@@ -861,6 +876,10 @@ void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
   __atomic_store_n(&slot->kind, (uint16_t)ev.kind, __ATOMIC_RELEASE);
   if (taken && n > 0)
     recordModulesFor(slot->frames, n);
+  // A program that loaded libpython itself (dlopen) may run Python by now: looked for at the
+  // events of the program's own flow, never in a signal handler's (the loader's lock).
+  if (n > 0 && !signalContext && py::status() == 0 && lookForInterpreterAt(ev.kind))
+    py::noticeLoadedInterpreter();
   if (n > 0 && py::status() != 0)
     recordPythonFrames();
   errno = savedErrno;

@@ -194,6 +194,10 @@ void beforeFork(ForkState &f) {
   trace::LogState *st = rt::logState();
   if (!st)
     return;
+  // An embedding program's interpreter (libpython dlopen'ed since start-up): found before the
+  // threads are named, so they get their Python names.
+  if (rt::py::status() == 0)
+    rt::py::noticeLoadedInterpreter();
   // A thread that was just joined may still be on its way out (CPython wakes join() before the
   // OS thread ends): let such threads finish before counting them. Only paid by a fork while
   // started threads still count as alive: a few yields, then, while some other thread is still

@@ -1057,8 +1057,12 @@ unsigned parseVersion(const char *s) {
   return part[0] << 24 | part[1] << 16 | (part[2] & 0xff) << 8;
 }
 
+// Where symbols are looked up: everything loaded globally, or a libpython the program loaded
+// with dlopen (RTLD_LOCAL, the default, keeps its symbols out of RTLD_DEFAULT).
+void *gSymbols = RTLD_DEFAULT;
+
 uint64_t symbol(const char *name) {
-  return (uint64_t)reinterpret_cast<uintptr_t>(dlsym(RTLD_DEFAULT, name));
+  return (uint64_t)reinterpret_cast<uintptr_t>(dlsym(gSymbols, name));
 }
 
 // 3.13: the offsets the runtime itself publishes. The table's fields they do not cover (the TSS
@@ -1242,6 +1246,49 @@ bool rescan() {
   detect();
   __atomic_store_n(&gPy.initState, 2, __ATOMIC_RELEASE);
   return gPy.status == 1;
+}
+
+namespace {
+
+unsigned long long gLoadsSeen; // dl_iterate_phdr's dlpi_adds at the last look (atomic)
+
+int countLoads(struct dl_phdr_info *info, size_t, void *data) {
+  *static_cast<unsigned long long *>(data) = info->dlpi_adds;
+  return 1; // the counter is the same in every entry: one is enough
+}
+
+// The path of a loaded libpython3.*, copied into data (a char[256]); stops at the first.
+int findLibpython(struct dl_phdr_info *info, size_t, void *data) {
+  const char *name = info->dlpi_name, *base = name ? strrchr(name, '/') : nullptr;
+  base = base ? base + 1 : name;
+  if (!base || strncmp(base, "libpython3.", 11) != 0 || strlen(name) >= 256)
+    return 0;
+  memcpy(data, name, strlen(name) + 1);
+  return 1;
+}
+
+} // namespace
+
+bool noticeLoadedInterpreter() {
+  if (__atomic_load_n(&gPy.initState, __ATOMIC_ACQUIRE) != 2 || gPy.status != 0)
+    return false;
+  unsigned long long loads = 0;
+  dl_iterate_phdr(countLoads, &loads);
+  if (loads == __atomic_exchange_n(&gLoadsSeen, loads, __ATOMIC_ACQ_REL))
+    return false;
+  char path[256] = "";
+  if (!dl_iterate_phdr(findLibpython, path) || !path[0])
+    return false;
+  // A reference of our own: the interpreter's addresses stay valid for the life of the process.
+  void *handle = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+  if (!handle)
+    return false;
+  ErrnoKeeper keep;
+  gSymbols = handle;
+  const bool found = rescan();
+  if (!found && status() == 0)
+    gSymbols = RTLD_DEFAULT;
+  return found;
 }
 
 int status() { return __atomic_load_n(&gPy.initState, __ATOMIC_ACQUIRE) == 2 ? gPy.status : 0; }

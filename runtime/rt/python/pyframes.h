@@ -20,6 +20,12 @@ bool init();
 // For a process that had no CPython at init() and may have loaded one since (dlopen): looks
 // again when status() is 0. Not in a signal handler.
 bool rescan();
+// For a process with no CPython so far (status() 0): when the dynamic linker loaded objects
+// since the last call (dl_iterate_phdr's counter) and one is a libpython3.*, rescans with its
+// symbols (an embedding program that dlopens libpython, RTLD_LOCAL too). One dl_iterate_phdr
+// call (the loader's lock) when nothing was loaded: not in a signal handler, not after fork in
+// the child. Returns true when frames can now be read.
+bool noticeLoadedInterpreter();
 // After init(): 0 = not a Python process, 1 = readable, 2 = Python but unreadable.
 int status();
 // When status() is 2: why, e.g. "CPython 3.14.0: layout not known" (static storage).
