@@ -150,11 +150,11 @@ void linkPythonFrames(Stack &st, bool nativeCut) {
   }
   for (const Frame &f : st.frames)
     evals += f.evalLoop ? 1 : 0;
-  if (!calls || !evals)
+  if (!st.pythonEntriesKnown || st.python.empty() || !evals)
     return;
   // Frames after the last entry are a call whose first frames were not recorded.
   const bool pythonWhole = st.pythonCut == 0 && st.python.back().evalEntry;
-  if (!pythonWhole && !st.python.back().evalEntry)
+  if (!st.python.back().evalEntry)
     ++calls;
   if ((pythonWhole && !nativeCut && calls != evals) || (pythonWhole && evals > calls) ||
       (!nativeCut && calls > evals))
@@ -655,7 +655,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // code object freed and another made at its address is named again).
   std::map<size_t, std::vector<PyFrame>> pythonOf; // index of a stack record -> its frames
   std::map<size_t, size_t> pythonCutOf;
-  std::set<size_t> pythonCutAtLeast;
+  std::set<size_t> pythonCutAtLeast, pythonEntriesKnown;
   // Each image says which interpreter it runs (EvPyInfo at its first stack). An exec'd image
   // that records none is no Python; a forked child that recorded none yet runs its parent's.
   p.python = PythonInterpreter();
@@ -721,6 +721,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
           pythonCutOf[it->second] = (size_t)r.args[1] - r.frames.size();
         if (r.args[2] == 1)
           pythonCutAtLeast.insert(it->second);
+        if (r.args[3] == 1)
+          pythonEntriesKnown.insert(it->second);
         lastStackOfThread.erase(it);
       } else if (!r.frames.empty()) {
         lastStackOfThread[r.tid] = i;
@@ -738,6 +740,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         auto cut = pythonCutOf.find(index);
         st.pythonCut = cut == pythonCutOf.end() ? 0 : cut->second;
         st.pythonCutAtLeast = pythonCutAtLeast.count(index) > 0;
+        st.pythonEntriesKnown = pythonEntriesKnown.count(index) > 0;
       } else if (p.python.status == 2) {
         st.pythonNote = "no Python frames: " + p.python.unreadable;
       }

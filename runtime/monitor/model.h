@@ -87,8 +87,9 @@ struct Stack {
   // the innermost 32; pythonCut counts the outer ones left out), or why there are none.
   std::vector<PyFrame> python;
   size_t pythonCut = 0;
-  bool pythonCutAtLeast = false; // the thread had pythonCut or more outer frames
-  std::string pythonNote;        // "no Python frames: CPython 3.14.0: layout not known"
+  bool pythonCutAtLeast = false;   // the thread had pythonCut or more outer frames
+  bool pythonEntriesKnown = false; // PyFrame::evalEntry says where eval loop calls begin
+  std::string pythonNote;          // "no Python frames: CPython 3.14.0: layout not known"
 };
 
 // How a process ended, decoded from a wait status.

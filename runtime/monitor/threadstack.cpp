@@ -135,6 +135,7 @@ void addPythonFrames(const Process &proc, int tid, Stack &st) {
     f.line = frames[i].line;
     f.evalEntry = (frames[i].flags & rt::py::kEvalEntry) != 0;
     st.python.push_back(std::move(f));
+    st.pythonEntriesKnown = (frames[0].flags & rt::py::kEvalKnown) != 0;
   }
 #else
   (void)proc;

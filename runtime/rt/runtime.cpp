@@ -821,7 +821,8 @@ void recordPythonFrames() {
   static_assert(trace::kMaxPyFrames <= 62, "entry frames fit a4's bits");
   // a2: the capture stopped at its limit, so the thread may have had more frames than a1. a3:
   // a4 says which frames began an eval loop call.
-  int64_t args[6] = {kept, n, n == kMaxPyCapture ? 1 : 0, entries ? 1 : 0, entries, 0};
+  const bool entriesKnown = kept > 0 && (frames[0].flags & py::kEvalKnown);
+  int64_t args[6] = {kept, n, n == kMaxPyCapture ? 1 : 0, entriesKnown ? 1 : 0, entries, 0};
   recordRaw(trace::EvPyStack, args, &payload, sizeof(payload), kept);
 }
 

@@ -1212,9 +1212,8 @@ int captureWith(const Reader &r, uint64_t self, bool remote, Frame *out, int max
     if (w < 0)
       return 0;
   }
-  if (entriesLost)
-    for (int i = 0; i < w; ++i)
-      out[i].flags = 0;
+  for (int i = 0; i < w; ++i)
+    out[i].flags = entriesLost ? 0 : out[i].flags | kEvalKnown;
   return w;
 }
 

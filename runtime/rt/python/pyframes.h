@@ -50,6 +50,9 @@ struct Frame {
 // (whose Python-to-Python calls stay in one call). Set on every such frame of a capture, or on
 // none when the capture cannot tell (a call whose frames were all skipped as not started yet).
 constexpr uint16_t kEvalEntry = 1;
+// Frame::flags: set on every frame of a capture whose kEvalEntry marks are valid (none of the
+// frames kept may be marked, when they all run in one call of a deeper stack).
+constexpr uint16_t kEvalKnown = 2;
 // The address range of _PyEval_EvalFrameDefault (from its dynamic symbol and size), so native
 // frames can be matched with the Python frames they run; 0, 0 when not known.
 void evalLoopRange(uint64_t *start, uint64_t *end);
