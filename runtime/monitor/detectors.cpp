@@ -245,14 +245,25 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
 // the runtime records (CPython's join() returns before the OS thread has ended; on a loaded
 // machine that thread may get the CPU back only later; a thread past its last Python line holds
 // no lock the child could need). The tids come from the fork record's "tid:name(running) ..."
-// list; when that list was cut short, nothing is excused.
+// list (a Python thread's name is quoted, with \" and \\ escaped, and may hold spaces); when that
+// list was cut short, nothing is excused.
 bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
   if (parent.threadEnds.empty())
     return false;
   constexpr uint64_t kBefore = 1000000000ull, kAfter = 100000000ull;
   const std::string &list = fr.otherThreads;
   std::vector<std::pair<long, size_t>> tids; // tid, where its entry starts
+  bool quoted = false;
   for (size_t i = 0; i < list.size(); ++i) {
+    if (quoted) {
+      if (list[i] == '\\')
+        ++i;
+      else if (list[i] == '"')
+        quoted = false;
+      continue;
+    }
+    if (list[i] == '"')
+      quoted = true;
     if ((i > 0 && list[i - 1] != ' ') || !isdigit((unsigned char)list[i]))
       continue;
     size_t j = i;
@@ -266,7 +277,9 @@ bool otherThreadsWereEnding(const Process &parent, const ForkRecord &fr) {
     return false;
   for (size_t k = 0; k < tids.size(); ++k) {
     size_t entryEnd = k + 1 < tids.size() ? tids[k + 1].second : list.size();
-    if (list.find("(running)", tids[k].second) >= entryEnd)
+    while (entryEnd > tids[k].second && list[entryEnd - 1] == ' ')
+      --entryEnd;
+    if (entryEnd < tids[k].second + 9 || list.compare(entryEnd - 9, 9, "(running)") != 0)
       return false; // blocked at the fork: a live thread, not one leaving
     bool ended =
         std::any_of(parent.threadEnds.begin(), parent.threadEnds.end(), [&](const ThreadEnd &te) {
@@ -626,6 +639,56 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
   }
 }
 
+namespace {
+
+bool isExecutorWorker(const SessionModel &model, const Process &p) {
+  const ForkRecord *fork = model.forkOf(p.pid);
+  return fork && pythonStarter(fork->stack) == "a ProcessPoolExecutor worker";
+}
+
+// A ProcessPoolExecutor worker that died while the program went on (and exited with status 0):
+// the task it was running when the death says (a crash's stack, the worker's own kill() or
+// failing _exit), and what concurrent.futures did about it.
+void reportExecutorWorkerDeath(const SessionModel &model, const Process &p, Finding &f) {
+  f.severity = "warning";
+  FindingEvent death;
+  death.pid = p.pid;
+  death.what = model.describeProcess(p) + " " + p.exit.describe();
+  if (const SignalDelivery *s = crashRecordFor(p)) {
+    death.tid = s->tid;
+    death.stack = s->stack;
+  } else if (p.killedBy.known && p.killedBy.pid == p.pid) {
+    death.what += std::string(" (it called ") + p.killedBy.call() + ")";
+    death.stack = p.killedBy.stack;
+  } else if (p.killedBy.known) {
+    death.what += senderText(model, p, p.killedBy.pid);
+  } else if (!p.exit.signaled) {
+    death.stack = p.failingExitStack;
+  }
+  f.message = model.describeProcess(p) + " " + p.exit.describe();
+  const PyFrame *task = userPythonFrame(death.stack);
+  if (task && !isPythonLibraryFile(task->file)) {
+    size_t slash = task->file.rfind('/');
+    f.message += " while running " + task->function + " (" +
+                 (slash == std::string::npos ? task->file : task->file.substr(slash + 1)) + ":" +
+                 std::to_string(task->line) + ")";
+  }
+  f.message += ": concurrent.futures raised BrokenProcessPool for that task and every pending one "
+               "(\"terminated abruptly\", without saying which task or how) and the executor "
+               "takes no more work; the program went on and exited with status 0";
+  f.events.push_back(std::move(death));
+  if (p.reapedBy > 0) {
+    FindingEvent reap;
+    reap.pid = p.reapedBy;
+    reap.what = "pid " + std::to_string(p.reapedBy) + " (concurrent.futures) reaped it (" +
+                p.exit.describe() + ") and failed its tasks with BrokenProcessPool";
+    f.processes.push_back(p.reapedBy);
+    f.events.push_back(std::move(reap));
+  }
+}
+
+} // namespace
+
 void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
   const ExitInfo &root = model.rootExit();
   bool programSucceeded = root.known && !root.signaled && root.code == 0;
@@ -638,14 +701,24 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     // A signal another process of the tree sent on purpose (terminate(), kill()) is no crash,
     // nor is the exit status a handler of such a signal chose (a worker that turns SIGTERM into
     // exit(15)).
-    if (model.signalSentByTree(p.pid, p.exit.signaled ? p.exit.signal : 0))
+    // A status the process chose itself before any signal came (a failing _exit, recorded with
+    // its stack) is its own, whatever was sent to it afterwards (concurrent.futures terminates
+    // every worker of a broken pool, the dead one too).
+    const bool ownFailingExit =
+        !p.exit.signaled && p.failingExitNs && !p.failingExitStack.frames.empty();
+    if (model.signalSentByTree(p.pid, p.exit.signaled ? p.exit.signal : 0,
+                               ownFailingExit ? p.failingExitNs : UINT64_MAX))
       continue;
     bool reapedByProgram = p.reapedBy > 0;
     // Noticed: the program reaped it and kept the status (waitpid(pid, &status, ..), Python's
     // join()/exitcode). Whether the status is then examined is the analyzer's question
     // (mp-unchecked-child-status); a test suite that crashes workers on purpose and checks how
-    // they ended is silent here.
-    if (reapedByProgram && !p.statusDiscarded)
+    // they ended is silent here. Except a ProcessPoolExecutor's worker: concurrent.futures reaps
+    // it and fails its task and every pending one with BrokenProcessPool, which says neither
+    // which task died nor how; when the program goes on and succeeds, only this report does.
+    const bool executorNoticed =
+        reapedByProgram && !p.statusDiscarded && programSucceeded && isExecutorWorker(model, p);
+    if (reapedByProgram && !p.statusDiscarded && !executorNoticed)
       continue;
     if (!p.exit.signaled) {
       // Exit codes of exec'd tools are answers (grep, test), not failures: only a worker running
@@ -662,6 +735,11 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     f.rule = "mp-lost-crash";
     f.processes.push_back(p.pid);
     std::string how = p.exit.describe();
+    if (executorNoticed) {
+      reportExecutorWorkerDeath(model, p, f);
+      out.push_back(std::move(f));
+      continue;
+    }
     if (!reapedByProgram)
       f.message = model.describeProcess(p) + " " + how + " and nobody in the program reaped it";
     else

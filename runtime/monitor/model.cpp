@@ -142,6 +142,35 @@ const PyFrame *userPythonFrame(const Stack &st) {
   return st.python.empty() ? nullptr : &st.python.front();
 }
 
+void linkPythonFrames(Stack &st, bool nativeCut) {
+  size_t calls = 0, evals = 0;
+  for (PyFrame &f : st.python) {
+    f.nativeFrame = -1;
+    calls += f.evalEntry ? 1 : 0;
+  }
+  for (const Frame &f : st.frames)
+    evals += f.evalLoop ? 1 : 0;
+  if (!st.pythonEntriesKnown || st.python.empty() || !evals)
+    return;
+  // Frames after the last entry are a call whose first frames were not recorded.
+  const bool pythonWhole = st.pythonCut == 0 && st.python.back().evalEntry;
+  if (!st.python.back().evalEntry)
+    ++calls;
+  if ((pythonWhole && !nativeCut && calls != evals) || (pythonWhole && evals > calls) ||
+      (!nativeCut && calls > evals))
+    return;
+  size_t py = 0;
+  for (size_t k = 0; k < st.frames.size() && py < st.python.size(); ++k) {
+    if (!st.frames[k].evalLoop)
+      continue;
+    bool end = false;
+    while (py < st.python.size() && !end) {
+      end = st.python[py].evalEntry;
+      st.python[py++].nativeFrame = (int)k;
+    }
+  }
+}
+
 namespace {
 
 std::string baseName(const std::string &path) {
@@ -626,7 +655,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // code object freed and another made at its address is named again).
   std::map<size_t, std::vector<PyFrame>> pythonOf; // index of a stack record -> its frames
   std::map<size_t, size_t> pythonCutOf;
-  std::set<size_t> pythonCutAtLeast;
+  std::set<size_t> pythonCutAtLeast, pythonEntriesKnown;
   // Each image says which interpreter it runs (EvPyInfo at its first stack). An exec'd image
   // that records none is no Python; a forked child that recorded none yet runs its parent's.
   p.python = PythonInterpreter();
@@ -649,6 +678,11 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         p.python.unicodeType = (uint64_t)r.args[5];
         p.python.bytesType = r.frames.size() > 0 ? r.frames[0] : 0;
         p.python.frameType = r.frames.size() > 1 ? r.frames[1] : 0;
+        p.python.evalStart = r.frames.size() > 3 ? r.frames[2] : 0;
+        p.python.evalEnd = r.frames.size() > 3 ? r.frames[3] : 0;
+        if (p.python.evalEnd <= p.python.evalStart ||
+            p.python.evalEnd - p.python.evalStart > (1u << 24))
+          p.python.evalStart = p.python.evalEnd = 0;
         p.python.unreadable = r.text;
         uint64_t code = (uint64_t)r.args[4];
         for (const Module &m : modules)
@@ -680,12 +714,15 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
             f.function = "?"; // its name was lost
           }
           f.line = line;
+          f.evalEntry = r.args[3] == 1 && k < 62 && ((uint64_t)r.args[4] >> k & 1);
           out.push_back(std::move(f));
         }
         if (r.args[1] > (int64_t)r.frames.size())
           pythonCutOf[it->second] = (size_t)r.args[1] - r.frames.size();
         if (r.args[2] == 1)
           pythonCutAtLeast.insert(it->second);
+        if (r.args[3] == 1)
+          pythonEntriesKnown.insert(it->second);
         lastStackOfThread.erase(it);
       } else if (!r.frames.empty()) {
         lastStackOfThread[r.tid] = i;
@@ -703,6 +740,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         auto cut = pythonCutOf.find(index);
         st.pythonCut = cut == pythonCutOf.end() ? 0 : cut->second;
         st.pythonCutAtLeast = pythonCutAtLeast.count(index) > 0;
+        st.pythonEntriesKnown = pythonEntriesKnown.count(index) > 0;
       } else if (p.python.status == 2) {
         st.pythonNote = "no Python frames: " + p.python.unreadable;
       }
@@ -711,12 +749,16 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       Frame f = frameFor(p, r.frames[i]);
       f.returnAddress = i > 0;
       f.interpreter = !p.python.module.empty() && f.module == p.python.module;
+      f.evalLoop = p.python.inEvalLoop(f.pc, f.returnAddress);
+      if (f.evalLoop && f.function.empty())
+        f.function = "_PyEval_EvalFrameDefault"; // the symbolizer may say more
       // The runtime's own frames (the recorder, an interceptor such as abort's in the middle of
       // a crash stack, the thread-start trampoline) are noise to the user.
       if (isRuntimeModule(f.module))
         continue;
       st.frames.push_back(std::move(f));
     }
+    linkPythonFrames(st, r.frames.size() >= trace::kMaxFrames);
     return st;
   };
   std::string pendingSemName;
@@ -886,6 +928,10 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     default:
       break;
     }
+    if (r.kind == trace::EvExit && r.args[0] != 0 && !r.frames.empty()) {
+      p.failingExitStack = stackOf(r);
+      p.failingExitNs = r.timeNs;
+    }
     if (r.kind != trace::EvSignal)
       continue;
     SignalDelivery s;
@@ -962,10 +1008,11 @@ bool SessionModel::isAncestor(int ancestor, int pid) const {
   return false;
 }
 
-bool SessionModel::signalSentByTree(int pid, int signal) const {
+bool SessionModel::signalSentByTree(int pid, int signal, uint64_t beforeNs) const {
   const Process *victim = find(pid);
   for (const KillEvent &k : kills_) {
-    if (k.sender == pid || (signal != 0 && k.signal != signal) || k.signal == 0)
+    if (k.sender == pid || (signal != 0 && k.signal != signal) || k.signal == 0 ||
+        k.timeNs >= beforeNs)
       continue;
     // Group and broadcast kills are taken as deliberate: precision first.
     if (k.target <= 0)

@@ -25,6 +25,7 @@ struct Frame {
   uint64_t fileOffset = 0;    // offset of pc within the module's file
   bool returnAddress = false; // a caller frame: the call is the instruction before pc
   bool interpreter = false;   // in the CPython interpreter's own module (libpython, python3)
+  bool evalLoop = false;      // in _PyEval_EvalFrameDefault: a call of the eval loop
   std::string function, file;
   int line = 0;
   int column = 0;
@@ -34,6 +35,8 @@ struct Frame {
 struct PyFrame {
   std::string file, function;
   int line = 0;
+  bool evalEntry = false; // the first frame of an eval loop call (when the runtime said)
+  int nativeFrame = -1;   // index of the native frame of that call in Stack::frames, or -1
 };
 
 // A file of the Python standard library or of the interpreter's frozen modules (not a package
@@ -52,6 +55,12 @@ std::string pythonObjectType(const Stack &stack);
 // ProcessPoolExecutor worker", "the multiprocessing resource tracker", "a multiprocessing
 // Process", or empty.
 std::string pythonStarter(const Stack &forkStack);
+// Sets each Python frame's nativeFrame: the k-th native frame in the eval loop, innermost first,
+// runs the Python frames of the k-th eval loop call (from one evalEntry frame to the next). Left
+// at -1 when the two stacks do not agree (both whole and a different number of calls: a native
+// frame the unwinder missed, say) and for Python frames past the recorded native ones.
+// nativeCut: the native stack stopped at the unwinder's limit.
+void linkPythonFrames(Stack &stack, bool nativeCut);
 // "the multiprocessing Lock created at app.py:8 in main", or empty when stack has no Python frames.
 std::string describePythonCreation(const Stack &stack);
 
@@ -64,6 +73,12 @@ struct PythonInterpreter {
   std::string unreadable;
   std::string module;
   uint64_t runtime = 0, codeType = 0, unicodeType = 0, bytesType = 0, frameType = 0;
+  uint64_t evalStart = 0, evalEnd = 0; // _PyEval_EvalFrameDefault's code, when known
+  // Whether the native frame at pc (a return address when caller) is in the eval loop.
+  bool inEvalLoop(uint64_t pc, bool caller) const {
+    const uint64_t at = caller && pc ? pc - 1 : pc;
+    return evalStart && at >= evalStart && at < evalEnd;
+  }
 };
 
 struct Stack {
@@ -72,8 +87,9 @@ struct Stack {
   // the innermost 32; pythonCut counts the outer ones left out), or why there are none.
   std::vector<PyFrame> python;
   size_t pythonCut = 0;
-  bool pythonCutAtLeast = false; // the thread had pythonCut or more outer frames
-  std::string pythonNote;        // "no Python frames: CPython 3.14.0: layout not known"
+  bool pythonCutAtLeast = false;   // the thread had pythonCut or more outer frames
+  bool pythonEntriesKnown = false; // PyFrame::evalEntry says where eval loop calls begin
+  std::string pythonNote;          // "no Python frames: CPython 3.14.0: layout not known"
 };
 
 // How a process ended, decoded from a wait status.
@@ -264,6 +280,8 @@ struct Process {
   SignalSender killedBy;        // filled in finish() for a death by signal
   bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
+  Stack failingExitStack; // where it called exit/_exit with a status other than 0, and when
+  uint64_t failingExitNs = 0;
   bool startedSession = false;      // setsid(): a daemon detaching on purpose
   bool stillRunning = false;        // alive when procsan stopped watching the tree
   bool killedByMonitor = false;     // procsan ended it (--on-hang=kill)
@@ -362,8 +380,8 @@ public:
   // or broadcast kill, or a kill aimed at pid by an ancestor, by its reaper, or by procsan.
   // A kill aimed at it by anyone else (a sibling, a child) counts only when the program reaped
   // the victim (it saw the status). Signal 0 asks about any signal (probes with kill(pid, 0)
-  // never count).
-  bool signalSentByTree(int pid, int signal) const;
+  // never count). Only kills before beforeNs count.
+  bool signalSentByTree(int pid, int signal, uint64_t beforeNs = UINT64_MAX) const;
   bool isAncestor(int ancestor, int pid) const;
   // True when p runs the same program image as its parent (a worker, not an exec'd tool).
   bool runsParentImage(const Process &p) const;

@@ -56,9 +56,30 @@ std::string renderStack(const Stack &st, bool nativeFrames) {
       out += "    (" + st.pythonNote + ")\n";
     return out;
   }
+  // With the native frames asked for and matched with the Python ones (linkPythonFrames), each
+  // Python frame follows the native frame of the eval loop call that runs it, as pystack shows
+  // them; Python frames past the recorded native ones follow them.
+  const bool linked = std::any_of(st.python.begin(), st.python.end(),
+                                  [](const PyFrame &f) { return f.nativeFrame >= 0; });
+  if (nativeFrames && linked) {
+    for (size_t k = 0; k < st.frames.size(); ++k) {
+      out += renderFrame(k, st.frames[k]);
+      for (const PyFrame &f : st.python)
+        if (f.nativeFrame == (int)k)
+          out += renderPyFrame(f);
+    }
+    for (const PyFrame &f : st.python)
+      if (f.nativeFrame < 0 || f.nativeFrame >= (int)st.frames.size())
+        out += renderPyFrame(f);
+    if (st.pythonCut)
+      out += "    ... " + std::to_string(st.pythonCut) + (st.pythonCutAtLeast ? " or more" : "") +
+             " outer Python frames not recorded\n";
+    return out;
+  }
   // A Python stack: the native frames above the interpreter (the C code that was running: a C
   // extension, libc), then the Python frames, innermost first. The interpreter's own frames and
-  // what called it are folded away unless asked for; then they follow the Python frames.
+  // what called it are folded away unless asked for; then they follow the Python frames (when
+  // the two cannot be matched).
   size_t shown = 0;
   if (!nativeFrames)
     while (shown < st.frames.size() && !st.frames[shown].interpreter)
@@ -272,8 +293,12 @@ nlohmann::ordered_json findingToJson(const Finding &f) {
     je["stack"] = std::move(stack);
     if (!e.stack.python.empty()) {
       json py = json::array();
-      for (const PyFrame &pf : e.stack.python)
-        py.push_back({{"file", pf.file}, {"line", pf.line}, {"function", pf.function}});
+      for (const PyFrame &pf : e.stack.python) {
+        json jpf = {{"file", pf.file}, {"line", pf.line}, {"function", pf.function}};
+        if (pf.nativeFrame >= 0) // the index in "stack" of the eval loop call running it
+          jpf["native_frame"] = pf.nativeFrame;
+        py.push_back(std::move(jpf));
+      }
       je["python_stack"] = std::move(py);
       if (e.stack.pythonCut)
         je["python_frames_cut"] = e.stack.pythonCut;
@@ -352,6 +377,10 @@ bool findingFromJson(const nlohmann::ordered_json &j, Finding &f) {
           pf.file = stringOr(jpf, "file");
           pf.function = stringOr(jpf, "function");
           pf.line = intOr(jpf, "line");
+          if (jpf.contains("native_frame") && jpf["native_frame"].is_number_integer()) {
+            const int64_t k = jpf["native_frame"].get<int64_t>();
+            pf.nativeFrame = k >= 0 && k < (int64_t)e.stack.frames.size() ? (int)k : -1;
+          }
           e.stack.python.push_back(std::move(pf));
         }
       }

@@ -26,6 +26,7 @@ namespace {
 // Linux guarantees that a pipe write of at most PIPE_BUF bytes is atomic: while it waits for
 // room it has written nothing, so an interrupted one restarts from scratch.
 constexpr uint64_t kPipeBuf = 4096;
+constexpr size_t kMaxUnwound = 64; // native frames of a stopped thread
 
 std::string fdTarget(const ProcessSnapshot &p, int fd) {
   for (const FdSnapshot &f : p.fds)
@@ -88,7 +89,7 @@ std::vector<uint64_t> unwind(int tid) {
       if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
         break;
       pcs.push_back((uint64_t)ip);
-    } while (pcs.size() < 64 && unw_step(&cursor) > 0);
+    } while (pcs.size() < kMaxUnwound && unw_step(&cursor) > 0);
   }
   if (ui)
     _UPT_destroy(ui);
@@ -132,7 +133,9 @@ void addPythonFrames(const Process &proc, int tid, Stack &st) {
     f.file = it->second.first;
     f.function = it->second.second.empty() ? "?" : it->second.second;
     f.line = frames[i].line;
+    f.evalEntry = (frames[i].flags & rt::py::kEvalEntry) != 0;
     st.python.push_back(std::move(f));
+    st.pythonEntriesKnown = (frames[0].flags & rt::py::kEvalKnown) != 0;
   }
 #else
   (void)proc;
@@ -253,8 +256,12 @@ ThreadStack takeThreadStack(const ProcessSnapshot &p, const ThreadSnapshot &t,
     if (isRuntimeModule(f.module)) // an interceptor calling through: noise to the user
       continue;
     f.interpreter = proc && !proc->python.module.empty() && f.module == proc->python.module;
+    f.evalLoop = proc && proc->python.inEvalLoop(f.pc, f.returnAddress);
+    if (f.evalLoop)
+      f.function = "_PyEval_EvalFrameDefault"; // the symbolizer may say more
     out.stack.frames.push_back(std::move(f));
   }
+  linkPythonFrames(out.stack, pcs.size() >= kMaxUnwound);
   out.ok = true;
 #else
   (void)p;

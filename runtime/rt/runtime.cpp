@@ -726,7 +726,7 @@ uint64_t gPyCodesNamed[kPyCodeSlots];
 bool gPyInfoRecorded;
 
 uint64_t pyCodeKey(const py::Frame &f) {
-  return (f.code & 0xffffffffffffull) | ((uint64_t)((uint32_t)f.reserved & 0xffff) << 48);
+  return (f.code & 0xffffffffffffull) | ((uint64_t)f.fingerprint << 48);
 }
 
 uint64_t *pyCodeSlot(uint64_t key, bool claim) {
@@ -764,13 +764,14 @@ void recordPythonInfo() {
   const char *why = py::status() == 2 ? py::unreadableReason() : "";
   char payload[trace::kPyNamesSize];
   memset(payload, 0, sizeof(payload));
-  // Two more addresses as the record's frames; the reason where a record's text is.
-  uint64_t more[2] = {remote.bytesType, remote.frameType};
+  // More addresses as the record's frames; the reason where a record's text is.
+  uint64_t more[4] = {remote.bytesType, remote.frameType, 0, 0};
+  py::evalLoopRange(&more[2], &more[3]);
   memcpy(payload, more, sizeof(more));
   size_t len = 0;
   for (const char *c = why; *c && len + 1 < trace::kTextSize; ++c)
     payload[trace::kMaxFrames * 8 + len++] = *c;
-  recordRaw(trace::EvPyInfo, args, payload, sizeof(payload), 2);
+  recordRaw(trace::EvPyInfo, args, payload, sizeof(payload), 4);
 }
 
 // The Python frames of the calling thread, after a record with a native stack (EvPyStack), and
@@ -809,14 +810,35 @@ void recordPythonFrames() {
     int32_t lines[trace::kTextSize / 4];
   } payload;
   memset(&payload, 0, sizeof(payload));
+  int64_t entries = 0;
   for (int i = 0; i < kept; ++i) {
     payload.codes[i] = frames[i].code;
     payload.lines[i] = frames[i].line;
+    if (frames[i].flags & py::kEvalEntry)
+      entries |= (int64_t)1 << i;
   }
   static_assert(sizeof(payload) == trace::kPyNamesSize, "codes fill the frames, lines the text");
-  // a2: the capture stopped at its limit, so the thread may have had more frames than a1.
-  int64_t args[6] = {kept, n, n == kMaxPyCapture ? 1 : 0, 0, 0, 0};
+  static_assert(trace::kMaxPyFrames <= 62, "entry frames fit a4's bits");
+  // a2: the capture stopped at its limit, so the thread may have had more frames than a1. a3:
+  // a4 says which frames began an eval loop call.
+  const bool entriesKnown = kept > 0 && (frames[0].flags & py::kEvalKnown);
+  int64_t args[6] = {kept, n, n == kMaxPyCapture ? 1 : 0, entriesKnown ? 1 : 0, entries, 0};
   recordRaw(trace::EvPyStack, args, &payload, sizeof(payload), kept);
+}
+
+bool lookForInterpreterAt(uint16_t kind) {
+  switch (kind) {
+  case trace::EvFork:
+  case trace::EvIpcCreate:
+  case trace::EvSysvShmGet:
+  case trace::EvSharedMap:
+  case trace::EvLockTaken:
+  case trace::EvLockBlock:
+  case trace::EvMqBlock:
+    return true;
+  default:
+    return false;
+  }
 }
 
 // The body of both record()s: frames, when given, were taken earlier (n of them); otherwise the
@@ -855,6 +877,10 @@ void recordWith(const Event &ev, const uint64_t *frames, int n, bool wantStack,
   __atomic_store_n(&slot->kind, (uint16_t)ev.kind, __ATOMIC_RELEASE);
   if (taken && n > 0)
     recordModulesFor(slot->frames, n);
+  // A program that loaded libpython itself (dlopen) may run Python by now: looked for at the
+  // events of the program's own flow, never in a signal handler's (the loader's lock).
+  if (n > 0 && !signalContext && py::status() == 0 && lookForInterpreterAt(ev.kind))
+    py::noticeLoadedInterpreter();
   if (n > 0 && py::status() != 0)
     recordPythonFrames();
   errno = savedErrno;

@@ -69,13 +69,16 @@ enum EventKind : uint16_t {
                   // fill the record from `frames` on (through `text`): "FILE\0FUNCTION\0"
   EvPyStack = 29, // the Python frames of the previous stack record of this thread: a0=frames here
                   // a1=frames the thread had (more than a0: the outermost were cut) a2=1 when it
-                  // had more than a1 (the capture stopped at its limit); frames[i]=
-                  // code object address, text=int32 line numbers, innermost first
+                  // had more than a1 (the capture stopped at its limit) a3=1 when a4 is given
+                  // a4=bit i set when frame i began a call of the eval loop (see
+                  // py::kEvalEntry); frames[i]=code object address, text=int32 line numbers,
+                  // innermost first
   EvPyInfo = 30,  // once per process image, at its first stack in a CPython process: a0=version
                   // (0xMMmm) a1=1 readable, 2 not (text=why) a2=address of _PyRuntime (for reads
                   // of a blocked thread's frames from outside) a3=address of PyCode_Type
                   // a4=address of a function of the interpreter (its module is the interpreter)
-                  // a5=address of PyUnicode_Type; frames[0..1]=PyBytes_Type, PyFrame_Type
+                  // a5=address of PyUnicode_Type; frames[0..1]=PyBytes_Type, PyFrame_Type,
+                  // frames[2..3]=start and end of _PyEval_EvalFrameDefault (0 when unknown)
   // 31-46: reserved for the interposers being added next to the ones above.
   EvChildWaitsForExit = 47, // at a normal exit: child a0 is blocked reading (or polling) fd a2,
                             // a pipe or FIFO (inode a1) this process can write to: a helper

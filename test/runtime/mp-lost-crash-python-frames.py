@@ -50,6 +50,13 @@ if __name__ == "__main__":
 # The SARIF stack in the text's order: C frames above the interpreter, Python, the interpreter's.
 # ORDER: order: native then python then native
 
-# NATIVE: File "{{.*}}mp-lost-crash-python-frames.py", line 17, in render_page
-# NATIVE: native frames:
+# With --native-frames, each Python frame follows the native frame of the eval loop call that
+# runs it, in the crash's stack and in the blocked thread's (read with ptrace).
+# NATIVE: process {{[0-9]+}} killed by SIGSEGV
 # NATIVE-NEXT: #0 0x
+# NATIVE: File "{{.*}}mp-lost-crash-python-frames.py", line 17, in render_page
+# NATIVE-NEXT: #{{[0-9]+}} 0x
+# NATIVE: blocked in
+# NATIVE: File "{{.*}}mp-lost-crash-python-frames.py", line 28, in <module>
+# NATIVE-NEXT: #{{[0-9]+}} 0x
+# NATIVE-NOT: native frames:

@@ -1,6 +1,7 @@
 // fork and vfork: the child gets a log of its own before it runs any program code; the parent
 // records the fork with its stack, the threads that exist at that moment and the bytes its
 // stdout/stderr buffers still hold (mp-fork-with-threads, mp-fork-pending-stdio).
+#include "rt/python/pyframes.h"
 #include "rt/runtime.h"
 
 #include <dirent.h>
@@ -94,27 +95,74 @@ template <typename Fn> int forEachOtherThread(Fn fn) {
   return threads;
 }
 
+// A Python thread's name, quoted ("tid:\"name\""): a name may hold spaces, colons and quotes,
+// which are escaped; control characters become '?'. At most room bytes, the closing quote
+// included (the name's head is kept, never a split UTF-8 character).
+size_t appendQuoted(char *dst, size_t at, size_t room, const char *name) {
+  const size_t end = at + room - 1; // the closing quote's place
+  dst[at++] = '"';
+  for (const char *p = name; *p; ++p) {
+    unsigned char ch = (unsigned char)*p;
+    size_t need = (ch == '"' || ch == '\\') ? 2 : 1;
+    if (ch >= 0xc0) // a character's first byte: the whole character must fit
+      need = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
+    if (at + need > end)
+      break;
+    if (ch >= 0xc0) {
+      memcpy(dst + at, p, need);
+      at += need;
+      p += need - 1;
+      continue;
+    }
+    if (need == 2)
+      dst[at++] = '\\';
+    dst[at++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+  }
+  dst[at++] = '"';
+  dst[at] = 0;
+  return at;
+}
+
 // Names the other threads: "tid:name", with "(running)" after the ones that were running or
 // runnable at that moment (a thread on its way out after a join is; one blocked waiting is not).
+// In a CPython process, a thread that threading started is named by its Thread's name, quoted
+// (read from the interpreter's objects, see py::threadNames), the main thread "MainThread"; the
+// others (and every thread when those cannot be read) by their OS name.
 void collectThreads(ForkContext &c) {
   size_t at = 0;
   c.names[0] = 0;
+  constexpr int kPyNames = 12;
+  rt::py::ThreadName pyNames[kPyNames];
+  const bool python = rt::py::status() == 1;
+  const int nPy = python ? rt::py::threadNames(pyNames, kPyNames) : 0;
+  const long pid = (long)syscall(SYS_getpid);
   c.threads = forEachOtherThread([&](long tid) {
     if (at + 48 >= sizeof(c.names))
       return;
-    char path[64] = "/proc/self/task/";
-    size_t pl = appendDec(path, sizeof(path), strlen(path), tid);
-    memcpy(path + pl, "/comm", 6);
     if (at)
       c.names[at++] = ' ';
     at = appendDec(c.names, sizeof(c.names), at, tid);
     c.names[at++] = ':';
-    int cfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-    if (cfd >= 0) {
-      long got = syscall(SYS_read, cfd, c.names + at, 16);
-      close(cfd);
-      for (long i = 0; i < got && c.names[at] != '\n'; ++i)
-        ++at;
+    const char *pyName = python && tid == pid ? "MainThread" : nullptr;
+    for (int i = 0; i < nPy && !pyName; ++i)
+      if (pyNames[i].tid == tid)
+        pyName = pyNames[i].name;
+    if (pyName) {
+      // Room for this one and "(running)"; a long name is cut so that the next thread still fits
+      // in the record's text when others follow.
+      at = appendQuoted(c.names, at,
+                        sizeof(c.names) - at - 10 < 34 ? sizeof(c.names) - at - 10 : 34, pyName);
+    } else {
+      char path[64] = "/proc/self/task/";
+      size_t pl = appendDec(path, sizeof(path), strlen(path), tid);
+      memcpy(path + pl, "/comm", 6);
+      int cfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+      if (cfd >= 0) {
+        long got = syscall(SYS_read, cfd, c.names + at, 16);
+        close(cfd);
+        for (long i = 0; i < got && c.names[at] != '\n'; ++i)
+          ++at;
+      }
     }
     if (threadState(tid) == 'R') {
       memcpy(c.names + at, "(running)", 9);
@@ -146,6 +194,10 @@ void beforeFork(ForkState &f) {
   trace::LogState *st = rt::logState();
   if (!st)
     return;
+  // An embedding program's interpreter (libpython dlopen'ed since start-up): found before the
+  // threads are named, so they get their Python names.
+  if (rt::py::status() == 0)
+    rt::py::noticeLoadedInterpreter();
   // A thread that was just joined may still be on its way out (CPython wakes join() before the
   // OS thread ends): let such threads finish before counting them. Only paid by a fork while
   // started threads still count as alive: a few yields, then, while some other thread is still

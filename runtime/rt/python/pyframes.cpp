@@ -37,6 +37,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -128,6 +129,32 @@ constexpr Layout kLayouts[] = {
 };
 // clang-format on
 
+// What threadNames() reads besides frames: a frame's first local (`self`), and the instance dict of
+// a Python class's object (Objects/dictobject.c, Include/internal/pycore_object.h per version).
+enum DictShape : uint8_t {
+  kDictAtOffset,   // 3.8 - 3.10: a dict object at tp_dictoffset
+  kManagedDict311, // 3.11: Py_TPFLAGS_MANAGED_DICT: values pointer at obj - 32, dict at obj - 24
+  kManagedDict312, // 3.12: at obj - 24 a dict, or values - 1 (odd)
+  kInlineValues313 // 3.13: Py_TPFLAGS_INLINE_VALUES: values right after the object header (with
+                   // a valid flag), else a dict at obj - 24
+};
+struct ObjectLayout {
+  unsigned version;
+  DictShape dicts;
+  uint32_t localsplus;  // PyFrameObject.f_localsplus (3.8 - 3.10), _PyInterpreterFrame.localsplus
+  uint32_t cachedKeys;  // PyHeapTypeObject.ht_cached_keys: the keys of inline/split values (3.11+)
+  uint32_t valuesArray; // PyDictValues.values (3.13: after capacity, size, embedded, valid)
+};
+// Measured with offsetof like kLayouts (Debian's 3.11.2 agrees with 3.11.7).
+constexpr ObjectLayout kObjectLayouts[] = {
+    {0x0308, kDictAtOffset, 360, 0, 0},    {0x0309, kDictAtOffset, 360, 0, 0},
+    {0x030a, kDictAtOffset, 352, 0, 0},    {0x030b, kManagedDict311, 72, 872, 0},
+    {0x030c, kManagedDict312, 72, 880, 0}, {0x030d, kInlineValues313, 72, 880, 8},
+};
+// PyTypeObject (the same from 3.8 to 3.13) and its flags.
+constexpr uint32_t kTpBasicsize = 32, kTpFlags = 168, kTpDictoffset = 288;
+constexpr uint64_t kTpInlineValues = 1 << 2, kTpManagedDict = 1 << 4, kTpHeapType = 1 << 9;
+
 // The common object layout (release builds): ob_type, PyVarObject's ob_size, and PyBytesObject.
 constexpr uint32_t kObType = 8, kObSize = 16, kBytesData = 32;
 constexpr uint8_t kOwnedByGenerator = 1, kOwnedByCStack = 3;
@@ -189,7 +216,10 @@ struct State {
   int status;
   unsigned version;
   Layout layout;
+  ObjectLayout objects;
   uint64_t runtime, codeType, unicodeType, bytesType, frameType, interpreterFunction;
+  uint64_t longType, dictType; // for threadNames(); 0 when not exported
+  uint64_t evalStart, evalEnd; // _PyEval_EvalFrameDefault's code; 0 when not known
   char reason[112];
 };
 State gPy;
@@ -404,8 +434,8 @@ __attribute__((noinline)) bool findTopFrame(const Reader &r, uint64_t self, bool
   return true;
 }
 
-// Frame flags kept in Frame::reserved between the walk and the batches.
-constexpr int32_t kFromGenerator = 1, kBadInstr = 2;
+// Frame flags kept in Frame::flags between the walk and the batches (besides kEvalEntry).
+constexpr uint16_t kFromGenerator = 0x100, kBadInstr = 0x200;
 
 // The window of the 3.11+ data stack last read: frames pushed by one another sit next to each
 // other, below the one that called them, so one read usually serves several.
@@ -430,7 +460,8 @@ struct Window {
 
 // Walks the chain from top, storing code objects with their instruction offsets (in Frame::line,
 // a byte offset on 3.8/3.9, code units after) and flags; -1 when the chain looks corrupt.
-__attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *out, int max) {
+__attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *out, int max,
+                                         bool *entriesLost) {
   const Layout &L = gPy.layout;
   CycleCheck cycle;
   int n = 0;
@@ -448,7 +479,7 @@ __attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *o
       int32_t lasti = (int32_t)load32(buf + L.frame.instr);
       out[n].code = load64(buf + L.frame.code);
       out[n].line = lasti;
-      out[n].reserved = lasti < -1 ? kBadInstr : 0;
+      out[n].flags = (uint16_t)(kEvalEntry | (lasti < -1 ? kBadInstr : 0)); // one call each
       ++n;
       f = load64(buf + L.frame.back);
     }
@@ -467,15 +498,27 @@ __attribute__((noinline)) int walkFrames(const Reader &r, uint64_t top, Frame *o
     f = load64(p + L.frame.back);
     if (owner > kOwnedByCStack)
       return -1;
-    if (owner == kOwnedByCStack && (L.flags & kCStackOwner))
-      continue; // the interpreter's entry frame (a shim)
+    if (owner == kOwnedByCStack && (L.flags & kCStackOwner)) {
+      // The interpreter's entry frame (a shim): the frame it called began an eval loop call (a
+      // call with no frame yet, just entered, cannot be matched with its native frame).
+      if (n > 0 && !(out[n - 1].flags & kEvalEntry))
+        out[n - 1].flags |= kEvalEntry;
+      else
+        *entriesLost = true;
+      continue;
+    }
     int64_t units = ((int64_t)instr - (int64_t)(code + L.code.code)) / 2;
     out[n].code = code;
     out[n].line = units >= -1 && units < (1 << 30) ? (int32_t)units : 0;
-    out[n].reserved = (owner == kOwnedByGenerator ? kFromGenerator : 0) |
-                      (units >= -1 && units < (1 << 30) ? 0 : kBadInstr);
+    out[n].flags = (uint16_t)((owner == kOwnedByGenerator ? kFromGenerator : 0) |
+                              (units >= -1 && units < (1 << 30) ? 0 : kBadInstr));
+    // 3.11 marks the first frame of an eval loop call itself (is_entry, the byte before owner).
+    if (L.version == 0x030b && p[L.frame.owner - 1])
+      out[n].flags |= kEvalEntry;
     ++n;
   }
+  if (n > 0 && !f)
+    out[n - 1].flags |= kEvalEntry; // the outermost frame began the outermost call
   return n;
 }
 
@@ -645,7 +688,7 @@ int lineOf(const Reader &r, Table &t, const CodeInfo &c, int32_t at) {
 // recursion repeats them), replaced by this batch's. Returns the next w, or -1 when something
 // does not check out.
 __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from, int k, int w,
-                                          CodeInfo *known, int *nKnown) {
+                                          CodeInfo *known, int *nKnown, bool *entriesLost) {
   const Layout &L = gPy.layout;
   const size_t span = codeSpan();
   if (span > kCodeReadMax)
@@ -724,10 +767,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
         continue;
       return -1;
     }
-    if ((f.reserved & kBadInstr) || (c.units >= 0 && f.line >= c.units) || !plausible(c.linetable))
+    if ((f.flags & kBadInstr) || (c.units >= 0 && f.line >= c.units) || !plausible(c.linetable))
       return -1;
-    keep[i] =
-        L.frames == kFrameObjects || (f.reserved & kFromGenerator) || f.line >= c.firstTraceable;
+    keep[i] = L.frames == kFrameObjects || (f.flags & kFromGenerator) || f.line >= c.firstTraceable;
   }
   // The line tables, each read with a first piece of its data.
   int table[kBatch];
@@ -756,8 +798,18 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
       return -1;
   // Frame from + i is read before out[w] (w <= from + i) is written.
   for (int i = 0; i < k; ++i) {
-    if (!keep[i])
+    if (!keep[i]) {
+      // A skipped frame that began an eval loop call: the kept frame before it, of the same call,
+      // is now that call's first; without one, the call has no frame to show.
+      if (out[from + i].flags & kEvalEntry) {
+        if (w > 0 && !(out[w - 1].flags & kEvalEntry))
+          out[w - 1].flags |= kEvalEntry;
+        else
+          *entriesLost = true;
+      }
       continue;
+    }
+    const uint16_t entry = out[from + i].flags & kEvalEntry;
     const CodeInfo &c = info[which[i]];
     Table &t = s.tables[table[i]];
     t.failed = false;
@@ -767,7 +819,9 @@ __attribute__((noinline)) int finishBatch(const Reader &r, Frame *out, int from,
     // Tells this code object from another one made later at the same address.
     const uint64_t mix = (c.linetable >> 3) ^ c.nameHash ^ (c.nameHash >> 32) ^
                          ((uint64_t)(uint32_t)c.firstLine * 2654435761u);
-    out[w].reserved = (int32_t)(uint32_t)(mix ^ (mix >> 32));
+    const uint64_t folded = mix ^ (mix >> 32);
+    out[w].fingerprint = (uint16_t)(folded ^ (folded >> 16));
+    out[w].flags = entry;
     ++w;
   }
   *nKnown = 0;
@@ -1003,14 +1057,18 @@ unsigned parseVersion(const char *s) {
   return part[0] << 24 | part[1] << 16 | (part[2] & 0xff) << 8;
 }
 
+// Where symbols are looked up: everything loaded globally, or a libpython the program loaded
+// with dlopen (RTLD_LOCAL, the default, keeps its symbols out of RTLD_DEFAULT).
+void *gSymbols = RTLD_DEFAULT;
+
 uint64_t symbol(const char *name) {
-  return (uint64_t)reinterpret_cast<uintptr_t>(dlsym(RTLD_DEFAULT, name));
+  return (uint64_t)reinterpret_cast<uintptr_t>(dlsym(gSymbols, name));
 }
 
 // 3.13: the offsets the runtime itself publishes. The table's fields they do not cover (the TSS
 // key, _co_firsttraceable, sizeof(PyCompactUnicodeObject)) are trusted only while every field
 // they cover agrees with the table.
-const char *applyDebugOffsets(Layout &L, const Reader &r, uint64_t runtime) {
+const char *applyDebugOffsets(Layout &L, ObjectLayout &O, const Reader &r, uint64_t runtime) {
   DebugOffsets313 d;
   if (!r.all(runtime, &d, sizeof(d)))
     return "_Py_DebugOffsets cannot be read";
@@ -1060,6 +1118,8 @@ const char *applyDebugOffsets(Layout &L, const Reader &r, uint64_t runtime) {
     same = same && *fields[i] == given[i];
     *fields[i] = (uint32_t)given[i];
   }
+  if (d.frame.localsplus >= 8 && d.frame.localsplus < 512)
+    O.localsplus = (uint32_t)d.frame.localsplus;
   if (!same) {
     L.runtime.tssKey = 0; // thread states are found by their list
     // An int, then the pointer co_extra, right before co_code_adaptive (as in 3.13.0); checked
@@ -1102,10 +1162,29 @@ void detect() {
   if (!runtime || !gPy.codeType || !gPy.unicodeType || !gPy.bytesType ||
       (L.frames == kFrameObjects && !gPy.frameType))
     return unreadable(hex, "its symbols are not exported");
+  ObjectLayout O = {};
+  for (const ObjectLayout &o : kObjectLayouts)
+    if (o.version == L.version)
+      O = o;
   if (L.version == 0x030d)
-    if (const char *why = applyDebugOffsets(L, selfReader(), runtime))
+    if (const char *why = applyDebugOffsets(L, O, selfReader(), runtime))
       return unreadable(hex, why);
   gPy.layout = L;
+  gPy.objects = O;
+  gPy.longType = symbol("PyLong_Type");
+  gPy.dictType = symbol("PyDict_Type");
+  gPy.evalStart = gPy.evalEnd = 0;
+  if (uint64_t eval = symbol("_PyEval_EvalFrameDefault")) {
+    Dl_info info;
+    void *entry = nullptr;
+    if (dladdr1(reinterpret_cast<void *>(eval), &info, &entry, RTLD_DL_SYMENT) && entry) {
+      const ElfW(Sym) *sym = static_cast<const ElfW(Sym) *>(entry);
+      if (sym->st_size > 0 && sym->st_size < (1u << 24)) {
+        gPy.evalStart = eval;
+        gPy.evalEnd = eval + sym->st_size;
+      }
+    }
+  }
   if (codeSpan() > kCodeReadMax || L.frame.owner + 1 > kWindow || L.frame.instr + 4 > 128 ||
       L.frame.code + 8 > 128 || L.str.compactSize > 128)
     return unreadable(hex, "layout out of range");
@@ -1121,16 +1200,20 @@ int captureWith(const Reader &r, uint64_t self, bool remote, Frame *out, int max
   uint64_t top = 0;
   if (!findTopFrame(r, self, remote, &top) || !top)
     return 0;
-  const int n = walkFrames(r, top, out, max);
+  bool entriesLost = false;
+  const int n = walkFrames(r, top, out, max, &entriesLost);
   if (n <= 0)
     return 0;
   CodeInfo prev[kBatch];
   int nPrev = 0, w = 0;
   for (int from = 0; from < n; from += kBatch) {
-    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev);
+    w = finishBatch(r, out, from, n - from < kBatch ? n - from : kBatch, w, prev, &nPrev,
+                    &entriesLost);
     if (w < 0)
       return 0;
   }
+  for (int i = 0; i < w; ++i)
+    out[i].flags = entriesLost ? 0 : out[i].flags | kEvalKnown;
   return w;
 }
 
@@ -1162,6 +1245,49 @@ bool rescan() {
   detect();
   __atomic_store_n(&gPy.initState, 2, __ATOMIC_RELEASE);
   return gPy.status == 1;
+}
+
+namespace {
+
+unsigned long long gLoadsSeen; // dl_iterate_phdr's dlpi_adds at the last look (atomic)
+
+int countLoads(struct dl_phdr_info *info, size_t, void *data) {
+  *static_cast<unsigned long long *>(data) = info->dlpi_adds;
+  return 1; // the counter is the same in every entry: one is enough
+}
+
+// The path of a loaded libpython3.*, copied into data (a char[256]); stops at the first.
+int findLibpython(struct dl_phdr_info *info, size_t, void *data) {
+  const char *name = info->dlpi_name, *base = name ? strrchr(name, '/') : nullptr;
+  base = base ? base + 1 : name;
+  if (!base || strncmp(base, "libpython3.", 11) != 0 || strlen(name) >= 256)
+    return 0;
+  memcpy(data, name, strlen(name) + 1);
+  return 1;
+}
+
+} // namespace
+
+bool noticeLoadedInterpreter() {
+  if (__atomic_load_n(&gPy.initState, __ATOMIC_ACQUIRE) != 2 || gPy.status != 0)
+    return false;
+  unsigned long long loads = 0;
+  dl_iterate_phdr(countLoads, &loads);
+  if (loads == __atomic_exchange_n(&gLoadsSeen, loads, __ATOMIC_ACQ_REL))
+    return false;
+  char path[256] = "";
+  if (!dl_iterate_phdr(findLibpython, path) || !path[0])
+    return false;
+  // A reference of our own: the interpreter's addresses stay valid for the life of the process.
+  void *handle = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
+  if (!handle)
+    return false;
+  ErrnoKeeper keep;
+  gSymbols = handle;
+  const bool found = rescan();
+  if (!found && status() == 0)
+    gSymbols = RTLD_DEFAULT;
+  return found;
 }
 
 int status() { return __atomic_load_n(&gPy.initState, __ATOMIC_ACQUIRE) == 2 ? gPy.status : 0; }
@@ -1223,6 +1349,339 @@ bool codeStrings(uint64_t code, char *file, size_t fileSize, char *name, size_t 
   return codeStringsWith(selfReader(), code, file, fileSize, name, nameSize, firstLine);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Names of threading.Thread objects
+
+namespace {
+
+constexpr int kMaxThreadStatesNamed = 256; // thread states looked at by threadNames()
+constexpr int kMaxDictEntries = 64;        // instance dict entries looked at
+constexpr int kEntryChunk = 8;
+
+// The outermost frame of the chain from top that runs code (not an entry shim): its address and
+// code object. False when the chain looks corrupt or is longer than a walk goes.
+bool outermostFrame(const Reader &r, uint64_t top, uint64_t *frame, uint64_t *code) {
+  const Layout &L = gPy.layout;
+  CycleCheck cycle;
+  uint64_t f = top;
+  *frame = *code = 0;
+  if (L.frames == kFrameObjects) {
+    const uint32_t offsets[3] = {kObType, L.frame.back, L.frame.code};
+    for (int steps = 0; f; ++steps) {
+      uint64_t v[3];
+      if (steps >= kMaxWalk || !plausible(f) || cycle.seen(f) || !r.fields(f, offsets, 3, v) ||
+          v[0] != gPy.frameType)
+        return false;
+      *frame = f;
+      *code = v[2];
+      f = v[1];
+    }
+    return *frame != 0;
+  }
+  Window win;
+  for (int steps = 0; f; ++steps) {
+    if (steps >= kMaxWalk || !plausible(f) || cycle.seen(f))
+      return false;
+    const uint8_t *p = win.get(r, f, L.frame.owner + 1);
+    if (!p || p[L.frame.owner] > kOwnedByCStack)
+      return false;
+    if (!(p[L.frame.owner] == kOwnedByCStack && (L.flags & kCStackOwner))) {
+      *frame = f;
+      *code = load64(p + L.frame.code);
+    }
+    f = load64(p + L.frame.back);
+  }
+  return *frame != 0;
+}
+
+bool endsWith(const char *s, const char *tail) {
+  size_t n = strlen(s), t = strlen(tail);
+  return n >= t && memcmp(s + n - t, tail, t) == 0;
+}
+
+// Whether code is threading's Thread._bootstrap (or _bootstrap_inner): the outermost frame of
+// every thread threading started, whose first local is the Thread.
+bool isThreadBootstrap(const Reader &r, uint64_t code) {
+  char file[48], name[40];
+  if (!codeStringsWith(r, code, file, sizeof(file), name, sizeof(name), nullptr))
+    return false;
+  const size_t n = strlen(file);
+  if (!endsWith(file, "threading.py") || (n > 12 && file[n - 13] != '/'))
+    return false;
+  return !strcmp(name, "_bootstrap") || !strcmp(name, "Thread._bootstrap") ||
+         !strcmp(name, "_bootstrap_inner") || !strcmp(name, "Thread._bootstrap_inner");
+}
+
+// Where an object's attributes are: a dict object's keys and values, or a split table's shared
+// keys and values array. values is 0 for a combined table (the values are in the entries).
+struct AttrTable {
+  uint64_t keys = 0, values = 0;
+};
+
+bool attrTableOf(const Reader &r, uint64_t obj, AttrTable &t) {
+  const ObjectLayout &O = gPy.objects;
+  uint64_t type = 0;
+  if (!plausible(obj) || !r.all(obj + kObType, &type, 8) || !plausible(type))
+    return false;
+  uint32_t offsets[4] = {kTpBasicsize, kTpFlags, kTpDictoffset, O.cachedKeys};
+  uint64_t tp[4] = {0, 0, 0, 0};
+  if (!r.fields(type, offsets, O.cachedKeys ? 4 : 3, tp) || !(tp[1] & kTpHeapType))
+    return false;
+  const int64_t basicSize = (int64_t)tp[0], dictOffset = (int64_t)tp[2];
+  uint64_t dict = 0;
+  switch (O.dicts) {
+  case kDictAtOffset:
+    if (dictOffset <= 0 || dictOffset >= basicSize || basicSize > 4096 || (dictOffset & 7) ||
+        !r.all(obj + (uint64_t)dictOffset, &dict, 8))
+      return false;
+    break;
+  case kManagedDict311: {
+    uint64_t v[2]; // values, dict
+    if (!(tp[1] & kTpManagedDict) || !r.all(obj - 32, v, 16))
+      return false;
+    if (v[0]) {
+      t.keys = tp[3];
+      t.values = v[0];
+      return plausible(t.keys) && plausible(t.values);
+    }
+    dict = v[1];
+    break;
+  }
+  case kManagedDict312: {
+    uint64_t dorv = 0;
+    if (!(tp[1] & kTpManagedDict) || !r.all(obj - 24, &dorv, 8))
+      return false;
+    if (dorv & 1) {
+      t.keys = tp[3];
+      t.values = dorv + 1;
+      return plausible(t.keys) && plausible(t.values);
+    }
+    dict = dorv;
+    break;
+  }
+  case kInlineValues313: {
+    uint8_t head[8]; // capacity, size, embedded, valid
+    if ((tp[1] & kTpInlineValues) && basicSize == 16 && r.all(obj + 16, head, 8) && head[3]) {
+      t.keys = tp[3];
+      t.values = obj + 16;
+      return plausible(t.keys);
+    }
+    if (!(tp[1] & kTpManagedDict) || !r.all(obj - 24, &dict, 8))
+      return false;
+    break;
+  }
+  }
+  uint64_t d[3]; // ob_type, ma_keys, ma_values
+  const uint32_t dictOffsets[3] = {kObType, 32, 40};
+  if (!plausible(dict) || !gPy.dictType || !r.fields(dict, dictOffsets, 3, d) ||
+      d[0] != gPy.dictType)
+    return false;
+  t.keys = d[1];
+  t.values = d[2];
+  return plausible(t.keys) && (!t.values || plausible(t.values));
+}
+
+// Whether the str object whose first bytes are in head (got of them) is exactly the ASCII name.
+bool isAsciiName(const uint8_t *head, size_t got, const char *name) {
+  const Layout &L = gPy.layout;
+  const size_t n = strlen(name);
+  if (got < L.str.asciiSize + n || load64(head + kObType) != gPy.unicodeType ||
+      load64(head + 16) != n)
+    return false;
+  const uint32_t state = load32(head + 32);
+  const bool compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
+  return compact && ascii && memcmp(head + L.str.asciiSize, name, n) == 0;
+}
+
+// Where the attributes were found in the last split table looked at: the Thread objects of one
+// class share its keys, so the next one's values are read without looking at the keys again.
+struct AttrCache {
+  uint64_t keys = 0;
+  int64_t index[2] = {-1, -1};
+};
+
+// The values of the attributes names[0..n) (n <= 2; exact str keys) in table t; 0 for one not
+// found.
+bool findAttributes(const Reader &r, const AttrTable &t, const char *const *names, int n,
+                    uint64_t *found, AttrCache &cache) {
+  for (int i = 0; i < n; ++i)
+    found[i] = 0;
+  if (n > 2)
+    return false;
+  if (t.values && t.keys == cache.keys) {
+    struct iovec local[2], remote[2];
+    size_t got[2];
+    for (int i = 0; i < n; ++i) {
+      local[i] = {&found[i], 8};
+      remote[i] = {
+          reinterpret_cast<void *>(t.values + gPy.objects.valuesArray +
+                                   8 * (uint64_t)(cache.index[i] < 0 ? 0 : cache.index[i])),
+          8};
+    }
+    r.batch(local, remote, n, got);
+    for (int i = 0; i < n; ++i)
+      if (got[i] != 8 || cache.index[i] < 0)
+        found[i] = 0;
+    return true;
+  }
+  cache.keys = 0;
+  int64_t index[2] = {-1, -1};
+  uint64_t entries = 0;
+  int64_t count = 0;
+  uint32_t entrySize = 24, keyAt = 8;
+  if (gPy.layout.version <= 0x030a) { // refcnt, dk_size, dk_lookup, dk_usable, dk_nentries
+    uint64_t h[5];
+    if (!r.all(t.keys, h, sizeof(h)))
+      return false;
+    const uint64_t size = h[1];
+    if (size < 8 || size > (1u << 20) || (size & (size - 1)))
+      return false;
+    const uint64_t indexBytes = size <= 0xff ? 1 : size <= 0xffff ? 2 : 4;
+    entries = t.keys + 40 + size * indexBytes;
+    count = (int64_t)h[4];
+  } else { // refcnt, log2_size, log2_index_bytes, kind, version, usable, nentries
+    uint8_t h[32];
+    if (!r.all(t.keys, h, sizeof(h)) || h[8] > 20 || h[9] > 23 || h[10] > 2)
+      return false;
+    entries = t.keys + 32 + (1ull << h[9]);
+    count = (int64_t)load64(h + 24);
+    if (h[10] != 0) { // unicode keys: {key, value}
+      entrySize = 16;
+      keyAt = 0;
+    }
+  }
+  if (count < 0 || count > (1 << 20))
+    return false;
+  if (count > kMaxDictEntries)
+    count = kMaxDictEntries;
+  int left = n;
+  for (int64_t from = 0; from < count && left; from += kEntryChunk) {
+    const int k = count - from < kEntryChunk ? (int)(count - from) : kEntryChunk;
+    uint8_t raw[kEntryChunk * 24];
+    if (!r.all(entries + (uint64_t)from * entrySize, raw, (size_t)k * entrySize))
+      return false;
+    uint8_t heads[kEntryChunk][64];
+    struct iovec local[kEntryChunk], remote[kEntryChunk];
+    size_t got[kEntryChunk];
+    for (int i = 0; i < k; ++i) {
+      local[i] = {heads[i], sizeof(heads[i])};
+      remote[i] = {reinterpret_cast<void *>(load64(raw + i * entrySize + keyAt)), sizeof(heads[i])};
+    }
+    r.batch(local, remote, k, got);
+    for (int i = 0; i < k; ++i)
+      for (int j = 0; j < n; ++j) {
+        if (found[j] || !isAsciiName(heads[i], got[i], names[j]))
+          continue;
+        uint64_t value = 0;
+        if (!t.values)
+          value = load64(raw + i * entrySize + keyAt + 8);
+        else if (!r.all(t.values + gPy.objects.valuesArray + 8 * (uint64_t)(from + i), &value, 8))
+          return false;
+        if (value) {
+          found[j] = value;
+          index[j] = from + i;
+          --left;
+        }
+      }
+  }
+  if (t.values) {
+    cache.keys = t.keys;
+    cache.index[0] = index[0];
+    cache.index[1] = index[1];
+  }
+  return true;
+}
+
+// An int object holding a thread id (one 30-bit digit, positive).
+bool smallPositiveInt(const Reader &r, uint64_t obj, int32_t *out) {
+  uint8_t h[32];
+  if (!plausible(obj) || !gPy.longType || !r.all(obj, h, sizeof(h)) ||
+      load64(h + kObType) != gPy.longType)
+    return false;
+  const uint64_t size = load64(h + 16); // ob_size, or lv_tag (ndigits << 3 | sign) on 3.12+
+  if (gPy.layout.version >= 0x030c ? size != (1 << 3) : size != 1)
+    return false;
+  const uint32_t digit = load32(h + 24);
+  if (digit == 0 || digit >= (1u << 30))
+    return false;
+  *out = (int32_t)digit;
+  return true;
+}
+
+// The name and native id of the Thread object thread.
+bool threadNameOf(const Reader &r, uint64_t thread, ThreadName &out, AttrCache &cache) {
+  AttrTable t;
+  static const char *const kNames[2] = {"_name", "_native_id"};
+  uint64_t v[2];
+  if (!attrTableOf(r, thread, t) || !findAttributes(r, t, kNames, 2, v, cache) || !v[0] ||
+      !smallPositiveInt(r, v[1], &out.tid))
+    return false;
+  uint8_t head[320];
+  const long got = r.some(v[0], head, sizeof(head));
+  if (got < (long)gPy.layout.str.asciiSize || load64(head + kObType) != gPy.unicodeType)
+    return false;
+  copyString(Source{r, v[0], head, (size_t)got}, out.name, sizeof(out.name), false);
+  return out.name[0] && strcmp(out.name, "?") != 0;
+}
+
+} // namespace
+
+int threadNames(ThreadName *out, int max) {
+  if (!ready() || !out || max <= 0 || !gPy.objects.localsplus)
+    return 0;
+  ErrnoKeeper keep;
+  const Reader r = selfReader();
+  const Layout &L = gPy.layout;
+  const uint64_t self = (uint64_t)pthread_self();
+  uint64_t interp = 0;
+  if (!r.all(gPy.runtime + L.runtime.interpretersHead, &interp, 8))
+    return 0;
+  int n = 0, looked = 0;
+  uint64_t bootstrap = 0;
+  AttrCache cache;
+  CycleCheck interps;
+  for (int i = 0; interp && i < kMaxInterpreters && n < max; ++i) {
+    const uint32_t offsets[2] = {L.interp.next, L.interp.threadsHead};
+    uint64_t v[2];
+    if (!plausible(interp) || interps.seen(interp) || !r.fields(interp, offsets, 2, v))
+      break;
+    CycleCheck threads;
+    for (uint64_t ts = v[1]; ts && n < max && looked < kMaxThreadStatesNamed; ++looked) {
+      const uint32_t tsOffsets[3] = {L.thread.next, L.thread.threadId, L.thread.frame};
+      uint64_t t[3];
+      if (!plausible(ts) || threads.seen(ts) || !r.fields(ts, tsOffsets, 3, t))
+        break;
+      ts = t[0];
+      uint64_t top = t[2], frame = 0, code = 0, thread = 0;
+      if (t[1] == self || !top)
+        continue;
+      if ((L.flags & kViaCFrame) &&
+          (!plausible(top) || !r.all(top + L.thread.cframeCurrentFrame, &top, 8) || !top))
+        continue;
+      if (!outermostFrame(r, top, &frame, &code))
+        continue;
+      // Every thread runs the same _bootstrap code object: its names are read once.
+      if (code != bootstrap) {
+        if (!isThreadBootstrap(r, code))
+          continue;
+        bootstrap = code;
+      }
+      if (!r.all(frame + gPy.objects.localsplus, &thread, 8))
+        continue;
+      out[n].name[0] = 0;
+      if (threadNameOf(r, thread, out[n], cache))
+        ++n;
+    }
+    interp = v[0];
+  }
+  return n;
+}
+
+void evalLoopRange(uint64_t *start, uint64_t *end) {
+  *start = status() == 1 ? gPy.evalStart : 0;
+  *end = status() == 1 ? gPy.evalEnd : 0;
+}
+
 void describeForRemote(Remote &out) {
   out = Remote();
   if (status() != 1)
@@ -1252,7 +1711,8 @@ struct Borrowed {
     Layout L = *found;
     if (L.frames == kFrameObjects && !target.frameType)
       return;
-    if (L.version == 0x030d && applyDebugOffsets(L, Reader{(pid_t)pid}, target.runtime))
+    ObjectLayout O = {};
+    if (L.version == 0x030d && applyDebugOffsets(L, O, Reader{(pid_t)pid}, target.runtime))
       return;
     gPy.layout = L;
     gPy.version = target.version;
