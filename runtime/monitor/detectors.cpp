@@ -639,56 +639,6 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
   }
 }
 
-namespace {
-
-bool isExecutorWorker(const SessionModel &model, const Process &p) {
-  const ForkRecord *fork = model.forkOf(p.pid);
-  return fork && pythonStarter(fork->stack) == "a ProcessPoolExecutor worker";
-}
-
-// A ProcessPoolExecutor worker that died while the program went on (and exited with status 0):
-// the task it was running when the death says (a crash's stack, the worker's own kill() or
-// failing _exit), and what concurrent.futures did about it.
-void reportExecutorWorkerDeath(const SessionModel &model, const Process &p, Finding &f) {
-  f.severity = "warning";
-  FindingEvent death;
-  death.pid = p.pid;
-  death.what = model.describeProcess(p) + " " + p.exit.describe();
-  if (const SignalDelivery *s = crashRecordFor(p)) {
-    death.tid = s->tid;
-    death.stack = s->stack;
-  } else if (p.killedBy.known && p.killedBy.pid == p.pid) {
-    death.what += std::string(" (it called ") + p.killedBy.call() + ")";
-    death.stack = p.killedBy.stack;
-  } else if (p.killedBy.known) {
-    death.what += senderText(model, p, p.killedBy.pid);
-  } else if (!p.exit.signaled) {
-    death.stack = p.failingExitStack;
-  }
-  f.message = model.describeProcess(p) + " " + p.exit.describe();
-  const PyFrame *task = userPythonFrame(death.stack);
-  if (task && !isPythonLibraryFile(task->file)) {
-    size_t slash = task->file.rfind('/');
-    f.message += " while running " + task->function + " (" +
-                 (slash == std::string::npos ? task->file : task->file.substr(slash + 1)) + ":" +
-                 std::to_string(task->line) + ")";
-  }
-  f.message += ": concurrent.futures raised BrokenProcessPool for that task and every pending one "
-               "(\"terminated abruptly\", without saying which task or how) and the executor "
-               "takes no more work; the program went on and exited with status 0";
-  f.events.push_back(std::move(death));
-  if (p.reapedBy > 0) {
-    FindingEvent reap;
-    reap.pid = p.reapedBy;
-    reap.what = "pid " + std::to_string(p.reapedBy) + " (concurrent.futures) reaped it (" +
-                p.exit.describe() + ") and failed its tasks with BrokenProcessPool";
-    f.processes.push_back(p.reapedBy);
-    f.events.push_back(std::move(reap));
-  }
-}
-
-} // namespace
-
 void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
   const ExitInfo &root = model.rootExit();
   bool programSucceeded = root.known && !root.signaled && root.code == 0;
@@ -701,24 +651,14 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     // A signal another process of the tree sent on purpose (terminate(), kill()) is no crash,
     // nor is the exit status a handler of such a signal chose (a worker that turns SIGTERM into
     // exit(15)).
-    // A status the process chose itself before any signal came (a failing _exit, recorded with
-    // its stack) is its own, whatever was sent to it afterwards (concurrent.futures terminates
-    // every worker of a broken pool, the dead one too).
-    const bool ownFailingExit =
-        !p.exit.signaled && p.failingExitNs && !p.failingExitStack.frames.empty();
-    if (model.signalSentByTree(p.pid, p.exit.signaled ? p.exit.signal : 0,
-                               ownFailingExit ? p.failingExitNs : UINT64_MAX))
+    if (model.signalSentByTree(p.pid, p.exit.signaled ? p.exit.signal : 0))
       continue;
     bool reapedByProgram = p.reapedBy > 0;
     // Noticed: the program reaped it and kept the status (waitpid(pid, &status, ..), Python's
     // join()/exitcode). Whether the status is then examined is the analyzer's question
     // (mp-unchecked-child-status); a test suite that crashes workers on purpose and checks how
-    // they ended is silent here. Except a ProcessPoolExecutor's worker: concurrent.futures reaps
-    // it and fails its task and every pending one with BrokenProcessPool, which says neither
-    // which task died nor how; when the program goes on and succeeds, only this report does.
-    const bool executorNoticed =
-        reapedByProgram && !p.statusDiscarded && programSucceeded && isExecutorWorker(model, p);
-    if (reapedByProgram && !p.statusDiscarded && !executorNoticed)
+    // they ended is silent here.
+    if (reapedByProgram && !p.statusDiscarded)
       continue;
     if (!p.exit.signaled) {
       // Exit codes of exec'd tools are answers (grep, test), not failures: only a worker running
@@ -735,11 +675,6 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     f.rule = "mp-lost-crash";
     f.processes.push_back(p.pid);
     std::string how = p.exit.describe();
-    if (executorNoticed) {
-      reportExecutorWorkerDeath(model, p, f);
-      out.push_back(std::move(f));
-      continue;
-    }
     if (!reapedByProgram)
       f.message = model.describeProcess(p) + " " + how + " and nobody in the program reaped it";
     else

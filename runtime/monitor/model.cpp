@@ -928,10 +928,6 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     default:
       break;
     }
-    if (r.kind == trace::EvExit && r.args[0] != 0 && !r.frames.empty()) {
-      p.failingExitStack = stackOf(r);
-      p.failingExitNs = r.timeNs;
-    }
     if (r.kind != trace::EvSignal)
       continue;
     SignalDelivery s;
@@ -1008,11 +1004,10 @@ bool SessionModel::isAncestor(int ancestor, int pid) const {
   return false;
 }
 
-bool SessionModel::signalSentByTree(int pid, int signal, uint64_t beforeNs) const {
+bool SessionModel::signalSentByTree(int pid, int signal) const {
   const Process *victim = find(pid);
   for (const KillEvent &k : kills_) {
-    if (k.sender == pid || (signal != 0 && k.signal != signal) || k.signal == 0 ||
-        k.timeNs >= beforeNs)
+    if (k.sender == pid || (signal != 0 && k.signal != signal) || k.signal == 0)
       continue;
     // Group and broadcast kills are taken as deliberate: precision first.
     if (k.target <= 0)

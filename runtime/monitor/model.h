@@ -280,8 +280,6 @@ struct Process {
   SignalSender killedBy;        // filled in finish() for a death by signal
   bool ranExitHandlers = false; // exit() or a return from main: atexit handlers, stdio flush
   bool calledUnderscoreExit = false;
-  Stack failingExitStack; // where it called exit/_exit with a status other than 0, and when
-  uint64_t failingExitNs = 0;
   bool startedSession = false;      // setsid(): a daemon detaching on purpose
   bool stillRunning = false;        // alive when procsan stopped watching the tree
   bool killedByMonitor = false;     // procsan ended it (--on-hang=kill)
@@ -380,8 +378,8 @@ public:
   // or broadcast kill, or a kill aimed at pid by an ancestor, by its reaper, or by procsan.
   // A kill aimed at it by anyone else (a sibling, a child) counts only when the program reaped
   // the victim (it saw the status). Signal 0 asks about any signal (probes with kill(pid, 0)
-  // never count). Only kills before beforeNs count.
-  bool signalSentByTree(int pid, int signal, uint64_t beforeNs = UINT64_MAX) const;
+  // never count).
+  bool signalSentByTree(int pid, int signal) const;
   bool isAncestor(int ancestor, int pid) const;
   // True when p runs the same program image as its parent (a worker, not an exec'd tool).
   bool runsParentImage(const Process &p) const;

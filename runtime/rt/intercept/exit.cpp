@@ -13,11 +13,9 @@ namespace {
 using ExitFn = void (*)(int);
 ExitFn gExit, gUnderscoreExit, gQuickExit;
 
-// A failing status comes with the stack of the call (a Python worker's os._exit(3) in its task
-// names the task); the common exit with 0 costs no stack.
 void noteExit(int code, trace::ExitApi api) {
   rt::noteChildrenWaitingForExit();
-  rt::record(rt::Event{trace::EvExit, {code, api, 0, 0, 0, 0}, nullptr, 0}, code != 0);
+  rt::record(rt::Event{trace::EvExit, {code, api, 0, 0, 0, 0}, nullptr, 0});
 }
 
 ExitFn resolved(ExitFn &fn, const char *name) {
