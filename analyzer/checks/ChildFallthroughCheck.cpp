@@ -38,6 +38,9 @@ const CallExpr *execIn(const CFGBlock *b) {
   return nullptr;
 }
 
+// The child leaves right after an exec call: it failed.
+bool afterExecFailure(const ChildExit &ce) { return asExecCall(ce.lastStmt) || execIn(ce.from); }
+
 // The first statement of a block, for a note at the shared code.
 const Stmt *firstStmt(const CFGBlock *b) {
   for (const CFGElement &e : *b)
@@ -362,6 +365,45 @@ bool sharedCodeTellsRolesApart(const ForkRegion &region, const ChildExit &ce,
   return false;
 }
 
+// A fork-like function that tells its caller which process it is in through memory the
+// caller sees: one side writes a field reached through a pointer parameter or a global
+// (`cxt->pid = getpid()` in the child), which code outside the function reads (a predicate
+// like `is_parent(cxt)`). The caller separates the processes with it.
+bool roleLeftForCaller(AnalysisContext &ctx, const ForkRegion &region) {
+  const FunctionDecl *fn = region.site().enclosing;
+  auto visibleToCaller = [](const Expr *lhs) -> const ValueDecl * {
+    lhs = lhs->IgnoreParenImpCasts();
+    if (const auto *me = dyn_cast<MemberExpr>(lhs)) {
+      const auto *base = dyn_cast<DeclRefExpr>(me->getBase()->IgnoreParenImpCasts());
+      if (me->isArrow() && base && isa<ParmVarDecl>(base->getDecl()))
+        return me->getMemberDecl();
+      return nullptr;
+    }
+    if (const auto *ref = dyn_cast<DeclRefExpr>(lhs))
+      if (const auto *vd = dyn_cast<VarDecl>(ref->getDecl()); vd && vd->hasGlobalStorage())
+        return vd;
+    return nullptr;
+  };
+  for (const auto &stmts : {region.childOnlyStatements(), region.parentOnlyStatements()})
+    for (const Stmt *st : stmts) {
+      const auto *bo = dyn_cast<BinaryOperator>(st);
+      if (!bo || !bo->isAssignmentOp())
+        continue;
+      const ValueDecl *marker = visibleToCaller(bo->getLHS());
+      if (!marker)
+        continue;
+      for (const Expr *ref : ctx.uses().referencesTo(marker)) {
+        if (enclosingFunction(ctx.ast(), ref) == fn)
+          continue;
+        ValueUse use = classifyUse(ctx.ast(), ref);
+        if (use.kind == ValueUse::Compared || use.kind == ValueUse::Truthiness ||
+            use.kind == ValueUse::Switched)
+          return true;
+      }
+    }
+  return false;
+}
+
 } // namespace
 
 void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
@@ -379,6 +421,7 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
     std::optional<bool> roleValue[2]; // without, with a failed exec on the child's way out
     std::set<const Stmt *> reported;
     std::optional<llvm::DenseSet<const Decl *>> markers;
+    std::optional<bool> roleForCaller;
     for (const ChildExit &ce : region.childExits()) {
       if (ce.leavesFunction && isEntry)
         continue; // returning from main in the child is mp-exit-in-child
@@ -396,6 +439,12 @@ void ChildFallthroughCheck::checkTranslationUnit(AnalysisContext &ctx) {
         if (*role)
           continue;
         if (childOfInnerFork(ctx, region, ce.returnStmt))
+          continue;
+      }
+      if (!afterExecFailure(ce)) {
+        if (!roleForCaller)
+          roleForCaller = roleLeftForCaller(ctx, region);
+        if (*roleForCaller)
           continue;
       }
       // `exec_fn(data); return -1; /* not reached */`: a call through a pointer may well never
