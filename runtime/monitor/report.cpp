@@ -229,7 +229,7 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
           list += ", ...";
           break;
         }
-        list += (list.empty() ? "" : ", ") + std::to_string(pid);
+        list += (list.empty() ? "" : ", ") + std::to_string(osPid(pid));
       }
       out += "  (" + std::to_string(group->size()) +
              " times at the same place in all, in processes " + list +
@@ -247,11 +247,14 @@ nlohmann::ordered_json findingToJson(const Finding &f) {
   j["rule"] = f.rule;
   j["severity"] = f.severity;
   j["message"] = f.message;
-  j["processes"] = f.processes;
+  json pids = json::array();
+  for (int pid : f.processes)
+    pids.push_back(osPid(pid));
+  j["processes"] = std::move(pids);
   json events = json::array();
   for (const FindingEvent &e : f.events) {
     json je;
-    je["pid"] = e.pid;
+    je["pid"] = osPid(e.pid);
     je["tid"] = e.tid;
     je["what"] = e.what;
     json stack = json::array();
@@ -373,11 +376,29 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   doc["command"] = run.command;
   doc["exit_status"] = run.exitStatus;
   json procs = json::array();
-  for (const auto &entry : model.processes()) {
-    const Process &p = entry.second;
+  // By pid, then in the order the processes that had one pid had it. Such a process says which
+  // it was ("incarnation": 0 for the first), and so do references to one ("ppid_incarnation",
+  // "reaped_by_incarnation", the sender's "incarnation").
+  std::vector<const Process *> order;
+  for (const auto &entry : model.processes())
+    order.push_back(&entry.second);
+  std::sort(order.begin(), order.end(), [](const Process *a, const Process *b) {
+    return osPid(a->pid) != osPid(b->pid) ? osPid(a->pid) < osPid(b->pid)
+                                          : a->incarnation < b->incarnation;
+  });
+  auto incarnationOf = [&](int id) {
+    const Process *q = model.find(id);
+    return q && q->incarnations > 1 ? q->incarnation : -1;
+  };
+  for (const Process *pp : order) {
+    const Process &p = *pp;
     json jp;
-    jp["pid"] = p.pid;
-    jp["ppid"] = p.ppid;
+    jp["pid"] = osPid(p.pid);
+    if (p.incarnations > 1)
+      jp["incarnation"] = p.incarnation;
+    jp["ppid"] = osPid(p.ppid);
+    if (int k = incarnationOf(p.ppid); k >= 0)
+      jp["ppid_incarnation"] = k;
     jp["exe"] = p.exe;
     jp["argv"] = p.argv;
     jp["traced"] = p.traced;
@@ -388,7 +409,10 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
         jp["exit"] = {{"signal", signalName(p.exit.signal)}};
         if (p.killedBy.known) {
           json sender = {{"call", p.killedBy.call()}};
-          sender["pid"] = p.killedBy.pid == kMonitorPid ? json("procsan") : json(p.killedBy.pid);
+          sender["pid"] =
+              p.killedBy.pid == kMonitorPid ? json("procsan") : json(osPid(p.killedBy.pid));
+          if (int k = incarnationOf(p.killedBy.pid); k >= 0)
+            sender["incarnation"] = k;
           if (const Process *k = model.find(p.killedBy.pid))
             sender["argv"] = k->argv;
           jp["exit"]["sender"] = std::move(sender);
@@ -398,9 +422,11 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
     } else {
       jp["exit"] = nullptr;
     }
-    if (p.reapedBy > 0)
-      jp["reaped_by"] = p.reapedBy;
-    else if (p.reapedBy == kReapedByMonitor)
+    if (p.reapedBy > 0) {
+      jp["reaped_by"] = osPid(p.reapedBy);
+      if (int k = incarnationOf(p.reapedBy); k >= 0)
+        jp["reaped_by_incarnation"] = k;
+    } else if (p.reapedBy == kReapedByMonitor)
       jp["reaped_by"] = "procsan";
     else
       jp["reaped_by"] = nullptr;

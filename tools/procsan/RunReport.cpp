@@ -137,8 +137,7 @@ bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &
 
 void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
                    const SessionRecord &rec) {
-  for (const trace::DecodedLog &log : logs)
-    model.addLog(log);
+  model.addLogs(logs);
   for (const auto &o : rec.orphansReaped)
     model.noteReapedByMonitor(o.first, o.second);
   for (int pid : rec.killedByMonitor)
