@@ -523,7 +523,7 @@ const char *ordinalSuffix(int n) {
 
 } // namespace
 
-void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs) {
+void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool release) {
   std::vector<const trace::DecodedLog *> order;
   // When a traced process reaped each pid: a log that starts after such a wait is another process
   // even when it does not start by fork (posix_spawn and clone children start with an exec).
@@ -591,8 +591,11 @@ void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs) {
   }
   for (const auto &l : logIndex)
     logIds_[l.first] = incarnations_[l.first.first][l.second].id;
-  for (const trace::DecodedLog *log : order)
+  for (const trace::DecodedLog *log : order) {
     addLog(*log);
+    if (release) // the caller gave the logs up (addLogs(&&))
+      std::vector<trace::DecodedRecord>().swap(const_cast<trace::DecodedLog *>(log)->records);
+  }
 }
 
 int SessionModel::idOfLog(const trace::DecodedLog &log) const {
@@ -758,7 +761,17 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   }
   // Index of this log's image in execChain once inherited images are filled in.
   size_t imageIndex = p.execChain.empty() ? 0 : p.execChain.size() - 1 + (p.inheritsImage ? 1 : 0);
-  p.modules = modules;
+  std::shared_ptr<const std::vector<Module>> shared;
+  for (const auto &recent : recentModules_)
+    if (*recent == modules)
+      shared = recent;
+  if (!shared) {
+    shared = std::make_shared<const std::vector<Module>>(std::move(modules));
+    if (recentModules_.size() >= 8)
+      recentModules_.erase(recentModules_.begin());
+    recentModules_.push_back(shared);
+  }
+  p.modules = shared;
   p.threadsLive = log.threadsLive;
   p.threadsCreated += log.threadsCreated;
   p.held.clear();
@@ -794,7 +807,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         p.python.frameType = r.frames.size() > 1 ? r.frames[1] : 0;
         p.python.unreadable = r.text;
         uint64_t code = (uint64_t)r.args[4];
-        for (const Module &m : modules)
+        for (const Module &m : *p.modules)
           if (code >= m.start && code < m.end)
             p.python.module = m.path;
       } else if (r.kind == trace::EvPyCode) {
@@ -1059,7 +1072,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
 Frame SessionModel::frameFor(const Process &p, uint64_t pc) const {
   Frame f;
   f.pc = pc;
-  for (const Module &m : p.modules) {
+  if (!p.modules)
+    return f;
+  for (const Module &m : *p.modules) {
     if (pc >= m.start && pc < m.end) {
       f.module = m.path;
       f.fileOffset = pc - m.start + m.fileOffset;

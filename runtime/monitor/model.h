@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace monitor {
 struct Module {
   uint64_t start = 0, end = 0, fileOffset = 0;
   std::string path;
+  bool operator==(const Module &o) const {
+    return start == o.start && end == o.end && fileOffset == o.fileOffset && path == o.path;
+  }
 };
 
 struct Frame {
@@ -285,7 +289,8 @@ struct Process {
   bool inheritsImage = false; // started by fork: its first image and argv are the parent's
   bool startedByFork = false; // the same, kept after finish() fills the inherited image in
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
-  std::vector<Module> modules;
+  // The mappings of its (last) image; processes with the same list share one.
+  std::shared_ptr<const std::vector<Module>> modules;
   uint64_t eventsDropped = 0;
   // The CPython interpreter this image runs (EvPyInfo), if any.
   PythonInterpreter python;
@@ -311,7 +316,10 @@ public:
   // Adds every log of a session: first tells apart the processes that had the same pid in turn
   // (from the logs' start times, fork starts and exec calls), then adds each log. Logs added
   // with addLog alone are known by pid only.
-  void addLogs(const std::vector<trace::DecodedLog> &logs);
+  void addLogs(const std::vector<trace::DecodedLog> &logs) { addLogs(logs, false); }
+  // The same, letting go of each log's events once it is added: a session's decoded events and
+  // its model are never held whole at once.
+  void addLogs(std::vector<trace::DecodedLog> &&logs) { addLogs(logs, true); }
   void addLog(const trace::DecodedLog &log);
   // After the last log: orders what several logs say about shared objects.
   void finish();
@@ -411,6 +419,9 @@ private:
   // The id of the child a fork by parent (OS pid) at time t made.
   int idOfFork(int pid, uint64_t t, int parent);
   int idOfLog(const trace::DecodedLog &log) const;
+  void addLogs(const std::vector<trace::DecodedLog> &logs, bool release);
+  // Module lists of the latest images: a forked child's list is its parent's, shared.
+  std::vector<std::shared_ptr<const std::vector<Module>>> recentModules_;
   size_t sharedPids_ = 0;
   std::map<int, Process> processes_;
   std::vector<KillEvent> kills_;

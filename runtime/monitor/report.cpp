@@ -375,7 +375,7 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   doc["version"] = run.version;
   doc["command"] = run.command;
   doc["exit_status"] = run.exitStatus;
-  json procs = json::array();
+  std::string procs;
   // By pid, then in the order the processes that had one pid had it. Such a process says which
   // it was ("incarnation": 0 for the first), and so do references to one ("ppid_incarnation",
   // "reaped_by_incarnation", the sender's "incarnation").
@@ -438,15 +438,28 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
       jp["threads_created"] = p.threadsCreated;
       jp["threads_live"] = p.threadsLive;
     }
-    procs.push_back(std::move(jp));
+    // Written as it is made: a run of 100,000 processes would hold a large document otherwise.
+    std::string one = jp.dump(2, ' ', false, json::error_handler_t::replace);
+    procs += procs.empty() ? "[\n    " : ",\n    ";
+    for (char c : one) {
+      procs += c;
+      if (c == '\n')
+        procs += "    ";
+    }
   }
-  doc["processes"] = std::move(procs);
+  procs += procs.empty() ? "[]" : "\n  ]";
+  doc["processes"] = json::array();
   json jf = json::array();
   for (const Finding &f : findings)
     jf.push_back(findingToJson(f));
   doc["findings"] = std::move(jf);
   // Invalid UTF-8 from a program's argv must not abort the report.
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  std::string out = doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  const std::string empty = "\"processes\": []";
+  size_t at = out.find(empty); // the first key with that name: the document's own, before findings
+  if (at != std::string::npos)
+    out.replace(at + empty.size() - 2, 2, procs);
+  return out;
 }
 
 } // namespace monitor

@@ -163,7 +163,10 @@ int reportCommand(const std::vector<std::string> &args) {
     return 2;
   }
   monitor::SessionModel model;
-  modelFromLogs(model, logs, rec);
+  if (o.trace.empty())
+    modelFromLogs(model, std::move(logs), rec); // nothing else reads the events
+  else
+    modelFromLogs(model, logs, rec);
   finishModel(model, rec);
   if (rec.command.empty())
     if (const monitor::Process *root = model.find(rec.rootPid))

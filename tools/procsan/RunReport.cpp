@@ -135,13 +135,27 @@ bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &
   return true;
 }
 
-void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
-                   const SessionRecord &rec) {
-  model.addLogs(logs);
+namespace {
+
+void noteWhatTheWrapperSaw(monitor::SessionModel &model, const SessionRecord &rec) {
   for (const auto &o : rec.orphansReaped)
     model.noteReapedByMonitor(o.first, o.second);
   for (int pid : rec.killedByMonitor)
     model.noteKilledByMonitor(pid, SIGKILL);
+}
+
+} // namespace
+
+void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
+                   const SessionRecord &rec) {
+  model.addLogs(logs);
+  noteWhatTheWrapperSaw(model, rec);
+}
+
+void modelFromLogs(monitor::SessionModel &model, std::vector<trace::DecodedLog> &&logs,
+                   const SessionRecord &rec) {
+  model.addLogs(std::move(logs));
+  noteWhatTheWrapperSaw(model, rec);
 }
 
 void finishModel(monitor::SessionModel &model, const SessionRecord &rec) {

@@ -39,6 +39,9 @@ bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &
 // Step 1: the logs and what the wrapper saw about deaths.
 void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
                    const SessionRecord &rec);
+// The same, letting go of the logs' events as they are added (when nothing else needs them).
+void modelFromLogs(monitor::SessionModel &model, std::vector<trace::DecodedLog> &&logs,
+                   const SessionRecord &rec);
 // Step 2: survivors, the root's status, ordering; IPC objects named in rec.ipcPresent are
 // marked still present.
 void finishModel(monitor::SessionModel &model, const SessionRecord &rec);
