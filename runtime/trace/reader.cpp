@@ -239,17 +239,32 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBy
   for (const std::string &name : fresh) {
     DecodedLog log;
     std::string error;
-    if (heldBytes >= budgetBytes) {
-      log.deferred = true;
-      done.emplace(name, std::move(log));
-      continue;
-    }
-    if (readLogFile(dir + "/" + name, log, error)) {
+    done.note(name);
+    if (heldBytes < budgetBytes && readLogFile(dir + "/" + name, log, error)) {
       heldBytes += decodedBytes(log);
-      done.emplace(name, std::move(log));
+      done.decoded.emplace(name, std::move(log));
     }
   }
 }
+
+uint64_t FinishedLogs::keyOf(const std::string &name) {
+  // p<PID>.<GEN>.log; another name (the program's, not the runtime's) by its hash.
+  uint64_t pid = 0, gen = 0;
+  size_t i = 1;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9' && pid < (1u << 30); ++i)
+    pid = pid * 10 + (uint64_t)(name[i] - '0');
+  bool ok = i > 1 && i < name.size() && name[i] == '.';
+  size_t g = ++i;
+  for (; ok && i < name.size() && name[i] >= '0' && name[i] <= '9' && gen < (1u << 30); ++i)
+    gen = gen * 10 + (uint64_t)(name[i] - '0');
+  if (ok && i > g && name.compare(i, std::string::npos, ".log") == 0)
+    return pid << 32 | gen;
+  return std::hash<std::string>()(name) | 1ull << 63;
+}
+
+size_t FinishedLogs::count(const std::string &name) const { return gone_.count(keyOf(name)); }
+
+void FinishedLogs::note(const std::string &name) { gone_.insert(keyOf(name)); }
 
 namespace {
 
@@ -474,10 +489,10 @@ std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::str
     if (!isLogName(name))
       continue;
     if (done) {
-      auto it = done->find(name);
-      if (it != done->end() && !it->second.deferred) {
+      auto it = done->decoded.find(name);
+      if (it != done->decoded.end()) {
         logs.push_back(std::move(it->second));
-        done->erase(it);
+        done->decoded.erase(it);
         continue;
       }
     }

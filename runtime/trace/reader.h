@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -40,9 +41,6 @@ struct DecodedLog {
   int32_t threadsLive = 0;     // pthread_create'd threads alive when the log was read
   uint32_t threadsCreated = 0; // pthread_create calls of this image
   std::vector<DecodedRecord> records;
-  // readFinishedLogs only noted that the process is gone (its budget was spent): the log is read
-  // from its file at the end like any other.
-  bool deferred = false;
 };
 
 // Decodes one log image (the events still in its ring). Returns false (and sets error) when the
@@ -63,11 +61,26 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 // Logs of a running session decoded early, by file name: only logs of processes that are gone
 // (reaped: no one can write them any more), so the reading after the program ends has fewer
 // left to do.
-using FinishedLogs = std::map<std::string, DecodedLog>;
+// Every log seen gone costs a few bytes (its pid and generation); only those within the budget
+// are held decoded.
+class FinishedLogs {
+public:
+  // 1 when the log of this name was seen gone (decoded or only noted).
+  size_t count(const std::string &name) const;
+  void note(const std::string &name);
+  size_t size() const { return gone_.size(); }
+  bool empty() const { return gone_.empty(); }
+  // The logs decoded early, by file name (readSession takes them out).
+  std::map<std::string, DecodedLog> decoded;
+
+private:
+  static uint64_t keyOf(const std::string &name);
+  std::unordered_set<uint64_t> gone_;
+};
 // Decodes into done each log of dir whose process is gone and that done does not hold yet, as
 // long as the decoded logs held stay within budgetBytes (heldBytes: what done holds, kept up to
-// date); past it, logs of gone processes are only noted (DecodedLog::deferred), so that a long
-// run with many processes does not grow the monitor without bound.
+// date); past it, logs of gone processes are only noted, so that a long run with many processes
+// does not grow the monitor with them.
 void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBytes,
                       size_t budgetBytes = SIZE_MAX);
 // About how much memory a decoded log takes.

@@ -189,19 +189,22 @@ TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
   size_t held = 0;
   readFinishedLogs(dir, done, held);
   ASSERT_EQ(done.size(), 1u);
-  EXPECT_EQ(done.begin()->second.pid, gone);
+  ASSERT_EQ(done.decoded.size(), 1u);
+  EXPECT_EQ(done.decoded.begin()->second.pid, gone);
+  EXPECT_EQ(done.count("p" + std::to_string(gone) + ".0.log"), 1u);
+  EXPECT_EQ(done.count("p" + std::to_string(gone) + ".1.log"), 0u);
   EXPECT_GT(held, 0u);
   std::vector<std::string> errors;
   std::vector<DecodedLog> logs = readSession(dir, errors, &done);
   EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(done.empty());
+  EXPECT_TRUE(done.decoded.empty());
   ASSERT_EQ(logs.size(), 2u);
   // With no budget left, a gone process's log is only noted, and read from its file at the end.
   FinishedLogs noted;
   size_t full = 100;
   readFinishedLogs(dir, noted, full, 100);
   ASSERT_EQ(noted.size(), 1u);
-  EXPECT_TRUE(noted.begin()->second.deferred);
+  EXPECT_TRUE(noted.decoded.empty());
   EXPECT_EQ(full, 100u);
   logs = readSession(dir, errors, &noted);
   EXPECT_TRUE(errors.empty());

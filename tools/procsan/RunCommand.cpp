@@ -348,7 +348,7 @@ void loadModel(monitor::SessionModel &model, const std::string &session,
   if (warn)
     for (const std::string &e : readErrors)
       std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  model.addLogs(logs);
+  model.addLogs(std::move(logs));
   for (const auto &o : orphansReaped)
     model.noteReapedByMonitor(o.first, o.second);
   for (int pid : killedByMonitor)
@@ -664,9 +664,9 @@ int runCommand(const std::vector<std::string> &args) {
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
       size_t before = finished.size();
-      // Up to 64 MiB of them decoded early; past that the rest is read at the end, so the
+      // Up to 8 MiB of them decoded early; past that the rest is read at the end, so the
       // monitor's memory does not grow with a long run's processes.
-      trace::readFinishedLogs(session, finished, finishedBytes, 64u << 20);
+      trace::readFinishedLogs(session, finished, finishedBytes, 8u << 20);
       lastHarvest = monotonicSeconds();
       // A tree whose processes live on is looked at less often (each look asks the kernel
       // about every live process).
@@ -708,7 +708,10 @@ int runCommand(const std::vector<std::string> &args) {
   std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors, &finished);
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  modelFromLogs(model, logs, rec);
+  if (o.trace.empty())
+    modelFromLogs(model, std::move(logs), rec); // nothing else reads the events
+  else
+    modelFromLogs(model, logs, rec);
   const monitor::Process *rootProcess = model.find(root);
   if (untraceable.empty() && (!rootProcess || !rootProcess->traced))
     std::fprintf(stderr,
