@@ -873,6 +873,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
         continue;
       st.frames.push_back(std::move(f));
     }
+    st.frames.shrink_to_fit(); // a model of 100,000 processes holds many stacks
     return st;
   };
   std::string pendingSemName;

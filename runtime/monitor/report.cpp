@@ -375,7 +375,21 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   doc["version"] = run.version;
   doc["command"] = run.command;
   doc["exit_status"] = run.exitStatus;
-  std::string procs;
+  // The processes are written into the document one by one as they are made (a run of 100,000
+  // processes would hold a large document twice otherwise): the rest is dumped around an empty
+  // list first. Invalid UTF-8 from a program's argv must not abort the report.
+  doc["processes"] = json::array();
+  json jf = json::array();
+  for (const Finding &f : findings)
+    jf.push_back(findingToJson(f));
+  doc["findings"] = std::move(jf);
+  std::string out = doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  const std::string empty = "\"processes\": []";
+  // The first key with that name is the document's own (the findings come after it).
+  size_t at = out.find(empty) + empty.size() - 2;
+  std::string tail = out.substr(at + 2);
+  out.resize(at);
+  bool first = true;
   // By pid, then in the order the processes that had one pid had it. Such a process says which
   // it was ("incarnation": 0 for the first), and so do references to one ("ppid_incarnation",
   // "reaped_by_incarnation", the sender's "incarnation").
@@ -438,27 +452,17 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
       jp["threads_created"] = p.threadsCreated;
       jp["threads_live"] = p.threadsLive;
     }
-    // Written as it is made: a run of 100,000 processes would hold a large document otherwise.
     std::string one = jp.dump(2, ' ', false, json::error_handler_t::replace);
-    procs += procs.empty() ? "[\n    " : ",\n    ";
+    out += first ? "[\n    " : ",\n    ";
+    first = false;
     for (char c : one) {
-      procs += c;
+      out += c;
       if (c == '\n')
-        procs += "    ";
+        out += "    ";
     }
   }
-  procs += procs.empty() ? "[]" : "\n  ]";
-  doc["processes"] = json::array();
-  json jf = json::array();
-  for (const Finding &f : findings)
-    jf.push_back(findingToJson(f));
-  doc["findings"] = std::move(jf);
-  // Invalid UTF-8 from a program's argv must not abort the report.
-  std::string out = doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-  const std::string empty = "\"processes\": []";
-  size_t at = out.find(empty); // the first key with that name: the document's own, before findings
-  if (at != std::string::npos)
-    out.replace(at + empty.size() - 2, 2, procs);
+  out += first ? "[]" : "\n  ]";
+  out += tail;
   return out;
 }
 

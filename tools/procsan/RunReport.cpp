@@ -368,7 +368,10 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
     int occurrence = ++seenPrints[key];
     res["partialFingerprints"] = {
         {"procsanStackHash/v1", fingerprintHash(key) + ":" + std::to_string(occurrence)}};
-    res["properties"] = {{"processes", f.processes}};
+    std::vector<int> pids;
+    for (int pid : f.processes)
+      pids.push_back(monitor::osPid(pid));
+    res["properties"] = {{"processes", pids}};
     results.push_back(res);
   }
   json invocation = {{"executionSuccessful", true}};
