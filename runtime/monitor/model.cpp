@@ -523,31 +523,43 @@ const char *ordinalSuffix(int n) {
 
 } // namespace
 
-void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool release) {
-  std::vector<const trace::DecodedLog *> order;
+LogPlan SessionModel::planOf(const trace::DecodedLog &log) {
+  LogPlan plan;
+  plan.pid = log.pid;
+  plan.ppid = log.ppid;
+  plan.generation = log.generation;
+  plan.startNs = log.startNs;
+  plan.forked = startsByFork(log);
+  for (const trace::DecodedRecord &r : log.records) {
+    plan.execed |= r.kind == trace::EvExec;
+    if (r.kind == trace::EvWaitResult && r.args[3] != 0 && r.args[0] > 0)
+      plan.reaps.emplace_back((int)r.args[0], r.timeNs);
+  }
+  return plan;
+}
+
+void SessionModel::planLogs(const std::vector<LogPlan> &plans) {
+  std::vector<const LogPlan *> order;
   // When a traced process reaped each pid: a log that starts after such a wait is another process
   // even when it does not start by fork (posix_spawn and clone children start with an exec).
   std::map<int, std::vector<uint64_t>> reaps;
-  for (const trace::DecodedLog &log : logs) {
-    if (log.pid <= 0)
+  for (const LogPlan &plan : plans) {
+    if (plan.pid <= 0)
       continue;
-    order.push_back(&log);
-    for (const trace::DecodedRecord &r : log.records)
-      if (r.kind == trace::EvWaitResult && r.args[3] != 0 && r.args[0] > 0)
-        reaps[(int)r.args[0]].push_back(r.timeNs);
+    order.push_back(&plan);
+    for (const auto &r : plan.reaps)
+      reaps[r.first].push_back(r.second);
   }
-  std::stable_sort(
-      order.begin(), order.end(), [](const trace::DecodedLog *a, const trace::DecodedLog *b) {
-        return a->startNs != b->startNs ? a->startNs < b->startNs : a->generation < b->generation;
-      });
+  std::stable_sort(order.begin(), order.end(), [](const LogPlan *a, const LogPlan *b) {
+    return a->startNs != b->startNs ? a->startNs < b->startNs : a->generation < b->generation;
+  });
   for (auto &r : reaps)
     std::sort(r.second.begin(), r.second.end());
   std::map<int, bool> lastExeced; // the latest process of a pid called exec in its latest image
   std::map<std::pair<int, uint32_t>, size_t> logIndex; // log -> index among its pid's processes
-  for (const trace::DecodedLog *log : order) {
+  for (const LogPlan *log : order) {
     std::vector<Incarnation> &list = incarnations_[log->pid];
-    bool forked = startsByFork(*log);
-    bool fresh = list.empty() || forked;
+    bool fresh = list.empty() || log->forked;
     if (!fresh) {
       // Otherwise a log follows an exec of the latest process with its pid, unless that one
       // never called exec or was reaped before this log started.
@@ -559,13 +571,10 @@ void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool rele
       Incarnation inc;
       inc.startNs = log->startNs;
       inc.ppid = log->ppid;
-      inc.forked = forked;
+      inc.forked = log->forked;
       list.push_back(inc);
     }
-    bool execed = false;
-    for (const trace::DecodedRecord &r : log->records)
-      execed |= r.kind == trace::EvExec;
-    lastExeced[log->pid] = execed;
+    lastExeced[log->pid] = log->execed;
     logIndex[{log->pid, log->generation}] = list.size() - 1;
   }
   // The last process with a pid has the pid as its id; earlier ones pid + k * kPidSpan. Past
@@ -591,6 +600,21 @@ void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool rele
   }
   for (const auto &l : logIndex)
     logIds_[l.first] = incarnations_[l.first.first][l.second].id;
+}
+
+void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool release) {
+  std::vector<LogPlan> plans;
+  std::vector<const trace::DecodedLog *> order;
+  for (const trace::DecodedLog &log : logs) {
+    plans.push_back(planOf(log));
+    if (log.pid > 0)
+      order.push_back(&log);
+  }
+  planLogs(plans);
+  std::stable_sort(
+      order.begin(), order.end(), [](const trace::DecodedLog *a, const trace::DecodedLog *b) {
+        return a->startNs != b->startNs ? a->startNs < b->startNs : a->generation < b->generation;
+      });
   for (const trace::DecodedLog *log : order) {
     addLog(*log);
     if (release) // the caller gave the logs up (addLogs(&&))

@@ -311,8 +311,22 @@ struct KillEvent {
   Stack stack;
 };
 
+// What telling apart the processes that had one pid needs of a log (SessionModel::planLogs).
+struct LogPlan {
+  int pid = 0, ppid = 0;
+  uint32_t generation = 0;
+  uint64_t startNs = 0;
+  bool forked = false;                         // it starts by fork
+  bool execed = false;                         // it called exec
+  std::vector<std::pair<int, uint64_t>> reaps; // its wait results: pid, time
+};
+
 class SessionModel {
 public:
+  // Adding logs one at a time without holding them all: planLogs with the plan of every log of
+  // the session first, then addLog for each in start order.
+  static LogPlan planOf(const trace::DecodedLog &log);
+  void planLogs(const std::vector<LogPlan> &plans);
   // Adds every log of a session: first tells apart the processes that had the same pid in turn
   // (from the logs' start times, fork starts and exec calls), then adds each log. Logs added
   // with addLog alone are known by pid only.

@@ -475,43 +475,35 @@ void RingConsumer::giveUp(const std::string &name, Mapped &m) {
   tlsBusGuard = nullptr;
 }
 
-std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
-                                    FinishedLogs *done) {
-  std::vector<DecodedLog> logs;
+std::vector<std::string> logNames(const std::string &dir, std::vector<std::string> &errors) {
+  std::vector<std::string> names;
   DIR *d = opendir(dir.c_str());
   if (!d) {
     errors.push_back(dir + ": " + std::strerror(errno));
-    return logs;
+    return names;
   }
-  std::vector<std::string> names;
-  while (struct dirent *e = readdir(d)) {
-    std::string name = e->d_name;
-    if (!isLogName(name))
-      continue;
-    if (done) {
-      auto it = done->decoded.find(name);
-      if (it != done->decoded.end()) {
-        logs.push_back(std::move(it->second));
-        done->decoded.erase(it);
-        continue;
-      }
-    }
-    names.push_back(std::move(name));
-  }
+  while (struct dirent *e = readdir(d))
+    if (isLogName(e->d_name))
+      names.push_back(e->d_name);
   closedir(d);
+  return names;
+}
+
+void forEachLog(const std::string &dir, const std::vector<std::string> &names,
+                std::vector<std::string> &errors,
+                const std::function<void(size_t, DecodedLog &&)> &each) {
   // A fork-heavy tree leaves thousands of logs, read after the program ended: the reading is
-  // split among the machine's cores (each part into its own vectors, joined in name order).
+  // split among the machine's cores.
   unsigned parts = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (names.size() < 256)
     parts = 1;
-  std::vector<std::vector<DecodedLog>> partLogs(parts);
   std::vector<std::vector<std::string>> partErrors(parts);
   auto readPart = [&](unsigned part) {
     for (size_t i = part; i < names.size(); i += parts) {
       DecodedLog log;
       std::string error;
       if (readLogFile(dir + "/" + names[i], log, error))
-        partLogs[part].push_back(std::move(log));
+        each(i, std::move(log));
       else
         partErrors[part].push_back(dir + "/" + names[i] + ": " + error);
     }
@@ -522,11 +514,34 @@ std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::str
   readPart(0);
   for (std::thread &t : helpers)
     t.join();
-  for (unsigned part = 0; part < parts; ++part) {
-    for (DecodedLog &log : partLogs[part])
-      logs.push_back(std::move(log));
-    errors.insert(errors.end(), partErrors[part].begin(), partErrors[part].end());
+  for (const auto &e : partErrors)
+    errors.insert(errors.end(), e.begin(), e.end());
+}
+
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
+                                    FinishedLogs *done) {
+  std::vector<DecodedLog> logs;
+  std::vector<std::string> names;
+  for (std::string &name : logNames(dir, errors)) {
+    if (done) {
+      auto it = done->decoded.find(name);
+      if (it != done->decoded.end()) {
+        logs.push_back(std::move(it->second));
+        done->decoded.erase(it);
+        continue;
+      }
+    }
+    names.push_back(std::move(name));
   }
+  std::vector<DecodedLog> read(names.size());
+  std::vector<char> ok(names.size(), 0);
+  forEachLog(dir, names, errors, [&](size_t i, DecodedLog &&log) {
+    read[i] = std::move(log);
+    ok[i] = 1;
+  });
+  for (size_t i = 0; i < names.size(); ++i)
+    if (ok[i])
+      logs.push_back(std::move(read[i]));
   std::sort(logs.begin(), logs.end(), [](const DecodedLog &a, const DecodedLog &b) {
     return a.startNs != b.startNs ? a.startNs < b.startNs : a.generation < b.generation;
   });

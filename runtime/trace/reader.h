@@ -7,6 +7,7 @@
 #include "trace/format.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -125,6 +126,13 @@ private:
   std::map<std::string, std::string> failures_;
 };
 
+// The names of the log files of dir.
+std::vector<std::string> logNames(const std::string &dir, std::vector<std::string> &errors);
+// Reads the named logs of dir (in parallel: each is called from several threads at once, with the
+// index of the name and the log); unreadable ones are reported in errors.
+void forEachLog(const std::string &dir, const std::vector<std::string> &names,
+                std::vector<std::string> &errors,
+                const std::function<void(size_t, DecodedLog &&)> &each);
 // Every log of dir; with done, the logs it holds are taken from it (and removed) instead of read.
 std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
                                     FinishedLogs *done = nullptr);

@@ -705,13 +705,15 @@ int runCommand(const std::vector<std::string> &args) {
   rec.killedByMonitor = killedByMonitor;
   rec.hangFindings = hangFindings;
   std::vector<std::string> readErrors;
-  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors, &finished);
+  std::vector<trace::DecodedLog> logs; // only for the timeline: the model needs none held
+  if (o.trace.empty()) {
+    modelFromSession(model, session, &finished, rec, readErrors);
+  } else {
+    logs = trace::readSession(session, readErrors, &finished);
+    modelFromLogs(model, logs, rec);
+  }
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  if (o.trace.empty())
-    modelFromLogs(model, std::move(logs), rec); // nothing else reads the events
-  else
-    modelFromLogs(model, logs, rec);
   const monitor::Process *rootProcess = model.find(root);
   if (untraceable.empty() && (!rootProcess || !rootProcess->traced))
     std::fprintf(stderr,

@@ -3,6 +3,7 @@
 #include "Sarif.h"
 #include "monitor/detectors.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -156,6 +157,76 @@ void modelFromLogs(monitor::SessionModel &model, std::vector<trace::DecodedLog> 
                    const SessionRecord &rec) {
   model.addLogs(std::move(logs));
   noteWhatTheWrapperSaw(model, rec);
+}
+
+size_t modelFromSession(monitor::SessionModel &model, const std::string &dir,
+                        trace::FinishedLogs *done, const SessionRecord &rec,
+                        std::vector<std::string> &errors) {
+  std::vector<std::string> names;
+  std::vector<trace::DecodedLog> early; // decoded while the program ran
+  for (std::string &name : trace::logNames(dir, errors)) {
+    if (done) {
+      auto it = done->decoded.find(name);
+      if (it != done->decoded.end()) {
+        early.push_back(std::move(it->second));
+        done->decoded.erase(it);
+        continue;
+      }
+    }
+    names.push_back(std::move(name));
+  }
+  std::vector<monitor::LogPlan> plans(names.size());
+  std::vector<char> readable(names.size(), 0);
+  trace::forEachLog(dir, names, errors, [&](size_t i, trace::DecodedLog &&log) {
+    plans[i] = monitor::SessionModel::planOf(log);
+    readable[i] = 1;
+  });
+  // In start order: a name's index, or early's (past names.size()).
+  std::vector<std::pair<const monitor::LogPlan *, size_t>> order;
+  for (size_t i = 0; i < names.size(); ++i)
+    if (readable[i])
+      order.emplace_back(&plans[i], i);
+  for (const trace::DecodedLog &log : early)
+    plans.push_back(monitor::SessionModel::planOf(log));
+  for (size_t i = 0; i < early.size(); ++i)
+    order.emplace_back(&plans[names.size() + i], names.size() + i);
+  model.planLogs(plans);
+  std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+    return a.first->startNs != b.first->startNs ? a.first->startNs < b.first->startNs
+                                                : a.first->generation < b.first->generation;
+  });
+  const size_t chunk = 512;
+  std::vector<std::string> again; // errors of the second reading not seen in the first
+  for (size_t from = 0; from < order.size(); from += chunk) {
+    size_t to = std::min(order.size(), from + chunk);
+    std::vector<std::string> chunkNames;
+    std::vector<size_t> slot(to - from, SIZE_MAX);
+    for (size_t k = from; k < to; ++k)
+      if (order[k].second < names.size()) {
+        slot[k - from] = chunkNames.size();
+        chunkNames.push_back(names[order[k].second]);
+      }
+    std::vector<trace::DecodedLog> logs(chunkNames.size());
+    std::vector<char> ok(chunkNames.size(), 0);
+    trace::forEachLog(dir, chunkNames, again, [&](size_t i, trace::DecodedLog &&log) {
+      logs[i] = std::move(log);
+      ok[i] = 1;
+    });
+    for (size_t k = from; k < to; ++k) {
+      if (slot[k - from] == SIZE_MAX) {
+        trace::DecodedLog &log = early[order[k].second - names.size()];
+        model.addLog(log);
+        log = trace::DecodedLog();
+      } else if (ok[slot[k - from]]) {
+        model.addLog(logs[slot[k - from]]);
+      }
+    }
+  }
+  for (const std::string &e : again)
+    if (std::find(errors.begin(), errors.end(), e) == errors.end())
+      errors.push_back(e);
+  noteWhatTheWrapperSaw(model, rec);
+  return order.size();
 }
 
 void finishModel(monitor::SessionModel &model, const SessionRecord &rec) {
