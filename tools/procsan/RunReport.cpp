@@ -181,15 +181,13 @@ size_t modelFromSession(monitor::SessionModel &model, const std::string &dir,
     plans[i] = monitor::SessionModel::planOf(log);
     readable[i] = 1;
   });
-  // In start order: a name's index, or early's (past names.size()).
-  std::vector<std::pair<const monitor::LogPlan *, size_t>> order;
-  for (size_t i = 0; i < names.size(); ++i)
-    if (readable[i])
-      order.emplace_back(&plans[i], i);
   for (const trace::DecodedLog &log : early)
     plans.push_back(monitor::SessionModel::planOf(log));
-  for (size_t i = 0; i < early.size(); ++i)
-    order.emplace_back(&plans[names.size() + i], names.size() + i);
+  // In start order: a name's index, or early's (past names.size()).
+  std::vector<std::pair<const monitor::LogPlan *, size_t>> order;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (i >= names.size() || readable[i])
+      order.emplace_back(&plans[i], i);
   model.planLogs(plans);
   std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
     return a.first->startNs != b.first->startNs ? a.first->startNs < b.first->startNs
