@@ -262,9 +262,25 @@ uint64_t FinishedLogs::keyOf(const std::string &name) {
   return std::hash<std::string>()(name) | 1ull << 63;
 }
 
-size_t FinishedLogs::count(const std::string &name) const { return gone_.count(keyOf(name)); }
+size_t FinishedLogs::count(const std::string &name) const {
+  uint64_t key = keyOf(name);
+  return std::binary_search(gone_.begin(), gone_.end(), key) ||
+         std::binary_search(recent_.begin(), recent_.end(), key);
+}
 
-void FinishedLogs::note(const std::string &name) { gone_.insert(keyOf(name)); }
+void FinishedLogs::note(const std::string &name) {
+  uint64_t key = keyOf(name);
+  auto at = std::lower_bound(recent_.begin(), recent_.end(), key);
+  if ((at != recent_.end() && *at == key) || std::binary_search(gone_.begin(), gone_.end(), key))
+    return;
+  recent_.insert(at, key);
+  if (recent_.size() < 4096)
+    return;
+  std::vector<uint64_t> merged(gone_.size() + recent_.size());
+  std::merge(gone_.begin(), gone_.end(), recent_.begin(), recent_.end(), merged.begin());
+  gone_.swap(merged);
+  recent_.clear();
+}
 
 namespace {
 

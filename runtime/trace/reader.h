@@ -11,7 +11,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -69,14 +68,15 @@ public:
   // 1 when the log of this name was seen gone (decoded or only noted).
   size_t count(const std::string &name) const;
   void note(const std::string &name);
-  size_t size() const { return gone_.size(); }
-  bool empty() const { return gone_.empty(); }
+  size_t size() const { return gone_.size() + recent_.size(); }
+  bool empty() const { return size() == 0; }
   // The logs decoded early, by file name (readSession takes them out).
   std::map<std::string, DecodedLog> decoded;
 
 private:
   static uint64_t keyOf(const std::string &name);
-  std::unordered_set<uint64_t> gone_;
+  // Sorted keys, and the latest ones (sorted too) until they are merged in: 8 bytes a log.
+  std::vector<uint64_t> gone_, recent_;
 };
 // Decodes into done each log of dir whose process is gone and that done does not hold yet, as
 // long as the decoded logs held stay within budgetBytes (heldBytes: what done holds, kept up to

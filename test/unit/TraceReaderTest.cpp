@@ -301,3 +301,21 @@ TEST(TraceReader, ConsumerSpillsCommittedEventsInOrder) {
   std::remove(log.c_str());
   rmdir(dir);
 }
+
+// The logs seen gone are kept as keys (pid and generation) in sorted runs merged now and then:
+// every one noted is found, before and after a merge, and no other.
+TEST(TraceReader, FinishedLogsKeepEveryNameNoted) {
+  FinishedLogs done;
+  for (int pid = 1; pid <= 10000; ++pid)
+    done.note("p" + std::to_string(pid * 3) + "." + std::to_string(pid % 2) + ".log");
+  done.note("p3.1.log"); // noted twice (pid 1 above), counted once
+  done.note("pxyz.log"); // not the runtime's name: by its hash
+  EXPECT_EQ(done.size(), 10001u);
+  for (int pid = 1; pid <= 10000; ++pid) {
+    EXPECT_EQ(done.count("p" + std::to_string(pid * 3) + "." + std::to_string(pid % 2) + ".log"),
+              1u);
+    EXPECT_EQ(done.count("p" + std::to_string(pid * 3 + 1) + ".0.log"), 0u);
+  }
+  EXPECT_EQ(done.count("pxyz.log"), 1u);
+  EXPECT_EQ(done.count("p6.1.log"), 0u);
+}
