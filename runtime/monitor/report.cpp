@@ -396,7 +396,7 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   std::vector<const Process *> order;
   for (const auto &entry : model.processes())
     order.push_back(&entry.second);
-  std::sort(order.begin(), order.end(), [](const Process *a, const Process *b) {
+  std::stable_sort(order.begin(), order.end(), [](const Process *a, const Process *b) {
     return osPid(a->pid) != osPid(b->pid) ? osPid(a->pid) < osPid(b->pid)
                                           : a->incarnation < b->incarnation;
   });
