@@ -112,7 +112,10 @@ def phase_forks(opts, work):
                    "--"] + cmd
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        sampler = Sampler(lambda: {"monitor": proc.pid} if traced else {})
+        # The program is the monitor's child while it runs; after it, the monitor builds the
+        # report (sampled as "report").
+        sampler = Sampler(lambda: ({"monitor": proc.pid} if children_of(proc.pid) else
+                                   {"report": proc.pid}) if traced else {}, every=0.25)
         stdout, stderr = proc.communicate()
         wall = time.monotonic() - t0
         samples = sampler.finish()
@@ -122,6 +125,12 @@ def phase_forks(opts, work):
                "parent_rss_kib": flatness(rss)}
         if traced:
             row["monitor_rss_kib"] = flatness([s[1].get("monitor") for s in samples])
+            # Over time while the program runs (ten points), and the peak building the report.
+            running = [(s[0], s[1]["monitor"]) for s in samples if s[1].get("monitor")]
+            step = max(1, len(running) // 10)
+            row["monitor_rss_kib_over_time"] = running[::step] + running[-1:]
+            row["report_peak_rss_kib"] = max([s[1]["report"] for s in samples
+                                              if s[1].get("report")] or [None], key=lambda v: v or 0)
             row.update(report_facts(report))
             m = re.search(r"trace kept in (\S+)", stderr)
             if m:

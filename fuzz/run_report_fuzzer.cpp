@@ -7,6 +7,7 @@
 #include "monitor/model.h"
 #include "monitor/report.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <nlohmann/json.hpp>
 
@@ -98,11 +99,22 @@ static int checkOne(const uint8_t *data, size_t size) {
 
   const json &procs = doc.at("processes");
   FUZZ_CHECK(procs.size() == model.processes().size(), "process count");
+  // Listed by OS pid, then in the order of the processes that had one pid.
+  std::vector<const monitor::Process *> order;
+  for (const auto &entry : model.processes())
+    order.push_back(&entry.second);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const monitor::Process *a, const monitor::Process *b) {
+                     return monitor::osPid(a->pid) != monitor::osPid(b->pid)
+                                ? monitor::osPid(a->pid) < monitor::osPid(b->pid)
+                                : a->incarnation < b->incarnation;
+                   });
   size_t i = 0;
-  for (const auto &entry : model.processes()) {
-    const monitor::Process &p = entry.second;
+  for (const monitor::Process *pp : order) {
+    const monitor::Process &p = *pp;
     const json &jp = procs[i++];
-    FUZZ_CHECK(jp.at("pid") == p.pid && jp.at("ppid") == p.ppid && jp.at("traced") == p.traced,
+    FUZZ_CHECK(jp.at("pid") == monitor::osPid(p.pid) && jp.at("ppid") == monitor::osPid(p.ppid) &&
+                   jp.at("traced") == p.traced,
                "ids");
     sameString(jp.at("exe"), p.exe, "exe");
     FUZZ_CHECK(jp.at("argv").size() == p.argv.size(), "argv");
@@ -116,7 +128,7 @@ static int checkOne(const uint8_t *data, size_t size) {
     else
       FUZZ_CHECK(jp.at("exit").at("code") == p.exit.code, "exit code");
     if (p.reapedBy > 0)
-      FUZZ_CHECK(jp.at("reaped_by") == p.reapedBy, "reaped_by");
+      FUZZ_CHECK(jp.at("reaped_by") == monitor::osPid(p.reapedBy), "reaped_by");
     else if (p.reapedBy == monitor::kReapedByMonitor)
       FUZZ_CHECK(jp.at("reaped_by") == "procsan", "reaped by procsan");
     else
@@ -135,12 +147,15 @@ static int checkOne(const uint8_t *data, size_t size) {
     sameString(j.at("rule"), f.rule, "rule");
     FUZZ_CHECK(j.at("severity") == f.severity, "severity");
     sameString(j.at("message"), f.message, "message");
-    FUZZ_CHECK(j.at("processes") == json(f.processes), "processes");
+    std::vector<int> pids;
+    for (int pid : f.processes)
+      pids.push_back(monitor::osPid(pid));
+    FUZZ_CHECK(j.at("processes") == json(pids), "processes");
     FUZZ_CHECK(j.at("events").size() == f.events.size(), "event count");
     for (size_t e = 0; e < f.events.size(); ++e) {
       const monitor::FindingEvent &ev = f.events[e];
       const json &je = j.at("events")[e];
-      FUZZ_CHECK(je.at("pid") == ev.pid && je.at("tid") == ev.tid, "event ids");
+      FUZZ_CHECK(je.at("pid") == monitor::osPid(ev.pid) && je.at("tid") == ev.tid, "event ids");
       sameString(je.at("what"), ev.what, "what");
       FUZZ_CHECK(je.at("stack").size() == ev.stack.frames.size(), "frame count");
       for (size_t m = 0; m < ev.stack.frames.size(); ++m) {

@@ -129,8 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
 
   monitor::SessionModel model;
-  for (const trace::DecodedLog &log : logs)
-    model.addLog(log);
+  model.addLogs(logs);
   int root = logs.empty() ? 1 : logs.front().pid;
   std::vector<int> pids;
   for (const auto &entry : model.processes())

@@ -143,10 +143,10 @@ std::string senderText(const SessionModel &model, const Process &p, int senderPi
   if (senderPid == p.pid) {
     if (fromLog && (k.api == trace::KillAbort || k.api == trace::KillRaise))
       return std::string(" raised by ") + k.call() + " (itself)";
-    return std::string(" sent by pid ") + std::to_string(senderPid) + " (itself" +
+    return std::string(" sent by pid ") + model.pidText(senderPid) + " (itself" +
            (fromLog ? std::string(", with ") + k.call() : std::string()) + ")";
   }
-  std::string who = "pid " + std::to_string(senderPid);
+  std::string who = "pid " + model.pidText(senderPid);
   if (const Process *sender = model.find(senderPid))
     who = model.describeProcess(*sender);
   else if (senderPid > 0 && !fromLog)
@@ -181,7 +181,7 @@ std::vector<FindingEvent> deathEvents(const SessionModel &model, const Process &
     FindingEvent sent;
     sent.pid = p.killedBy.pid;
     sent.tid = p.killedBy.tid;
-    sent.what = "pid " + std::to_string(p.killedBy.pid) + " sent " + signalName(p.exit.signal) +
+    sent.what = "pid " + model.pidText(p.killedBy.pid) + " sent " + signalName(p.exit.signal) +
                 " with " + p.killedBy.call() + " here";
     sent.stack = p.killedBy.stack;
     out.push_back(std::move(sent));
@@ -229,10 +229,10 @@ void detectUnreapedChild(const SessionModel &model, std::vector<Finding> &out) {
     else
       f.message = model.describeProcess(p) + " was still running when its parent, " +
                   model.describeProcess(*parent) + ", exited without waiting for it";
-    f.events.push_back(forkEvent(model, p, "started by pid " + std::to_string(parent->pid)));
+    f.events.push_back(forkEvent(model, p, "started by pid " + model.pidText(parent->pid)));
     FindingEvent end;
     end.pid = parent->pid;
-    end.what = "pid " + std::to_string(parent->pid) + " " + parent->exit.describe() +
+    end.what = "pid " + model.pidText(parent->pid) + " " + parent->exit.describe() +
                (p.reapedBy == kReapedByMonitor ? "; procsan reaped the child"
                                                : "; the child was never reaped");
     f.events.push_back(std::move(end));
@@ -333,7 +333,7 @@ void detectForkWithThreads(const SessionModel &model, std::vector<Finding> &out)
       FindingEvent e;
       e.pid = parent.pid;
       e.tid = fr.tid;
-      e.what = "fork in pid " + std::to_string(parent.pid) +
+      e.what = "fork in pid " + model.pidText(parent.pid) +
                (fr.otherThreads.empty() ? "" : "; other threads: " + fr.otherThreads);
       e.stack = fr.stack;
       f.events.push_back(std::move(e));
@@ -370,12 +370,12 @@ void detectForkPendingStdio(const SessionModel &model, std::vector<Finding> &out
       FindingEvent e;
       e.pid = parent.pid;
       e.tid = fr.tid;
-      e.what = "fork in pid " + std::to_string(parent.pid) + " with unflushed " + where;
+      e.what = "fork in pid " + model.pidText(parent.pid) + " with unflushed " + where;
       e.stack = fr.stack;
       f.events.push_back(std::move(e));
       FindingEvent c;
       c.pid = child->pid;
-      c.what = "pid " + std::to_string(child->pid) +
+      c.what = "pid " + model.pidText(child->pid) +
                " ended through exit() (atexit handlers and stdio flush) instead of _exit()";
       f.events.push_back(std::move(c));
       out.push_back(std::move(f));
@@ -410,7 +410,7 @@ void addMappingEvent(const SessionModel &model, const LockKey &k, Finding &f) {
   e.tid = m.second->tid;
   e.what = "the shared memory " +
            (m.second->path.empty() ? std::string() : "(" + m.second->path + ") ") +
-           "that holds it was mapped by pid " + std::to_string(m.first->pid);
+           "that holds it was mapped by pid " + model.pidText(m.first->pid);
   e.stack = m.second->stack;
   f.events.push_back(std::move(e));
 }
@@ -509,7 +509,7 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
                 "mutex)";
     FindingEvent death;
     death.pid = p.pid;
-    death.what = "pid " + std::to_string(p.pid) + " " + p.exit.describe();
+    death.what = "pid " + model.pidText(p.pid) + " " + p.exit.describe();
     if (const SignalDelivery *s = crashRecordFor(p)) {
       death.tid = s->tid;
       death.stack = s->stack;
@@ -525,7 +525,7 @@ void detectLockHeldAtExit(const SessionModel &model, std::vector<Finding> &out) 
         FindingEvent e;
         e.pid = p.pid;
         e.tid = take->tid;
-        e.what = "thread " + std::to_string(take->tid) + " of pid " + std::to_string(p.pid) +
+        e.what = "thread " + std::to_string(take->tid) + " of pid " + model.pidText(p.pid) +
                  " first took " + model.describeLock(hp->lock, hp->kind, take->timeNs) + " here";
         e.stack = take->stack;
         f.events.push_back(std::move(e));
@@ -564,17 +564,17 @@ void detectLockOrderInversion(const SessionModel &model, std::vector<Finding> &o
       std::string l1 = model.describeLock(a.first, 0, a.timeNs),
                   l2 = model.describeLock(a.second, 0, a.timeNs);
       f.message = "process-shared locks taken in opposite orders: " + l2 + " while holding " + l1 +
-                  " (pid " + std::to_string(a.pid) + "), and the reverse (pid " +
-                  std::to_string(b.pid) + "): the two can deadlock";
+                  " (pid " + model.pidText(a.pid) + "), and the reverse (pid " +
+                  model.pidText(b.pid) + "): the two can deadlock";
       FindingEvent e1;
       e1.pid = a.pid;
       e1.tid = a.tid;
-      e1.what = "pid " + std::to_string(a.pid) + " takes " + l2 + " while holding " + l1;
+      e1.what = "pid " + model.pidText(a.pid) + " takes " + l2 + " while holding " + l1;
       e1.stack = a.stack;
       FindingEvent e2;
       e2.pid = b.pid;
       e2.tid = b.tid;
-      e2.what = "pid " + std::to_string(b.pid) + " takes " + l1 + " while holding " + l2;
+      e2.what = "pid " + model.pidText(b.pid) + " takes " + l1 + " while holding " + l2;
       e2.stack = b.stack;
       f.events.push_back(std::move(e1));
       f.events.push_back(std::move(e2));
@@ -608,7 +608,7 @@ void detectLeakedIpc(const SessionModel &model, std::vector<Finding> &out) {
     f.severity = "warning";
     f.processes = {o.creator};
     const Process *creator = model.find(o.creator);
-    std::string by = creator ? model.describeProcess(*creator) : "pid " + std::to_string(o.creator);
+    std::string by = creator ? model.describeProcess(*creator) : "pid " + model.pidText(o.creator);
     if (o.kind == trace::IpcSysvShm) {
       char key[32];
       snprintf(key, sizeof(key), "0x%llx", (unsigned long long)o.sysvKey);
@@ -708,8 +708,8 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
       sent.pid = p.killedBy.pid;
       sent.tid = p.killedBy.tid;
       sent.what = p.killedBy.pid == p.pid
-                      ? "pid " + std::to_string(p.pid) + " called " + p.killedBy.call() + " here"
-                      : "pid " + std::to_string(p.killedBy.pid) + " sent " +
+                      ? "pid " + model.pidText(p.pid) + " called " + p.killedBy.call() + " here"
+                      : "pid " + model.pidText(p.killedBy.pid) + " sent " +
                             signalName(p.exit.signal) + " with " + p.killedBy.call() + " here";
       sent.stack = p.killedBy.stack;
       f.events.push_back(std::move(sent));
@@ -718,14 +718,14 @@ void detectLostCrash(const SessionModel &model, std::vector<Finding> &out) {
     FindingEvent reap;
     if (reapedByProgram) {
       reap.pid = p.reapedBy;
-      reap.what = "pid " + std::to_string(p.reapedBy) +
+      reap.what = "pid " + model.pidText(p.reapedBy) +
                   (p.reapedBy == p.ppid ? " (its parent)" : "") +
                   " reaped it without keeping its status (" + how +
                   ") and the program still exited with status 0";
       f.processes.push_back(p.reapedBy);
     } else if (p.reapedBy == kReapedByMonitor) {
       reap.pid = p.ppid;
-      reap.what = "its parent, pid " + std::to_string(p.ppid) +
+      reap.what = "its parent, pid " + model.pidText(p.ppid) +
                   ", never waited for it; procsan reaped it after the parent was gone";
     }
     if (!reap.what.empty())

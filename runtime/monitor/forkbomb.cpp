@@ -210,7 +210,7 @@ Finding forkBombFinding(const SessionModel &model, const std::map<int, int> &liv
     std::string cmd = shortCommand(model, chain[i]);
     if (!chainText.empty())
       chainText += " -> ";
-    chainText += std::to_string(chain[i]);
+    chainText += std::to_string(osPid(chain[i]));
     if (!cmd.empty() && cmd != previous)
       chainText += " (" + cmd + ")";
     previous = cmd;
@@ -265,7 +265,7 @@ Finding forkBombFinding(const SessionModel &model, const std::map<int, int> &liv
     ev.what =
         std::to_string(s.forks) + " fork" + (s.forks == 1 ? "" : "s") + " here by " +
         std::to_string(s.forkers.size()) + " process" + (s.forkers.size() == 1 ? "" : "es") +
-        " of the tree; this one by pid " + std::to_string(s.examplePid) +
+        " of the tree; this one by pid " + std::to_string(osPid(s.examplePid)) +
         (s.exampleDepth ? " (depth " + std::to_string(s.exampleDepth) + " of the chain)" : "");
     ev.stack = s.example->stack;
     f.events.push_back(std::move(ev));
@@ -339,7 +339,7 @@ void detectForkDoubling(const SessionModel &model, std::vector<Finding> &out) {
         f.message += " -> ... (" + std::to_string(chain.size() - 7) + " more)";
         i = chain.size() - 4;
       }
-      f.message += (i ? " -> " : "") + std::to_string(chain[i]);
+      f.message += (i ? " -> " : "") + std::to_string(osPid(chain[i]));
     }
     for (size_t i = 0; i < chain.size() && f.processes.size() < 16; ++i)
       f.processes.push_back(chain[i]);
@@ -348,7 +348,7 @@ void detectForkDoubling(const SessionModel &model, std::vector<Finding> &out) {
     ev.pid = fr ? model.find(site.second.second)->ppid : 0;
     ev.tid = fr ? fr->tid : 0;
     ev.what = "the fork site, here in generation " + std::to_string(gens) + " (pid " +
-              std::to_string(ev.pid) + ")";
+              std::to_string(osPid(ev.pid)) + ")";
     if (fr)
       ev.stack = fr->stack;
     f.events.push_back(std::move(ev));

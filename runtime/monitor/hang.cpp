@@ -924,7 +924,7 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       f.events.push_back(std::move(wait));
       FindingEvent death;
       death.pid = owner->pid;
-      death.what = "pid " + std::to_string(owner->pid) + " held it when it " +
+      death.what = "pid " + model.pidText(owner->pid) + " held it when it " +
                    (owner->exit.known ? owner->exit.describe() : std::string("ended"));
       for (auto it = owner->signals.rbegin(); it != owner->signals.rend(); ++it)
         if (it->signal == owner->exit.signal) {
@@ -972,7 +972,7 @@ std::vector<Finding> diagnoseHang(const TreeSnapshot &tree, const SessionModel &
       f.processes = {dead.pid};
       FindingEvent death;
       death.pid = dead.pid;
-      death.what = "process " + std::to_string(dead.pid) + " " + dead.exit.describe();
+      death.what = "process " + model.pidText(dead.pid) + " " + dead.exit.describe();
       for (auto it = dead.signals.rbegin(); it != dead.signals.rend(); ++it)
         if (it->signal == dead.exit.signal) {
           death.tid = it->tid;
@@ -1126,7 +1126,7 @@ void explainLostTasks(std::vector<Finding> &findings, const SessionModel &model)
     }
     if (waiters == 1) {
       const PyFrame *caller = userPythonFrame(waiter->stack);
-      text += "; pid " + std::to_string(waiter->pid) + " waits for it in " +
+      text += "; pid " + model.pidText(waiter->pid) + " waits for it in " +
               apiCalled(waiter->stack) + " at " + where(*caller);
       if (poolWorker)
         text += ", which never returns: a Pool does not notice that a worker died with its task";

@@ -393,10 +393,9 @@ std::string SessionModel::describeProcess(const Process &p) const {
   if (cmd.find(server) != std::string::npos) {
     const Process *parent = find(p.ppid);
     if (parent && parent->commandLine().find(server) != std::string::npos)
-      return "process " + std::to_string(p.pid) +
-             " (started by the multiprocessing fork server, pid " + std::to_string(parent->pid) +
-             ")";
-    return "process " + std::to_string(p.pid) + " (the multiprocessing fork server)";
+      return "process " + pidText(p.pid) + " (started by the multiprocessing fork server, pid " +
+             pidText(parent->pid) + ")";
+    return "process " + pidText(p.pid) + " (the multiprocessing fork server)";
   }
   // A child of a CPython process: what made it, from the Python stack of the fork.
   const ForkRecord *fork = forkOf(p.pid);
@@ -407,14 +406,14 @@ std::string SessionModel::describeProcess(const Process &p) const {
       std::string at = user && !isPythonLibraryFile(user->file)
                            ? " started at " + user->file + ":" + std::to_string(user->line)
                            : "";
-      return "process " + std::to_string(p.pid) + " (" + what + " of pid " +
-             std::to_string(p.ppid) + at + (cmd.empty() ? "" : ": " + cmd) + ")";
+      return "process " + pidText(p.pid) + " (" + what + " of pid " + pidText(p.ppid) + at +
+             (cmd.empty() ? "" : ": " + cmd) + ")";
     }
   }
   if (int owner = poolOwnerOf(p))
-    return "process " + std::to_string(p.pid) + " (a Pool worker of pid " + std::to_string(owner) +
+    return "process " + pidText(p.pid) + " (a Pool worker of pid " + pidText(owner) +
            (cmd.empty() ? "" : ": " + cmd) + ")";
-  return "process " + std::to_string(p.pid) + (cmd.empty() ? "" : " (" + cmd + ")");
+  return "process " + pidText(p.pid) + (cmd.empty() ? "" : " (" + cmd + ")");
 }
 
 std::string SessionModel::describeLock(const LockKey &k, int kind, uint64_t t) const {
@@ -429,8 +428,7 @@ std::string SessionModel::describeLock(const LockKey &k, int kind, uint64_t t) c
   if (m.second && !m.second->path.empty())
     return what + where + m.second->path;
   if (m.second)
-    return what + where + "the anonymous shared memory mapped by pid " +
-           std::to_string(m.first->pid);
+    return what + where + "the anonymous shared memory mapped by pid " + pidText(m.first->pid);
   snprintf(where, sizeof(where), " at offset 0x%llx of shared mapping %llu:%llu",
            (unsigned long long)k.offset, (unsigned long long)(k.dev >> 20),
            (unsigned long long)k.inode);
@@ -537,15 +535,185 @@ const Process *SessionModel::find(int pid) const {
   return it == processes_.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+bool startsByFork(const trace::DecodedLog &log) {
+  for (const trace::DecodedRecord &r : log.records)
+    if (r.kind == trace::EvProcessStart)
+      return r.args[2] == 1 && r.text.empty();
+  return false;
+}
+
+const char *ordinalSuffix(int n) {
+  if (n % 100 >= 11 && n % 100 <= 13)
+    return "th";
+  return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+} // namespace
+
+LogPlan SessionModel::planOf(const trace::DecodedLog &log) {
+  LogPlan plan;
+  plan.pid = log.pid;
+  plan.ppid = log.ppid;
+  plan.generation = log.generation;
+  plan.startNs = log.startNs;
+  plan.forked = startsByFork(log);
+  for (const trace::DecodedRecord &r : log.records) {
+    plan.execed |= r.kind == trace::EvExec;
+    if (r.kind == trace::EvWaitResult && r.args[3] != 0 && r.args[0] > 0)
+      plan.reaps.emplace_back((int)r.args[0], r.timeNs);
+  }
+  return plan;
+}
+
+void SessionModel::planLogs(const std::vector<LogPlan> &plans) {
+  std::vector<const LogPlan *> order;
+  // When a traced process reaped each pid: a log that starts after such a wait is another process
+  // even when it does not start by fork (posix_spawn and clone children start with an exec).
+  std::map<int, std::vector<uint64_t>> reaps;
+  for (const LogPlan &plan : plans) {
+    if (plan.pid <= 0)
+      continue;
+    order.push_back(&plan);
+    for (const auto &r : plan.reaps)
+      reaps[r.first].push_back(r.second);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const LogPlan *a, const LogPlan *b) {
+    return a->startNs != b->startNs ? a->startNs < b->startNs : a->generation < b->generation;
+  });
+  for (auto &r : reaps)
+    std::sort(r.second.begin(), r.second.end());
+  std::map<int, bool> lastExeced; // the latest process of a pid called exec in its latest image
+  std::map<std::pair<int, uint32_t>, size_t> logIndex; // log -> index among its pid's processes
+  for (const LogPlan *log : order) {
+    std::vector<Incarnation> &list = incarnations_[log->pid];
+    bool fresh = list.empty() || log->forked;
+    if (!fresh) {
+      // Otherwise a log follows an exec of the latest process with its pid, unless that one
+      // never called exec or was reaped before this log started.
+      const std::vector<uint64_t> &r = reaps[log->pid];
+      auto after = std::upper_bound(r.begin(), r.end(), list.back().startNs);
+      fresh = !lastExeced[log->pid] || (after != r.end() && *after <= log->startNs);
+    }
+    if (fresh) {
+      Incarnation inc;
+      inc.startNs = log->startNs;
+      inc.ppid = log->ppid;
+      inc.forked = log->forked;
+      list.push_back(inc);
+    }
+    lastExeced[log->pid] = log->execed;
+    logIndex[{log->pid, log->generation}] = list.size() - 1;
+  }
+  // The last process with a pid has the pid as its id; earlier ones pid + k * kPidSpan. Past
+  // 511 of them, the ids run out: the ones in between share the last id left (and are merged).
+  constexpr int kMaxEarlier = 511;
+  for (auto &entry : incarnations_) {
+    int pid = entry.first;
+    std::vector<Incarnation> &list = entry.second;
+    int n = (int)list.size();
+    if (n > 1)
+      ++sharedPids_;
+    for (int i = 0; i < n; ++i) {
+      int k = i + 1 == n ? 0 : std::min(i + 1, kMaxEarlier);
+      list[i].id = pid + k * kPidSpan;
+      Process &p = get(list[i].id);
+      p.incarnation = std::min(i, kMaxEarlier - 1);
+      p.incarnations = n;
+      if (i >= kMaxEarlier && i + 1 != n && !p.pidReused) {
+        p.pidReused = true;
+        ++reusedPids_;
+      }
+    }
+  }
+  for (const auto &l : logIndex)
+    logIds_[l.first] = incarnations_[l.first.first][l.second].id;
+}
+
+void SessionModel::addLogs(const std::vector<trace::DecodedLog> &logs, bool release) {
+  std::vector<LogPlan> plans;
+  std::vector<const trace::DecodedLog *> order;
+  for (const trace::DecodedLog &log : logs) {
+    plans.push_back(planOf(log));
+    if (log.pid > 0)
+      order.push_back(&log);
+  }
+  planLogs(plans);
+  std::stable_sort(
+      order.begin(), order.end(), [](const trace::DecodedLog *a, const trace::DecodedLog *b) {
+        return a->startNs != b->startNs ? a->startNs < b->startNs : a->generation < b->generation;
+      });
+  for (const trace::DecodedLog *log : order) {
+    addLog(*log);
+    if (release) // the caller gave the logs up (addLogs(&&))
+      std::vector<trace::DecodedRecord>().swap(const_cast<trace::DecodedLog *>(log)->records);
+  }
+}
+
+int SessionModel::idOfLog(const trace::DecodedLog &log) const {
+  auto it = logIds_.find({log.pid, log.generation});
+  return it == logIds_.end() ? log.pid : it->second;
+}
+
+int SessionModel::idAt(int pid, uint64_t t) const {
+  auto it = incarnations_.find(pid);
+  if (pid <= 0 || it == incarnations_.end() || it->second.empty())
+    return pid;
+  const Incarnation *best = &it->second.front();
+  for (const Incarnation &inc : it->second) {
+    if (inc.startNs > t)
+      break;
+    best = &inc;
+  }
+  return best->id;
+}
+
+int SessionModel::idOfFork(int pid, uint64_t t, int parent) {
+  auto it = incarnations_.find(pid);
+  if (it == incarnations_.end())
+    return pid;
+  // The child's first record and the parent's fork record are written on either side of the
+  // fork's return: the process forked by that parent that started nearest to the fork.
+  Incarnation *best = nullptr;
+  uint64_t bestGap = UINT64_MAX;
+  for (Incarnation &inc : it->second) {
+    if (!inc.forked || inc.claimed || inc.ppid != parent)
+      continue;
+    uint64_t gap = inc.startNs > t ? inc.startNs - t : t - inc.startNs;
+    if (gap < bestGap) {
+      best = &inc;
+      bestGap = gap;
+    }
+  }
+  if (!best)
+    return idAt(pid, t); // a child that made no log of its own
+  best->claimed = true;
+  return best->id;
+}
+
+std::string SessionModel::pidText(int id) const {
+  std::string s = std::to_string(osPid(id));
+  const Process *p = find(id);
+  if (!p || p->incarnations < 2)
+    return s;
+  int n = p->incarnation + 1;
+  return s + " (the " + std::to_string(n) + ordinalSuffix(n) + " process with that pid)";
+}
+
 void SessionModel::addLog(const trace::DecodedLog &log) {
   if (log.pid <= 0)
     return;
-  Process &p = get(log.pid);
+  bool planned = logIds_.count({log.pid, log.generation}) > 0;
+  int self = idOfLog(log);
+  Process &p = get(self);
   bool seenBefore = p.traced; // an earlier log of this pid: an image this one follows by exec,
-                              // or, when this one starts by fork, another process
+                              // or, when this one starts by fork and addLogs did not tell them
+                              // apart, another process
+  bool firstLog = planned ? !seenBefore : log.generation == 0;
   p.traced = true;
-  if (log.generation == 0 || p.ppid == 0)
-    p.ppid = log.ppid;
+  if (firstLog || p.ppid == 0)
+    p.ppid = idAt(log.ppid, log.startNs);
   if (p.startNs == 0 || log.startNs < p.startNs)
     p.startNs = log.startNs;
   p.eventsDropped += log.dropped;
@@ -553,6 +721,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   std::string argvBytes;
   bool sawArgv = false;
   std::vector<Module> modules;
+  std::vector<int> forkChildren; // ids of the children of this log's forks, in order
   for (const trace::DecodedRecord &r : log.records) {
     if (r.timeNs > p.endNs)
       p.endNs = r.timeNs;
@@ -561,7 +730,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       if (r.args[2] == 1 && r.text.empty()) {
         p.inheritsImage = true; // filled from the parent in finish()
         p.startedByFork = true;
-        if (seenBefore && !p.pidReused) {
+        if (seenBefore && !planned && !p.pidReused) {
           p.pidReused = true;
           ++reusedPids_;
         }
@@ -581,13 +750,13 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     case trace::EvWaitResult: {
       if (r.args[3] == 0 || r.args[0] <= 0)
         break;
-      Process &child = get((int)r.args[0]);
+      Process &child = get(idAt((int)r.args[0], r.timeNs));
       child.exit = ExitInfo::fromWaitStatus((int)r.args[1]);
-      child.reapedBy = log.pid;
+      child.reapedBy = self;
       child.reapedNs = r.timeNs;
       child.statusDiscarded = r.args[4] == 1;
       if (child.ppid == 0)
-        child.ppid = log.pid;
+        child.ppid = self;
       break;
     }
     case trace::EvExec:
@@ -599,9 +768,11 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       break;
     case trace::EvFork:
       if (r.args[0] > 0) {
-        Process &child = get((int)r.args[0]);
+        int id = idOfFork((int)r.args[0], r.timeNs, log.pid);
+        forkChildren.push_back(id);
+        Process &child = get(id);
         if (child.ppid == 0)
-          child.ppid = log.pid;
+          child.ppid = self;
       }
       break;
     case trace::EvExit:
@@ -612,7 +783,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       break;
     case trace::EvChildWaitsForExit:
       if (r.args[0] > 0)
-        get((int)r.args[0]).waitedForParentExit = true;
+        get(idAt((int)r.args[0], r.timeNs)).waitedForParentExit = true;
       break;
     case trace::EvSetsid:
       if (r.args[0] >= 0)
@@ -620,9 +791,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       break;
     case trace::EvIpcUnlink:
       if (r.args[1] == 0)
-        ipcEvents_.push_back(
-            IpcEvent{r.timeNs, false,
-                     IpcObject{(int)r.args[0], r.text, log.pid, r.timeNs, {}, false, false}});
+        ipcEvents_.push_back(IpcEvent{
+            r.timeNs, false, IpcObject{(int)r.args[0], r.text, self, r.timeNs, {}, false, false}});
       break;
     default:
       break;
@@ -644,7 +814,17 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   }
   // Index of this log's image in execChain once inherited images are filled in.
   size_t imageIndex = p.execChain.empty() ? 0 : p.execChain.size() - 1 + (p.inheritsImage ? 1 : 0);
-  p.modules = modules;
+  std::shared_ptr<const std::vector<Module>> shared;
+  for (const auto &recent : recentModules_)
+    if (*recent == modules)
+      shared = recent;
+  if (!shared) {
+    shared = std::make_shared<const std::vector<Module>>(std::move(modules));
+    if (recentModules_.size() >= 8)
+      recentModules_.erase(recentModules_.begin());
+    recentModules_.push_back(shared);
+  }
+  p.modules = shared;
   p.threadsLive = log.threadsLive;
   p.threadsCreated += log.threadsCreated;
   p.held.clear();
@@ -659,8 +839,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
   // Each image says which interpreter it runs (EvPyInfo at its first stack). An exec'd image
   // that records none is no Python; a forked child that recorded none yet runs its parent's.
   p.python = PythonInterpreter();
-  if (p.inheritsImage && log.generation == 0)
-    if (const Process *parent = find(log.ppid))
+  if (p.inheritsImage && firstLog)
+    if (const Process *parent = find(p.ppid))
       p.python = parent->python;
   {
     struct CodeName {
@@ -685,7 +865,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
           p.python.evalStart = p.python.evalEnd = 0;
         p.python.unreadable = r.text;
         uint64_t code = (uint64_t)r.args[4];
-        for (const Module &m : modules)
+        for (const Module &m : *p.modules)
           if (code >= m.start && code < m.end)
             p.python.module = m.path;
       } else if (r.kind == trace::EvPyCode) {
@@ -759,10 +939,12 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       st.frames.push_back(std::move(f));
     }
     linkPythonFrames(st, r.frames.size() >= trace::kMaxFrames);
+    st.frames.shrink_to_fit(); // a model of 100,000 processes holds many stacks
     return st;
   };
   std::string pendingSemName;
   std::map<int, uint64_t> lastEventOfThread;
+  size_t nextFork = 0;
   for (const trace::DecodedRecord &r : log.records) {
     if (r.kind == trace::EvThreadEnd) {
       auto it = lastEventOfThread.find((int)r.tid);
@@ -773,7 +955,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     }
     if (r.kind == trace::EvFork && r.args[0] > 0) {
       ForkRecord f;
-      f.child = (int)r.args[0];
+      f.child = nextFork < forkChildren.size() ? forkChildren[nextFork++] : (int)r.args[0];
       f.imageIndex = imageIndex;
       f.tid = (int)r.tid;
       f.timeNs = r.timeNs;
@@ -788,7 +970,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       IpcObject o;
       o.kind = (int)r.args[0];
       o.name = r.text;
-      o.creator = log.pid;
+      o.creator = self;
       o.timeNs = r.timeNs;
       o.stack = stackOf(r);
       ipcEvents_.push_back(IpcEvent{r.timeNs, true, std::move(o)});
@@ -829,14 +1011,14 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       LockOrderEdge e;
       e.first = LockKey{(uint64_t)r.args[0], (uint64_t)r.args[1], (uint64_t)r.args[2]};
       e.second = LockKey{(uint64_t)r.args[3], (uint64_t)r.args[4], (uint64_t)r.args[5]};
-      e.pid = log.pid;
+      e.pid = self;
       e.tid = (int)r.tid;
       e.timeNs = r.timeNs;
       e.stack = stackOf(r);
       lockOrder_.push_back(std::move(e));
     } else if (r.kind == trace::EvIpcCreate && r.args[0] == trace::IpcSem) {
       pendingSemName = r.text;
-      semOpens_.emplace_back(r.text, log.pid);
+      semOpens_.emplace_back(r.text, self);
     }
     if (r.kind == trace::EvSemInit) {
       LockKey k{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]};
@@ -844,7 +1026,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       semCreations_[k].push_back(r.timeNs);
       auto created = semCreators_.find(k);
       if (created == semCreators_.end() || r.timeNs < created->second.second)
-        semCreators_[k] = {log.pid, r.timeNs};
+        semCreators_[k] = {self, r.timeNs};
     }
     if (r.kind == trace::EvSemInit && r.args[4] == 1 && !pendingSemName.empty()) {
       lockNames_[LockKey{(uint64_t)r.args[1], (uint64_t)r.args[2], (uint64_t)r.args[3]}]
@@ -854,8 +1036,8 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     switch (r.kind) {
     case trace::EvKill: {
       KillEvent k;
-      k.sender = log.pid;
-      k.target = (int)r.args[0];
+      k.sender = self;
+      k.target = r.args[0] > 0 ? idAt((int)r.args[0], r.timeNs) : (int)r.args[0];
       k.signal = (int)r.args[1];
       k.timeNs = r.timeNs;
       k.tid = (int)r.tid;
@@ -874,7 +1056,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
       IpcObject o;
       o.kind = trace::IpcSysvShm;
       o.name = "shmid " + std::to_string(r.args[0]);
-      o.creator = log.pid;
+      o.creator = self;
       o.timeNs = r.timeNs;
       o.sysvId = (int)r.args[0];
       if (create) {
@@ -934,7 +1116,7 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
     s.tid = (int)r.tid;
     s.signal = (int)r.args[0];
     s.siCode = (int)r.args[1];
-    s.senderPid = (int)r.args[2];
+    s.senderPid = r.args[2] > 0 ? idAt((int)r.args[2], r.timeNs) : (int)r.args[2];
     s.faultAddress = (uint64_t)r.args[3];
     s.timeNs = r.timeNs;
     s.stack = stackOf(r);
@@ -957,7 +1139,9 @@ void SessionModel::addLog(const trace::DecodedLog &log) {
 Frame SessionModel::frameFor(const Process &p, uint64_t pc) const {
   Frame f;
   f.pc = pc;
-  for (const Module &m : p.modules) {
+  if (!p.modules)
+    return f;
+  for (const Module &m : *p.modules) {
     if (pc >= m.start && pc < m.end) {
       f.module = m.path;
       f.fileOffset = pc - m.start + m.fileOffset;
@@ -968,6 +1152,10 @@ Frame SessionModel::frameFor(const Process &p, uint64_t pc) const {
 }
 
 void SessionModel::setRoot(int pid, int waitStatus) {
+  // The program started first: the first process with its pid.
+  auto inc = incarnations_.find(pid);
+  if (inc != incarnations_.end() && !inc->second.empty())
+    pid = inc->second.front().id;
   rootPid_ = pid;
   rootExit_ = ExitInfo::fromWaitStatus(waitStatus);
   Process &p = get(pid);
@@ -976,6 +1164,16 @@ void SessionModel::setRoot(int pid, int waitStatus) {
 }
 
 void SessionModel::noteReapedByMonitor(int pid, int waitStatus) {
+  // The wrapper reaps in turn the processes that had a pid: the first one no one reaped yet.
+  auto inc = incarnations_.find(pid);
+  if (inc != incarnations_.end())
+    for (const Incarnation &i : inc->second) {
+      const Process *c = find(i.id);
+      if (c && c->reapedBy == 0 && !c->exit.known && i.id != rootPid_) {
+        pid = i.id;
+        break;
+      }
+    }
   Process &p = get(pid);
   p.exit = ExitInfo::fromWaitStatus(waitStatus);
   p.reapedBy = kReapedByMonitor;

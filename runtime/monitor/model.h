@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace monitor {
 struct Module {
   uint64_t start = 0, end = 0, fileOffset = 0;
   std::string path;
+  bool operator==(const Module &o) const {
+    return start == o.start && end == o.end && fileOffset == o.fileOffset && path == o.path;
+  }
 };
 
 struct Frame {
@@ -106,6 +110,15 @@ struct ExitInfo {
 
 constexpr int kReapedByMonitor = -1;
 constexpr int kMonitorPid = -1; // the sender of the kills procsan makes itself
+
+// A process is known in the model by an id, not by its pid: a run that makes more processes than
+// pid_max gives one pid to several processes in turn. The last process to have a pid has that pid
+// as its id (so a live process found in /proc is found by its pid); the ones before it have
+// pid + k * kPidSpan (k = 1, 2, ...: Linux pids stay below 2^22). Every reference between
+// processes (parent, reaper, fork, kill target, sender) holds ids.
+constexpr int kPidSpan = 1 << 22;
+// The OS pid of a process id (ids <= 0 stay as they are: kMonitorPid, group kill targets).
+inline int osPid(int id) { return id > 0 ? id % kPidSpan : id; }
 
 struct SignalDelivery {
   int tid = 0;
@@ -251,15 +264,19 @@ struct MqBlock { // a thread about to block in mq_send/mq_receive (last one per 
 };
 
 struct Process {
-  int pid = 0;
-  int ppid = 0;
+  int pid = 0;  // the id (see kPidSpan): osPid(pid) is the OS pid
+  int ppid = 0; // the parent's id
+  // Which process with this OS pid it was, in start order (0: the first), and how many processes
+  // of the run had that pid.
+  int incarnation = 0;
+  int incarnations = 1;
   bool traced = false; // at least one log of it was read
   std::string exe;
   std::vector<std::string> argv;
   std::vector<std::string> execChain; // exe of every image, in order
   uint64_t startNs = 0, endNs = 0;
   ExitInfo exit;
-  int reapedBy = 0; // pid of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
+  int reapedBy = 0; // id of the reaping process, kReapedByMonitor, or 0 (nobody, as far as known)
   uint64_t reapedNs = 0;        // when a traced reaper's wait returned it (a bound on its death)
   bool statusDiscarded = false; // its reaper passed no status pointer (wait(NULL))
   bool triedExec = false;       // called exec (whether or not it succeeded)
@@ -288,12 +305,14 @@ struct Process {
   bool inheritsImage = false; // started by fork: its first image and argv are the parent's
   bool startedByFork = false; // the same, kept after finish() fills the inherited image in
   std::vector<std::vector<std::string>> argvByImage; // argv of each entry of execChain
-  std::vector<Module> modules;
+  // The mappings of its (last) image; processes with the same list share one.
+  std::shared_ptr<const std::vector<Module>> modules;
   uint64_t eventsDropped = 0;
   // The CPython interpreter this image runs (EvPyInfo), if any.
   PythonInterpreter python;
-  // Another process had this pid before (a long run went through more than pid_max processes):
-  // the model merges them, so what it says of this pid may mix the two.
+  // Another process had this pid before and the model could not tell them apart (logs added one
+  // by one without addLogs, or more than 511 processes with one pid): what it says of this pid
+  // may mix them.
   bool pidReused = false;
   std::string commandLine() const;
 };
@@ -308,8 +327,29 @@ struct KillEvent {
   Stack stack;
 };
 
+// What telling apart the processes that had one pid needs of a log (SessionModel::planLogs).
+struct LogPlan {
+  int pid = 0, ppid = 0;
+  uint32_t generation = 0;
+  uint64_t startNs = 0;
+  bool forked = false;                         // it starts by fork
+  bool execed = false;                         // it called exec
+  std::vector<std::pair<int, uint64_t>> reaps; // its wait results: pid, time
+};
+
 class SessionModel {
 public:
+  // Adding logs one at a time without holding them all: planLogs with the plan of every log of
+  // the session first, then addLog for each in start order.
+  static LogPlan planOf(const trace::DecodedLog &log);
+  void planLogs(const std::vector<LogPlan> &plans);
+  // Adds every log of a session: first tells apart the processes that had the same pid in turn
+  // (from the logs' start times, fork starts and exec calls), then adds each log. Logs added
+  // with addLog alone are known by pid only.
+  void addLogs(const std::vector<trace::DecodedLog> &logs) { addLogs(logs, false); }
+  // The same, letting go of each log's events once it is added: a session's decoded events and
+  // its model are never held whole at once.
+  void addLogs(std::vector<trace::DecodedLog> &&logs) { addLogs(logs, true); }
   void addLog(const trace::DecodedLog &log);
   // After the last log: orders what several logs say about shared objects.
   void finish();
@@ -326,8 +366,18 @@ public:
   std::map<int, Process> &processes() { return processes_; }
   const std::vector<KillEvent> &kills() const { return kills_; }
   const std::vector<LockOrderEdge> &lockOrder() const { return lockOrder_; }
-  // How many pids a new process took after an earlier traced process had them.
+  // How many pids a new process took after an earlier traced process had them and the model
+  // could not tell the processes apart (see Process::pidReused).
   size_t reusedPids() const { return reusedPids_; }
+  // How many pids were had by several processes of the run, told apart.
+  size_t sharedPids() const { return sharedPids_; }
+  // The id of the process that had OS pid `pid` at time t: the last one started by then (the
+  // first one when none had started). pid itself when the logs named no process with it.
+  int idAt(int pid, uint64_t t) const;
+  // The id of the last process with that pid (the one /proc shows while the tree runs).
+  int latestId(int pid) const { return pid; }
+  // "1234" or, for a pid several processes had, "1234 (the 2nd process with that pid)".
+  std::string pidText(int id) const;
   // Which semaphore an identity meant at time t: how many were created with it by then. A
   // semaphore's identity is its file's inode, and /dev/shm gives an unlinked one's inode to the
   // next; locks of two generations are not the same lock.
@@ -386,6 +436,23 @@ public:
 
 private:
   Process &get(int pid);
+  // The processes that had each OS pid, in start order (only with addLogs).
+  struct Incarnation {
+    uint64_t startNs = 0;
+    int id = 0;
+    int ppid = 0;         // OS pid of the parent its first log names
+    bool forked = false;  // its first log starts with a fork
+    bool claimed = false; // a fork record names it already
+  };
+  std::map<int, std::vector<Incarnation>> incarnations_;
+  std::map<std::pair<int, uint32_t>, int> logIds_; // (pid, generation) of a log -> id
+  // The id of the child a fork by parent (OS pid) at time t made.
+  int idOfFork(int pid, uint64_t t, int parent);
+  int idOfLog(const trace::DecodedLog &log) const;
+  void addLogs(const std::vector<trace::DecodedLog> &logs, bool release);
+  // Module lists of the latest images: a forked child's list is its parent's, shared.
+  std::vector<std::shared_ptr<const std::vector<Module>>> recentModules_;
+  size_t sharedPids_ = 0;
   std::map<int, Process> processes_;
   std::vector<KillEvent> kills_;
   std::vector<IpcObject> ipc_;

@@ -250,7 +250,7 @@ std::string renderText(const std::vector<Finding> &findings, bool color, bool su
           list += ", ...";
           break;
         }
-        list += (list.empty() ? "" : ", ") + std::to_string(pid);
+        list += (list.empty() ? "" : ", ") + std::to_string(osPid(pid));
       }
       out += "  (" + std::to_string(group->size()) +
              " times at the same place in all, in processes " + list +
@@ -268,11 +268,14 @@ nlohmann::ordered_json findingToJson(const Finding &f) {
   j["rule"] = f.rule;
   j["severity"] = f.severity;
   j["message"] = f.message;
-  j["processes"] = f.processes;
+  json pids = json::array();
+  for (int pid : f.processes)
+    pids.push_back(osPid(pid));
+  j["processes"] = std::move(pids);
   json events = json::array();
   for (const FindingEvent &e : f.events) {
     json je;
-    je["pid"] = e.pid;
+    je["pid"] = osPid(e.pid);
     je["tid"] = e.tid;
     je["what"] = e.what;
     json stack = json::array();
@@ -401,12 +404,44 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
   doc["version"] = run.version;
   doc["command"] = run.command;
   doc["exit_status"] = run.exitStatus;
-  json procs = json::array();
-  for (const auto &entry : model.processes()) {
-    const Process &p = entry.second;
+  // The processes are written into the document one by one as they are made (a run of 100,000
+  // processes would hold a large document twice otherwise): the rest is dumped around an empty
+  // list first. Invalid UTF-8 from a program's argv must not abort the report.
+  doc["processes"] = json::array();
+  json jf = json::array();
+  for (const Finding &f : findings)
+    jf.push_back(findingToJson(f));
+  doc["findings"] = std::move(jf);
+  std::string out = doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  const std::string empty = "\"processes\": []";
+  // The first key with that name is the document's own (the findings come after it).
+  size_t at = out.find(empty) + empty.size() - 2;
+  std::string tail = out.substr(at + 2);
+  out.resize(at);
+  bool first = true;
+  // By pid, then in the order the processes that had one pid had it. Such a process says which
+  // it was ("incarnation": 0 for the first), and so do references to one ("ppid_incarnation",
+  // "reaped_by_incarnation", the sender's "incarnation").
+  std::vector<const Process *> order;
+  for (const auto &entry : model.processes())
+    order.push_back(&entry.second);
+  std::stable_sort(order.begin(), order.end(), [](const Process *a, const Process *b) {
+    return osPid(a->pid) != osPid(b->pid) ? osPid(a->pid) < osPid(b->pid)
+                                          : a->incarnation < b->incarnation;
+  });
+  auto incarnationOf = [&](int id) {
+    const Process *q = model.find(id);
+    return q && q->incarnations > 1 ? q->incarnation : -1;
+  };
+  for (const Process *pp : order) {
+    const Process &p = *pp;
     json jp;
-    jp["pid"] = p.pid;
-    jp["ppid"] = p.ppid;
+    jp["pid"] = osPid(p.pid);
+    if (p.incarnations > 1)
+      jp["incarnation"] = p.incarnation;
+    jp["ppid"] = osPid(p.ppid);
+    if (int k = incarnationOf(p.ppid); k >= 0)
+      jp["ppid_incarnation"] = k;
     jp["exe"] = p.exe;
     jp["argv"] = p.argv;
     jp["traced"] = p.traced;
@@ -417,7 +452,10 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
         jp["exit"] = {{"signal", signalName(p.exit.signal)}};
         if (p.killedBy.known) {
           json sender = {{"call", p.killedBy.call()}};
-          sender["pid"] = p.killedBy.pid == kMonitorPid ? json("procsan") : json(p.killedBy.pid);
+          sender["pid"] =
+              p.killedBy.pid == kMonitorPid ? json("procsan") : json(osPid(p.killedBy.pid));
+          if (int k = incarnationOf(p.killedBy.pid); k >= 0)
+            sender["incarnation"] = k;
           if (const Process *k = model.find(p.killedBy.pid))
             sender["argv"] = k->argv;
           jp["exit"]["sender"] = std::move(sender);
@@ -427,9 +465,11 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
     } else {
       jp["exit"] = nullptr;
     }
-    if (p.reapedBy > 0)
-      jp["reaped_by"] = p.reapedBy;
-    else if (p.reapedBy == kReapedByMonitor)
+    if (p.reapedBy > 0) {
+      jp["reaped_by"] = osPid(p.reapedBy);
+      if (int k = incarnationOf(p.reapedBy); k >= 0)
+        jp["reaped_by_incarnation"] = k;
+    } else if (p.reapedBy == kReapedByMonitor)
       jp["reaped_by"] = "procsan";
     else
       jp["reaped_by"] = nullptr;
@@ -441,15 +481,18 @@ std::string renderJson(const RunInfo &run, const SessionModel &model,
       jp["threads_created"] = p.threadsCreated;
       jp["threads_live"] = p.threadsLive;
     }
-    procs.push_back(std::move(jp));
+    std::string one = jp.dump(2, ' ', false, json::error_handler_t::replace);
+    out += first ? "[\n    " : ",\n    ";
+    first = false;
+    for (char c : one) {
+      out += c;
+      if (c == '\n')
+        out += "    ";
+    }
   }
-  doc["processes"] = std::move(procs);
-  json jf = json::array();
-  for (const Finding &f : findings)
-    jf.push_back(findingToJson(f));
-  doc["findings"] = std::move(jf);
-  // Invalid UTF-8 from a program's argv must not abort the report.
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  out += first ? "[]" : "\n  ]";
+  out += tail;
+  return out;
 }
 
 } // namespace monitor

@@ -239,16 +239,47 @@ void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBy
   for (const std::string &name : fresh) {
     DecodedLog log;
     std::string error;
-    if (heldBytes >= budgetBytes) {
-      log.deferred = true;
-      done.emplace(name, std::move(log));
-      continue;
-    }
-    if (readLogFile(dir + "/" + name, log, error)) {
+    done.note(name);
+    if (heldBytes < budgetBytes && readLogFile(dir + "/" + name, log, error)) {
       heldBytes += decodedBytes(log);
-      done.emplace(name, std::move(log));
+      done.decoded.emplace(name, std::move(log));
     }
   }
+}
+
+uint64_t FinishedLogs::keyOf(const std::string &name) {
+  // p<PID>.<GEN>.log; another name (the program's, not the runtime's) by its hash.
+  uint64_t pid = 0, gen = 0;
+  size_t i = 1;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9' && pid < (1u << 30); ++i)
+    pid = pid * 10 + (uint64_t)(name[i] - '0');
+  bool ok = i > 1 && i < name.size() && name[i] == '.';
+  size_t g = ++i;
+  for (; ok && i < name.size() && name[i] >= '0' && name[i] <= '9' && gen < (1u << 30); ++i)
+    gen = gen * 10 + (uint64_t)(name[i] - '0');
+  if (ok && i > g && name.compare(i, std::string::npos, ".log") == 0)
+    return pid << 32 | gen;
+  return std::hash<std::string>()(name) | 1ull << 63;
+}
+
+size_t FinishedLogs::count(const std::string &name) const {
+  uint64_t key = keyOf(name);
+  return std::binary_search(gone_.begin(), gone_.end(), key) ||
+         std::binary_search(recent_.begin(), recent_.end(), key);
+}
+
+void FinishedLogs::note(const std::string &name) {
+  uint64_t key = keyOf(name);
+  auto at = std::lower_bound(recent_.begin(), recent_.end(), key);
+  if ((at != recent_.end() && *at == key) || std::binary_search(gone_.begin(), gone_.end(), key))
+    return;
+  recent_.insert(at, key);
+  if (recent_.size() < 4096)
+    return;
+  std::vector<uint64_t> merged(gone_.size() + recent_.size());
+  std::merge(gone_.begin(), gone_.end(), recent_.begin(), recent_.end(), merged.begin());
+  gone_.swap(merged);
+  recent_.clear();
 }
 
 namespace {
@@ -460,43 +491,35 @@ void RingConsumer::giveUp(const std::string &name, Mapped &m) {
   tlsBusGuard = nullptr;
 }
 
-std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
-                                    FinishedLogs *done) {
-  std::vector<DecodedLog> logs;
+std::vector<std::string> logNames(const std::string &dir, std::vector<std::string> &errors) {
+  std::vector<std::string> names;
   DIR *d = opendir(dir.c_str());
   if (!d) {
     errors.push_back(dir + ": " + std::strerror(errno));
-    return logs;
+    return names;
   }
-  std::vector<std::string> names;
-  while (struct dirent *e = readdir(d)) {
-    std::string name = e->d_name;
-    if (!isLogName(name))
-      continue;
-    if (done) {
-      auto it = done->find(name);
-      if (it != done->end() && !it->second.deferred) {
-        logs.push_back(std::move(it->second));
-        done->erase(it);
-        continue;
-      }
-    }
-    names.push_back(std::move(name));
-  }
+  while (struct dirent *e = readdir(d))
+    if (isLogName(e->d_name))
+      names.push_back(e->d_name);
   closedir(d);
+  return names;
+}
+
+void forEachLog(const std::string &dir, const std::vector<std::string> &names,
+                std::vector<std::string> &errors,
+                const std::function<void(size_t, DecodedLog &&)> &each) {
   // A fork-heavy tree leaves thousands of logs, read after the program ended: the reading is
-  // split among the machine's cores (each part into its own vectors, joined in name order).
+  // split among the machine's cores.
   unsigned parts = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 8);
   if (names.size() < 256)
     parts = 1;
-  std::vector<std::vector<DecodedLog>> partLogs(parts);
   std::vector<std::vector<std::string>> partErrors(parts);
   auto readPart = [&](unsigned part) {
     for (size_t i = part; i < names.size(); i += parts) {
       DecodedLog log;
       std::string error;
       if (readLogFile(dir + "/" + names[i], log, error))
-        partLogs[part].push_back(std::move(log));
+        each(i, std::move(log));
       else
         partErrors[part].push_back(dir + "/" + names[i] + ": " + error);
     }
@@ -507,11 +530,34 @@ std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::str
   readPart(0);
   for (std::thread &t : helpers)
     t.join();
-  for (unsigned part = 0; part < parts; ++part) {
-    for (DecodedLog &log : partLogs[part])
-      logs.push_back(std::move(log));
-    errors.insert(errors.end(), partErrors[part].begin(), partErrors[part].end());
+  for (const auto &e : partErrors)
+    errors.insert(errors.end(), e.begin(), e.end());
+}
+
+std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
+                                    FinishedLogs *done) {
+  std::vector<DecodedLog> logs;
+  std::vector<std::string> names;
+  for (std::string &name : logNames(dir, errors)) {
+    if (done) {
+      auto it = done->decoded.find(name);
+      if (it != done->decoded.end()) {
+        logs.push_back(std::move(it->second));
+        done->decoded.erase(it);
+        continue;
+      }
+    }
+    names.push_back(std::move(name));
   }
+  std::vector<DecodedLog> read(names.size());
+  std::vector<char> ok(names.size(), 0);
+  forEachLog(dir, names, errors, [&](size_t i, DecodedLog &&log) {
+    read[i] = std::move(log);
+    ok[i] = 1;
+  });
+  for (size_t i = 0; i < names.size(); ++i)
+    if (ok[i])
+      logs.push_back(std::move(read[i]));
   std::sort(logs.begin(), logs.end(), [](const DecodedLog &a, const DecodedLog &b) {
     return a.startNs != b.startNs ? a.startNs < b.startNs : a.generation < b.generation;
   });

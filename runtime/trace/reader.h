@@ -7,6 +7,7 @@
 #include "trace/format.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -40,9 +41,6 @@ struct DecodedLog {
   int32_t threadsLive = 0;     // pthread_create'd threads alive when the log was read
   uint32_t threadsCreated = 0; // pthread_create calls of this image
   std::vector<DecodedRecord> records;
-  // readFinishedLogs only noted that the process is gone (its budget was spent): the log is read
-  // from its file at the end like any other.
-  bool deferred = false;
 };
 
 // Decodes one log image (the events still in its ring). Returns false (and sets error) when the
@@ -63,11 +61,27 @@ bool readLogFile(const std::string &path, DecodedLog &out, std::string &error);
 // Logs of a running session decoded early, by file name: only logs of processes that are gone
 // (reaped: no one can write them any more), so the reading after the program ends has fewer
 // left to do.
-using FinishedLogs = std::map<std::string, DecodedLog>;
+// Every log seen gone costs a few bytes (its pid and generation); only those within the budget
+// are held decoded.
+class FinishedLogs {
+public:
+  // 1 when the log of this name was seen gone (decoded or only noted).
+  size_t count(const std::string &name) const;
+  void note(const std::string &name);
+  size_t size() const { return gone_.size() + recent_.size(); }
+  bool empty() const { return size() == 0; }
+  // The logs decoded early, by file name (readSession takes them out).
+  std::map<std::string, DecodedLog> decoded;
+
+private:
+  static uint64_t keyOf(const std::string &name);
+  // Sorted keys, and the latest ones (sorted too) until they are merged in: 8 bytes a log.
+  std::vector<uint64_t> gone_, recent_;
+};
 // Decodes into done each log of dir whose process is gone and that done does not hold yet, as
 // long as the decoded logs held stay within budgetBytes (heldBytes: what done holds, kept up to
-// date); past it, logs of gone processes are only noted (DecodedLog::deferred), so that a long
-// run with many processes does not grow the monitor without bound.
+// date); past it, logs of gone processes are only noted, so that a long run with many processes
+// does not grow the monitor with them.
 void readFinishedLogs(const std::string &dir, FinishedLogs &done, size_t &heldBytes,
                       size_t budgetBytes = SIZE_MAX);
 // About how much memory a decoded log takes.
@@ -112,6 +126,13 @@ private:
   std::map<std::string, std::string> failures_;
 };
 
+// The names of the log files of dir.
+std::vector<std::string> logNames(const std::string &dir, std::vector<std::string> &errors);
+// Reads the named logs of dir (in parallel: each is called from several threads at once, with the
+// index of the name and the log); unreadable ones are reported in errors.
+void forEachLog(const std::string &dir, const std::vector<std::string> &names,
+                std::vector<std::string> &errors,
+                const std::function<void(size_t, DecodedLog &&)> &each);
 // Every log of dir; with done, the logs it holds are taken from it (and removed) instead of read.
 std::vector<DecodedLog> readSession(const std::string &dir, std::vector<std::string> &errors,
                                     FinishedLogs *done = nullptr);

@@ -22,6 +22,24 @@ def _can_mount_tmpfs():
 if _can_mount_tmpfs():
     config.available_features.add("mount-namespace")
 
+# Tests that make two processes share a pid run in a pid namespace of their own, where they may set
+# the last pid handed out (/proc/sys/kernel/ns_last_pid): root with CAP_SYS_ADMIN, as in CI here.
+def _can_set_last_pid():
+    import shutil
+    import subprocess
+    if not shutil.which("unshare"):
+        return False
+    try:
+        return subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+                               "echo 100 > /proc/sys/kernel/ns_last_pid"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+if _can_set_last_pid():
+    config.available_features.add("pid-namespace")
+
 # A CPython whose frames procsan cannot read (3.7: no layout for it), for the report that says so.
 import glob
 _old_pythons = sorted(glob.glob("/root/.pyenv/versions/3.7*/bin/python3.7") +

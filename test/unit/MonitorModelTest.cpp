@@ -216,3 +216,99 @@ TEST(LockOrder, RecreatedIdentityIsAnotherLock) {
                        {made(5, 1), made(6, 2), edge(5, 6, 10), made(5, 15), edge(6, 5, 20)})),
       0u);
 }
+
+namespace {
+
+trace::DecodedRecord at(trace::DecodedRecord r, uint64_t t) {
+  r.timeNs = t;
+  return r;
+}
+
+// The log of a child forked by ppid, started at t (its first image is its parent's).
+trace::DecodedLog forkedLog(int pid, int ppid, uint32_t generation, uint64_t t,
+                            std::vector<trace::DecodedRecord> records = {}) {
+  trace::DecodedLog log;
+  log.pid = pid;
+  log.ppid = ppid;
+  log.generation = generation;
+  log.startNs = t;
+  log.records.push_back(at(rec(trace::EvProcessStart, {pid, ppid, 1}), t));
+  for (auto &r : records)
+    log.records.push_back(std::move(r));
+  return log;
+}
+
+} // namespace
+
+// Two children of one parent had pid 11 in turn: each is a process of its own, with its own exit
+// and reaper, and the crash the parent did not look at is the first one's.
+TEST(PidReuse, ProcessesWithOnePidAreToldApart) {
+  trace::DecodedLog parent =
+      logOf(10, 1, "/bin/app",
+            {at(rec(trace::EvFork, {11}), 100),
+             at(rec(trace::EvWaitResult, {11, signaledStatus(SIGSEGV), 0, 1, 1}), 200),
+             at(rec(trace::EvFork, {11}), 300),
+             at(rec(trace::EvWaitResult, {11, exitedStatus(0), 0, 1}), 400)});
+  parent.startNs = 10;
+  parent.records.front().timeNs = 10;
+  std::vector<trace::DecodedLog> logs = {
+      parent, forkedLog(11, 10, 0, 101, {at(rec(trace::EvSignal, {SIGSEGV, 1, 0, 0}), 150)}),
+      forkedLog(11, 10, 1, 299)};
+  SessionModel m;
+  m.addLogs(logs);
+  m.setRoot(10, exitedStatus(0));
+  m.finish();
+  ASSERT_EQ(m.processes().size(), 3u);
+  EXPECT_EQ(m.sharedPids(), 1u);
+  EXPECT_EQ(m.reusedPids(), 0u);
+  const Process *second = m.find(11); // the last one has the pid as its id
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->incarnation, 1);
+  EXPECT_FALSE(second->exit.signaled);
+  EXPECT_EQ(second->reapedBy, 10);
+  EXPECT_EQ(second->ppid, 10);
+  const Process *first = m.find(11 + kPidSpan);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->incarnation, 0);
+  EXPECT_EQ(osPid(first->pid), 11);
+  EXPECT_TRUE(first->exit.signaled);
+  EXPECT_EQ(first->reapedBy, 10);
+  EXPECT_EQ(first->ppid, 10);
+  ASSERT_NE(m.forkOf(first->pid), nullptr);
+  EXPECT_EQ(m.forkOf(first->pid)->timeNs, 100u);
+  EXPECT_EQ(m.forkOf(11)->timeNs, 300u);
+  EXPECT_EQ(m.idAt(11, 250), first->pid); // between the two: the first was the last started
+  EXPECT_EQ(m.idAt(11, 350), 11);
+  std::vector<Finding> found = lostCrashes(m);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].processes.front(), first->pid);
+  EXPECT_NE(found[0].message.find("the 1st process with that pid"), std::string::npos);
+}
+
+// A log that starts with an exec is the next image of the last process with its pid when that
+// process called exec, and another process when it was reaped in between (posix_spawn).
+TEST(PidReuse, ExecImageOrNewProcess) {
+  trace::DecodedLog parent =
+      logOf(10, 1, "/bin/app",
+            {at(rec(trace::EvFork, {11}), 100),
+             at(rec(trace::EvWaitResult, {11, exitedStatus(0), 0, 1}), 200)});
+  trace::DecodedLog child = forkedLog(11, 10, 0, 101, {at(rec(trace::EvExec, {0}), 110)});
+  trace::DecodedLog image = logOf(11, 10, "/bin/tool", {});
+  image.generation = 1;
+  image.startNs = 120;
+  trace::DecodedLog spawned = logOf(11, 10, "/bin/other", {});
+  spawned.generation = 2;
+  spawned.startNs = 300;
+  SessionModel m;
+  m.addLogs({parent, child, image, spawned});
+  m.finish();
+  ASSERT_EQ(m.processes().size(), 3u);
+  const Process *first = m.find(11 + kPidSpan);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->exe, "/bin/tool");
+  EXPECT_EQ(first->reapedBy, 10);
+  const Process *later = m.find(11);
+  ASSERT_NE(later, nullptr);
+  EXPECT_EQ(later->exe, "/bin/other");
+  EXPECT_FALSE(later->exit.known);
+}

@@ -189,19 +189,22 @@ TEST(TraceReader, FinishedLogsAreThoseOfGoneProcesses) {
   size_t held = 0;
   readFinishedLogs(dir, done, held);
   ASSERT_EQ(done.size(), 1u);
-  EXPECT_EQ(done.begin()->second.pid, gone);
+  ASSERT_EQ(done.decoded.size(), 1u);
+  EXPECT_EQ(done.decoded.begin()->second.pid, gone);
+  EXPECT_EQ(done.count("p" + std::to_string(gone) + ".0.log"), 1u);
+  EXPECT_EQ(done.count("p" + std::to_string(gone) + ".1.log"), 0u);
   EXPECT_GT(held, 0u);
   std::vector<std::string> errors;
   std::vector<DecodedLog> logs = readSession(dir, errors, &done);
   EXPECT_TRUE(errors.empty());
-  EXPECT_TRUE(done.empty());
+  EXPECT_TRUE(done.decoded.empty());
   ASSERT_EQ(logs.size(), 2u);
   // With no budget left, a gone process's log is only noted, and read from its file at the end.
   FinishedLogs noted;
   size_t full = 100;
   readFinishedLogs(dir, noted, full, 100);
   ASSERT_EQ(noted.size(), 1u);
-  EXPECT_TRUE(noted.begin()->second.deferred);
+  EXPECT_TRUE(noted.decoded.empty());
   EXPECT_EQ(full, 100u);
   logs = readSession(dir, errors, &noted);
   EXPECT_TRUE(errors.empty());
@@ -297,4 +300,22 @@ TEST(TraceReader, ConsumerSpillsCommittedEventsInOrder) {
   std::remove(spillPathOf(log).c_str());
   std::remove(log.c_str());
   rmdir(dir);
+}
+
+// The logs seen gone are kept as keys (pid and generation) in sorted runs merged now and then:
+// every one noted is found, before and after a merge, and no other.
+TEST(TraceReader, FinishedLogsKeepEveryNameNoted) {
+  FinishedLogs done;
+  for (int pid = 1; pid <= 10000; ++pid)
+    done.note("p" + std::to_string(pid * 3) + "." + std::to_string(pid % 2) + ".log");
+  done.note("p3.1.log"); // noted twice (pid 1 above), counted once
+  done.note("pxyz.log"); // not the runtime's name: by its hash
+  EXPECT_EQ(done.size(), 10001u);
+  for (int pid = 1; pid <= 10000; ++pid) {
+    EXPECT_EQ(done.count("p" + std::to_string(pid * 3) + "." + std::to_string(pid % 2) + ".log"),
+              1u);
+    EXPECT_EQ(done.count("p" + std::to_string(pid * 3 + 1) + ".0.log"), 0u);
+  }
+  EXPECT_EQ(done.count("pxyz.log"), 1u);
+  EXPECT_EQ(done.count("p6.1.log"), 0u);
 }

@@ -154,16 +154,23 @@ int reportCommand(const std::vector<std::string> &args) {
     return 2;
   }
   std::vector<std::string> readErrors;
-  std::vector<trace::DecodedLog> logs = trace::readSession(o.dir, readErrors);
+  monitor::SessionModel model;
+  std::vector<trace::DecodedLog> logs; // only for the timeline: the model needs none held
+  size_t read = 0;
+  if (o.trace.empty()) {
+    read = modelFromSession(model, o.dir, nullptr, rec, readErrors);
+  } else {
+    logs = trace::readSession(o.dir, readErrors);
+    read = logs.size();
+    modelFromLogs(model, logs, rec);
+  }
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan report: warning: unreadable trace %s\n", e.c_str());
-  if (logs.empty()) {
+  if (read == 0) {
     std::fprintf(stderr, "procsan report: error: %s: no readable trace logs in the session\n",
                  o.dir.c_str());
     return 2;
   }
-  monitor::SessionModel model;
-  modelFromLogs(model, logs, rec);
   finishModel(model, rec);
   if (rec.command.empty())
     if (const monitor::Process *root = model.find(rec.rootPid))

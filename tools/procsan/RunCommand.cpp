@@ -309,9 +309,9 @@ void probeIpcObjects(monitor::SessionModel &model, bool cleanup) {
     if (obj.kind == trace::IpcSysvShm) {
       // The id may have been reused since: the segment must be the one the tree made.
       struct shmid_ds ds;
-      obj.stillPresent = !obj.unlinked && obj.sysvId >= 0 &&
-                         shmctl(obj.sysvId, IPC_STAT, &ds) == 0 &&
-                         (int64_t)ds.shm_perm.__key == obj.sysvKey && ds.shm_cpid == obj.creator;
+      obj.stillPresent =
+          !obj.unlinked && obj.sysvId >= 0 && shmctl(obj.sysvId, IPC_STAT, &ds) == 0 &&
+          (int64_t)ds.shm_perm.__key == obj.sysvKey && ds.shm_cpid == monitor::osPid(obj.creator);
       if (obj.stillPresent && cleanup && shmctl(obj.sysvId, IPC_RMID, nullptr) == 0)
         std::fprintf(stderr, "procsan run: removed leaked %s %d\n", monitor::ipcKindName(obj.kind),
                      obj.sysvId);
@@ -348,8 +348,7 @@ void loadModel(monitor::SessionModel &model, const std::string &session,
   if (warn)
     for (const std::string &e : readErrors)
       std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  for (const trace::DecodedLog &log : logs)
-    model.addLog(log);
+  model.addLogs(std::move(logs));
   for (const auto &o : orphansReaped)
     model.noteReapedByMonitor(o.first, o.second);
   for (int pid : killedByMonitor)
@@ -665,9 +664,9 @@ int runCommand(const std::vector<std::string> &args) {
     }
     if (!rootDone && monotonicSeconds() - lastHarvest >= harvestEvery) {
       size_t before = finished.size();
-      // Up to 64 MiB of them decoded early; past that the rest is read at the end, so the
+      // Up to 8 MiB of them decoded early; past that the rest is read at the end, so the
       // monitor's memory does not grow with a long run's processes.
-      trace::readFinishedLogs(session, finished, finishedBytes, 64u << 20);
+      trace::readFinishedLogs(session, finished, finishedBytes, 8u << 20);
       lastHarvest = monotonicSeconds();
       // A tree whose processes live on is looked at less often (each look asks the kernel
       // about every live process).
@@ -706,10 +705,15 @@ int runCommand(const std::vector<std::string> &args) {
   rec.killedByMonitor = killedByMonitor;
   rec.hangFindings = hangFindings;
   std::vector<std::string> readErrors;
-  std::vector<trace::DecodedLog> logs = trace::readSession(session, readErrors, &finished);
+  std::vector<trace::DecodedLog> logs; // only for the timeline: the model needs none held
+  if (o.trace.empty()) {
+    modelFromSession(model, session, &finished, rec, readErrors);
+  } else {
+    logs = trace::readSession(session, readErrors, &finished);
+    modelFromLogs(model, logs, rec);
+  }
   for (const std::string &e : readErrors)
     std::fprintf(stderr, "procsan run: warning: unreadable trace %s\n", e.c_str());
-  modelFromLogs(model, logs, rec);
   const monitor::Process *rootProcess = model.find(root);
   if (untraceable.empty() && (!rootProcess || !rootProcess->traced))
     std::fprintf(stderr,
@@ -719,7 +723,9 @@ int runCommand(const std::vector<std::string> &args) {
   // Traced processes that outlived the watch (daemons, stragglers past --hang-timeout).
   for (const auto &entry : model.processes()) {
     const monitor::Process &p = entry.second;
-    if (p.traced && !p.exit.known && p.pid != root && kill(p.pid, 0) == 0) {
+    // Only the last process with a pid can still run (its id is its pid).
+    if (p.traced && !p.exit.known && p.pid != root && p.pid < monitor::kPidSpan &&
+        kill(p.pid, 0) == 0) {
       char path[64];
       snprintf(path, sizeof(path), "/proc/%d/stat", p.pid);
       std::ifstream stat(path);

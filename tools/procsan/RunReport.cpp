@@ -3,6 +3,7 @@
 #include "Sarif.h"
 #include "monitor/detectors.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -135,14 +136,95 @@ bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &
   return true;
 }
 
-void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
-                   const SessionRecord &rec) {
-  for (const trace::DecodedLog &log : logs)
-    model.addLog(log);
+namespace {
+
+void noteWhatTheWrapperSaw(monitor::SessionModel &model, const SessionRecord &rec) {
   for (const auto &o : rec.orphansReaped)
     model.noteReapedByMonitor(o.first, o.second);
   for (int pid : rec.killedByMonitor)
     model.noteKilledByMonitor(pid, SIGKILL);
+}
+
+} // namespace
+
+void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
+                   const SessionRecord &rec) {
+  model.addLogs(logs);
+  noteWhatTheWrapperSaw(model, rec);
+}
+
+void modelFromLogs(monitor::SessionModel &model, std::vector<trace::DecodedLog> &&logs,
+                   const SessionRecord &rec) {
+  model.addLogs(std::move(logs));
+  noteWhatTheWrapperSaw(model, rec);
+}
+
+size_t modelFromSession(monitor::SessionModel &model, const std::string &dir,
+                        trace::FinishedLogs *done, const SessionRecord &rec,
+                        std::vector<std::string> &errors) {
+  std::vector<std::string> names;
+  std::vector<trace::DecodedLog> early; // decoded while the program ran
+  for (std::string &name : trace::logNames(dir, errors)) {
+    if (done) {
+      auto it = done->decoded.find(name);
+      if (it != done->decoded.end()) {
+        early.push_back(std::move(it->second));
+        done->decoded.erase(it);
+        continue;
+      }
+    }
+    names.push_back(std::move(name));
+  }
+  std::vector<monitor::LogPlan> plans(names.size());
+  std::vector<char> readable(names.size(), 0);
+  trace::forEachLog(dir, names, errors, [&](size_t i, trace::DecodedLog &&log) {
+    plans[i] = monitor::SessionModel::planOf(log);
+    readable[i] = 1;
+  });
+  for (const trace::DecodedLog &log : early)
+    plans.push_back(monitor::SessionModel::planOf(log));
+  // In start order: a name's index, or early's (past names.size()).
+  std::vector<std::pair<const monitor::LogPlan *, size_t>> order;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (i >= names.size() || readable[i])
+      order.emplace_back(&plans[i], i);
+  model.planLogs(plans);
+  std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+    return a.first->startNs != b.first->startNs ? a.first->startNs < b.first->startNs
+                                                : a.first->generation < b.first->generation;
+  });
+  const size_t chunk = 512;
+  std::vector<std::string> again; // errors of the second reading not seen in the first
+  for (size_t from = 0; from < order.size(); from += chunk) {
+    size_t to = std::min(order.size(), from + chunk);
+    std::vector<std::string> chunkNames;
+    std::vector<size_t> slot(to - from, SIZE_MAX);
+    for (size_t k = from; k < to; ++k)
+      if (order[k].second < names.size()) {
+        slot[k - from] = chunkNames.size();
+        chunkNames.push_back(names[order[k].second]);
+      }
+    std::vector<trace::DecodedLog> logs(chunkNames.size());
+    std::vector<char> ok(chunkNames.size(), 0);
+    trace::forEachLog(dir, chunkNames, again, [&](size_t i, trace::DecodedLog &&log) {
+      logs[i] = std::move(log);
+      ok[i] = 1;
+    });
+    for (size_t k = from; k < to; ++k) {
+      if (slot[k - from] == SIZE_MAX) {
+        trace::DecodedLog &log = early[order[k].second - names.size()];
+        model.addLog(log);
+        log = trace::DecodedLog();
+      } else if (ok[slot[k - from]]) {
+        model.addLog(logs[slot[k - from]]);
+      }
+    }
+  }
+  for (const std::string &e : again)
+    if (std::find(errors.begin(), errors.end(), e) == errors.end())
+      errors.push_back(e);
+  noteWhatTheWrapperSaw(model, rec);
+  return order.size();
 }
 
 void finishModel(monitor::SessionModel &model, const SessionRecord &rec) {
@@ -355,7 +437,10 @@ std::string runReportSarif(const std::vector<monitor::Finding> &findings, const 
     int occurrence = ++seenPrints[key];
     res["partialFingerprints"] = {
         {"procsanStackHash/v1", fingerprintHash(key) + ":" + std::to_string(occurrence)}};
-    res["properties"] = {{"processes", f.processes}};
+    std::vector<int> pids;
+    for (int pid : f.processes)
+      pids.push_back(monitor::osPid(pid));
+    res["properties"] = {{"processes", pids}};
     results.push_back(res);
   }
   json invocation = {{"executionSuccessful", true}};

@@ -39,6 +39,16 @@ bool readSessionRecord(const std::string &dir, SessionRecord &rec, std::string &
 // Step 1: the logs and what the wrapper saw about deaths.
 void modelFromLogs(monitor::SessionModel &model, const std::vector<trace::DecodedLog> &logs,
                    const SessionRecord &rec);
+// The same, letting go of the logs' events as they are added (when nothing else needs them).
+void modelFromLogs(monitor::SessionModel &model, std::vector<trace::DecodedLog> &&logs,
+                   const SessionRecord &rec);
+// Step 1 without holding the session's events: reads the logs of dir twice (first what tells
+// apart the processes that had one pid, then the events, a few hundred logs at a time, each log
+// let go of once the model has it); the logs done holds are taken from it. Unreadable logs are
+// reported in errors. Returns the number of logs read.
+size_t modelFromSession(monitor::SessionModel &model, const std::string &dir,
+                        trace::FinishedLogs *done, const SessionRecord &rec,
+                        std::vector<std::string> &errors);
 // Step 2: survivors, the root's status, ordering; IPC objects named in rec.ipcPresent are
 // marked still present.
 void finishModel(monitor::SessionModel &model, const SessionRecord &rec);
