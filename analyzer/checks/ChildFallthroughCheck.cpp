@@ -304,6 +304,19 @@ bool childOfInnerFork(AnalysisContext &ctx, const ForkRegion &region, const Stmt
   return false;
 }
 
+// The value is the fork's result, as the parent keeps it (`job->pid = pid`).
+bool holdsPid(const ForkRegion &region, const Expr *value) {
+  const Expr *e = value->IgnoreParenImpCasts();
+  if (e == region.site().call)
+    return true;
+  const ValueDecl *d = nullptr;
+  if (const auto *ref = dyn_cast<DeclRefExpr>(e))
+    d = ref->getDecl();
+  else if (const auto *me = dyn_cast<MemberExpr>(e))
+    d = me->getMemberDecl();
+  return d && llvm::is_contained(region.site().storages, d);
+}
+
 // What the two processes record about themselves after the fork: what only one of them
 // writes (`ctx.options |= FORKED` in the parent, `is_child = 1`). (Later tests of the pid itself
 // are the fork-region model's: they already split the paths.)
@@ -318,7 +331,8 @@ llvm::DenseSet<const Decl *> roleMarkers(const ForkRegion &region) {
   };
   for (const auto &stmts : {region.childOnlyStatements(), region.parentOnlyStatements()})
     for (const Stmt *st : stmts) {
-      if (const auto *bo = dyn_cast<BinaryOperator>(st); bo && bo->isAssignmentOp())
+      if (const auto *bo = dyn_cast<BinaryOperator>(st);
+          bo && bo->isAssignmentOp() && !holdsPid(region, bo->getRHS()))
         add(bo->getLHS());
       else if (const auto *uo = dyn_cast<UnaryOperator>(st); uo && uo->isIncrementDecrementOp())
         add(uo->getSubExpr());
@@ -384,23 +398,23 @@ bool roleLeftForCaller(AnalysisContext &ctx, const ForkRegion &region) {
         return vd;
     return nullptr;
   };
-  for (const auto &stmts : {region.childOnlyStatements(), region.parentOnlyStatements()})
-    for (const Stmt *st : stmts) {
-      const auto *bo = dyn_cast<BinaryOperator>(st);
-      if (!bo || !bo->isAssignmentOp())
+  // The child says what it is (the parent storing the child's pid in a table is bookkeeping).
+  for (const Stmt *st : region.childOnlyStatements()) {
+    const auto *bo = dyn_cast<BinaryOperator>(st);
+    if (!bo || !bo->isAssignmentOp() || holdsPid(region, bo->getRHS()))
+      continue;
+    const ValueDecl *marker = visibleToCaller(bo->getLHS());
+    if (!marker)
+      continue;
+    for (const Expr *ref : ctx.uses().referencesTo(marker)) {
+      if (enclosingFunction(ctx.ast(), ref) == fn)
         continue;
-      const ValueDecl *marker = visibleToCaller(bo->getLHS());
-      if (!marker)
-        continue;
-      for (const Expr *ref : ctx.uses().referencesTo(marker)) {
-        if (enclosingFunction(ctx.ast(), ref) == fn)
-          continue;
-        ValueUse use = classifyUse(ctx.ast(), ref);
-        if (use.kind == ValueUse::Compared || use.kind == ValueUse::Truthiness ||
-            use.kind == ValueUse::Switched)
-          return true;
-      }
+      ValueUse use = classifyUse(ctx.ast(), ref);
+      if (use.kind == ValueUse::Compared || use.kind == ValueUse::Truthiness ||
+          use.kind == ValueUse::Switched)
+        return true;
     }
+  }
   return false;
 }
 

@@ -55,4 +55,24 @@ int spawn_helper(struct session *s) {
   s->children[s->nchildren++] = pid;
   return 0;
 }
+// Close positive: the parent keeps the child's pid where callers look (bookkeeping, not a role
+// the child records), and the child returns like the parent.
+struct job {
+  pid_t pid;
+};
+int job_running(const struct job *j) { return j->pid != 0; }
+void prepare(void);
+
+int start_job(struct job *j) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    prepare();
+    return 0;
+    // CHECK: mp-child-fallthrough-role-in-field.c:[[@LINE-1]]:5: warning: the child process returns from 'start_job' into its caller's code
+  }
+  j->pid = pid;
+  return 0;
+}
 // CHECK-NOT: warning:
