@@ -158,7 +158,7 @@ void UnsafeCallAfterForkCheck::checkTranslationUnit(AnalysisContext &ctx) {
       }
       if (askOtherFiles) {
         askOtherFiles = false;
-        threadsElsewhere = ctx.program().threadsElsewhere();
+        threadsElsewhere = ctx.program().threadsInProgramOf(site.enclosing, sm);
         if (threadsElsewhere.empty())
           break;
       }

@@ -93,6 +93,8 @@ void ProgramSummaries::add(const TUSummary &tu) {
   for (const auto &kv : tu.mainEarly)
     mainEarly[kv.first].insert(mainEarly[kv.first].end(), kv.second.begin(), kv.second.end());
   startsDirectly.insert(tu.startsThreadsDirectly.begin(), tu.startsThreadsDirectly.end());
+  for (const std::string &k : tu.startsThreadsDirectly)
+    keepSmallest(threadStartPlace[k], tu.threadsWhere);
   addressTaken.insert(tu.addressTaken.begin(), tu.addressTaken.end());
   threadsAtStart |= tu.threadsAtStart;
   for (const auto &kv : tu.sharedStorage)
@@ -195,27 +197,56 @@ void ProgramSummaries::finish() {
   }
 }
 
+// Through direct calls. Calls from initializers ("") are left out: every TU has them, they
+// connect unrelated programs.
+std::set<std::string> ProgramSummaries::callerChain(const std::string &from) const {
+  std::set<std::string> seen{from};
+  std::vector<std::string> work{from};
+  while (!work.empty()) {
+    std::string k = std::move(work.back());
+    work.pop_back();
+    auto it = callers.find(k);
+    if (it == callers.end())
+      continue;
+    for (const std::string *c : it->second)
+      if (!c->empty() && seen.insert(*c).second)
+        work.push_back(*c);
+  }
+  return seen;
+}
+
+std::string ProgramSummaries::threadsInProgramOf(llvm::StringRef forkKey,
+                                                 llvm::StringRef forkFile) const {
+  if (threads.empty())
+    return {};
+  if (threadsAtStart)
+    return threads; // a static initializer starts one: say so wherever the fork is
+  const std::set<std::string> forkChain = callerChain(forkKey.str());
+  std::string found;
+  for (const auto &[starter, place] : threadStartPlace) {
+    bool counts = llvm::StringRef(starter).starts_with("main:") && starter.substr(5) == forkFile;
+    // A starter no main() of the database leads to is a library's: any program may call it.
+    bool inSomeProgram = false;
+    if (!counts)
+      for (const std::string &k : callerChain(starter)) {
+        inSomeProgram |= llvm::StringRef(k).starts_with("main:");
+        if (forkChain.count(k)) {
+          counts = true;
+          break;
+        }
+      }
+    counts |= !inSomeProgram;
+    if (counts)
+      keepSmallest(found, place);
+  }
+  return found;
+}
+
 std::string ProgramSummaries::exitHandlerBefore(llvm::StringRef forkKey,
                                                 llvm::StringRef forkFile) const {
   if (exitHandlers.empty())
     return {};
-  // The functions whose calls lead to `from` (itself included), through direct calls. Calls
-  // from initializers ("") are left out: every TU has them, they connect unrelated programs.
-  auto chain = [&](const std::string &from) {
-    std::set<std::string> seen{from};
-    std::vector<std::string> work{from};
-    while (!work.empty()) {
-      std::string k = std::move(work.back());
-      work.pop_back();
-      auto it = callers.find(k);
-      if (it == callers.end())
-        continue;
-      for (const std::string *c : it->second)
-        if (!c->empty() && seen.insert(*c).second)
-          work.push_back(*c);
-    }
-    return seen;
-  };
+  auto chain = [&](const std::string &from) { return callerChain(from); };
   const std::set<std::string> forkChain = chain(forkKey.str());
   std::string found;
   for (const auto &[registrar, wheres] : exitHandlers) {
@@ -322,6 +353,10 @@ std::string ProgramView::answer(const ProgramSummaries *t, const std::string &q)
     return t->reapsWhere();
   case 'T':
     return t->threadsWhere();
+  case 't': {
+    auto [key, file] = rest.split('\x1f');
+    return t->threadsInProgramOf(key, file);
+  }
   case 'U': {
     IpcNameText n;
     n.family = rest.front() - '0';
@@ -508,6 +543,17 @@ bool ProgramView::callsExit(const FunctionDecl *fd, const SourceManager &sm) {
   return !key.empty() && !ask("x:" + key).empty();
 }
 std::string ProgramView::threadsElsewhere() { return ask("T:"); }
+std::string ProgramView::threadsInProgramOf(const FunctionDecl *fd, const SourceManager &sm) {
+  while (const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd)) {
+    if (!md->getParent()->isLambda())
+      break;
+    fd = dyn_cast<FunctionDecl>(md->getParent()->getDeclContext());
+  }
+  std::string key = fd && fd->isMain() ? mainKey(sm) : functionKey(fd, sm);
+  if (key.empty())
+    return threadsElsewhere(); // no key to follow: any thread of the database
+  return ask("t:" + key + '\x1f' + mainKey(sm).substr(5));
+}
 
 bool ProgramView::mayUnlinkElsewhere(const IpcNameText &created) {
   return !ask("U:" + std::to_string(created.family) + (created.prefix ? "p:" : "l:") + created.text)
@@ -969,8 +1015,11 @@ void summarizeThreadOrder(AnalysisContext &ctx, TUSummary &tu) {
   }
   for (const Expr *t : ctx.program().threadStarts(ast)) {
     const FunctionDecl *in = enclosingFunction(ast, t);
+    // main() under its program's key, as in the call graph: every main() has the same USR.
     if (!in)
       tu.threadsAtStart = true;
+    else if (isMainFunction(in))
+      tu.startsThreadsDirectly.push_back(mainKey(sm));
     else if (std::string k = ProgramView::functionKey(in, sm); !k.empty())
       tu.startsThreadsDirectly.push_back(k);
   }

@@ -123,6 +123,11 @@ public:
   // file or of a file whose main() leads to the fork, or at static scope of such a file or of a
   // TU without main(). "" when none.
   std::string exitHandlerBefore(llvm::StringRef forkKey, llvm::StringRef forkFile) const;
+  // Where a thread may be started in the same program as a fork in `forkKey`: a function that
+  // starts threads and shares a caller chain with it, or that no main() of the database calls (a
+  // library's), main() of the forking file, or static initialization. "" when none: the threads
+  // of another program of the database (a test helper with its own main()) do not count.
+  std::string threadsInProgramOf(llvm::StringRef forkKey, llvm::StringRef forkFile) const;
   // An unlink somewhere in the program may remove an object created with this name.
   bool mayUnlink(const IpcNameText &created) const;
   size_t size() const { return functions.size(); }
@@ -145,7 +150,10 @@ private:
   bool threadsAtStart = false;
   std::map<std::string, std::vector<const std::string *>> callers; // made by finish()
   std::map<std::string, std::vector<std::string>> exitHandlers;
+  std::map<std::string, std::string> threadStartPlace; // function key -> a start in its file
   std::string reaps, threads;
+  // The functions whose direct calls lead to `from` (itself included).
+  std::set<std::string> callerChain(const std::string &from) const;
   std::vector<IpcNameText> unlinked;
   bool unlinksUnknown[3] = {false, false, false};
 };
@@ -197,6 +205,9 @@ public:
   // Where another TU reaps any child / starts threads ("" when none does).
   std::string reapsElsewhere();
   std::string threadsElsewhere();
+  // Where a thread may start in the program a fork in fd belongs to (see
+  // ProgramSummaries::threadsInProgramOf).
+  std::string threadsInProgramOf(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
   bool mayUnlinkElsewhere(const IpcNameText &created);
 
   const ProgramQuestions &questions() const { return log; }
