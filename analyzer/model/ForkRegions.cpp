@@ -645,6 +645,16 @@ const PidTest *ForkRegion::childBranchTest() const {
   return best;
 }
 
+SourceLocation ForkRegion::childBranchLoc() const {
+  const PidTest *t = childBranchTest();
+  if (!t)
+    return {};
+  if (t->switchStmt)
+    if (const SwitchCase *label = childSwitchLabel(summaries.ast(), forkSite.values, t->switchStmt))
+      return label->getBeginLoc();
+  return t->expr->getBeginLoc();
+}
+
 bool isReportable(const ForkRegion &region, const SourceManager &sm) {
   return region.valid() &&
          !sm.isInSystemHeader(sm.getExpansionLoc(region.site().call->getBeginLoc()));
@@ -655,7 +665,9 @@ void addChildPathNotes(Finding &f, const ForkRegion &region) {
   f.notes.push_back(
       {site.call->getBeginLoc(), "child of this " + site.callee->getNameAsString() + "()"});
   if (const PidTest *t = region.childBranchTest())
-    f.notes.push_back({t->expr->getBeginLoc(), "this test makes it the child's path"});
+    f.notes.push_back({region.childBranchLoc(), t->switchStmt
+                                                    ? "the child takes this label of the switch"
+                                                    : "this test makes it the child's path"});
 }
 
 namespace {

@@ -54,6 +54,8 @@ public:
   std::vector<const clang::Stmt *> parentOnlyStatements() const;
   // The test that sends the child down its own path (for a note), or null.
   const PidTest *childBranchTest() const;
+  // Where a note shows that test: the condition, or the child's label of a switch.
+  clang::SourceLocation childBranchLoc() const;
   // The parent returns from the enclosing function on some path.
   bool parentReachesExit() const;
   // The error path (-1) returns from the enclosing function on some path.

@@ -255,6 +255,13 @@ void setSeparation(PidTest &t, uint8_t trueSet) {
 
 } // namespace
 
+const SwitchCase *childSwitchLabel(ASTContext &ctx, const ForkValues &values,
+                                   const SwitchStmt *sw) {
+  bool unknown = false;
+  const SwitchCase *label = labelFor(ctx, sw, values.child, unknown);
+  return unknown ? nullptr : label;
+}
+
 uint8_t switchLabelOutcomes(ASTContext &ctx, const ForkValues &fv, const SwitchStmt *sw,
                             const SwitchCase *label) {
   uint8_t set = 0;

@@ -66,6 +66,8 @@ void switched(void) {
     work();
     break;
     // CHECK: mp-child-fallthrough.c:[[@LINE-2]]:5: warning: the child process runs on into code the parent also runs
+    // CHECK: :[[@LINE-8]]:11: note: child of this fork()
+    // CHECK: :[[@LINE-5]]:3: note: the child takes this label of the switch
   default:
     break;
   }
