@@ -525,14 +525,18 @@ uint32_t ProgramView::holdsShared(const ValueDecl *d, const SourceManager &sm) {
 }
 
 std::string ProgramView::reapsElsewhere() { return ask("R:"); }
-std::string ProgramView::exitHandlerBefore(const FunctionDecl *fd, const SourceManager &sm) {
-  // A lambda runs where it is made, as a rule: ask about the function that makes it.
+// A lambda runs where it is made, as a rule: the function that makes it stands for it.
+std::string ProgramView::programFunctionKey(const FunctionDecl *fd, const SourceManager &sm) {
   while (const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd)) {
     if (!md->getParent()->isLambda())
       break;
     fd = dyn_cast<FunctionDecl>(md->getParent()->getDeclContext());
   }
-  std::string key = fd && fd->isMain() ? mainKey(sm) : functionKey(fd, sm);
+  return fd && fd->isMain() ? mainKey(sm) : functionKey(fd, sm);
+}
+
+std::string ProgramView::exitHandlerBefore(const FunctionDecl *fd, const SourceManager &sm) {
+  std::string key = programFunctionKey(fd, sm);
   if (key.empty())
     return {};
   return ask("h:" + key + '\x1f' + mainKey(sm).substr(5));
@@ -544,12 +548,7 @@ bool ProgramView::callsExit(const FunctionDecl *fd, const SourceManager &sm) {
 }
 std::string ProgramView::threadsElsewhere() { return ask("T:"); }
 std::string ProgramView::threadsInProgramOf(const FunctionDecl *fd, const SourceManager &sm) {
-  while (const auto *md = dyn_cast_or_null<CXXMethodDecl>(fd)) {
-    if (!md->getParent()->isLambda())
-      break;
-    fd = dyn_cast<FunctionDecl>(md->getParent()->getDeclContext());
-  }
-  std::string key = fd && fd->isMain() ? mainKey(sm) : functionKey(fd, sm);
+  std::string key = programFunctionKey(fd, sm);
   if (key.empty())
     return threadsElsewhere(); // no key to follow: any thread of the database
   return ask("t:" + key + '\x1f' + mainKey(sm).substr(5));

@@ -191,6 +191,10 @@ public:
   unsigned fdParamEffect(const clang::FunctionDecl *fd, unsigned i, const clang::SourceManager &sm);
   // The key of any function of the program (not the library's): its USR. Empty otherwise.
   static std::string functionKey(const clang::FunctionDecl *fd, const clang::SourceManager &sm);
+  // The key a fork in fd is placed in its program by: main() by its file, a lambda by the
+  // function that makes it.
+  static std::string programFunctionKey(const clang::FunctionDecl *fd,
+                                        const clang::SourceManager &sm);
   // Thread order (ProgramSummaries::startsThreads / earlyOnly). Without a table (one file, or
   // the first pass) they are answered from this file's own facts, set with setLocalOrder.
   bool startsThreads(const clang::FunctionDecl *fd, const clang::SourceManager &sm);

@@ -10,7 +10,7 @@ object on to someone else, and the rule says nothing (ownership passed; precisio
 """
 import ast
 
-from .model import Function, Instance, is_main_guard, is_not_main_guard
+from .model import Function, Instance, is_main_guard, is_not_main_guard, walk_code
 
 # Calls that end a pool's or an executor's life: they wait for its workers.
 _POOL_ENDS = {"join", "terminate"}
@@ -150,19 +150,6 @@ def _returns_only(fn):
         body = body[1:]
     return (len(body) == 1 and isinstance(body[0], ast.Return)
             and not any(isinstance(n, (ast.Call, ast.Await)) for n in ast.walk(body[0])))
-
-
-def walk_code(stmts):
-    """The nodes of stmts that run when they do: not the bodies of the functions and classes
-    they define."""
-    todo = list(stmts)
-    while todo:
-        n = todo.pop()
-        yield n
-        for c in ast.iter_child_nodes(n):
-            if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                  ast.Lambda)):
-                todo.append(c)
 
 
 def used_in_functions(module, name):

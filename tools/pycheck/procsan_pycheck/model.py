@@ -902,7 +902,7 @@ def _hands_over_fresh(fn):
     name that fn only calls methods on (not one that ends it), and that is neither global nor
     stored or passed anywhere else (`_CACHE[k] = pool` keeps it: shared)."""
     returned, declared = set(), set()
-    for n in _walk_code(fn.body):
+    for n in walk_code(fn.body):
         if isinstance(n, (ast.Global, ast.Nonlocal)):
             declared.update(n.names)
         elif isinstance(n, ast.Return):
@@ -915,10 +915,10 @@ def _hands_over_fresh(fn):
     if not returned:
         return True
     parents = {}
-    for n in _walk_code(fn.body):
+    for n in walk_code(fn.body):
         for c in ast.iter_child_nodes(n):
             parents[c] = n
-    for n in _walk_code(fn.body):
+    for n in walk_code(fn.body):
         if not (isinstance(n, ast.Name) and n.id in returned and isinstance(n.ctx, ast.Load)):
             continue
         p = parents.get(n)
@@ -930,8 +930,9 @@ def _hands_over_fresh(fn):
     return True
 
 
-def _walk_code(stmts):
-    """The nodes of stmts, not those of the functions and classes they define."""
+def walk_code(stmts):
+    """The nodes of stmts that run when they do: not the bodies of the functions and classes
+    they define."""
     todo = list(stmts)
     while todo:
         n = todo.pop()
