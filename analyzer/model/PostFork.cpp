@@ -428,6 +428,66 @@ bool isBufferedStdioWrite(const CallExpr *call) {
   return !namesStream(call->getArg(stream), {"stderr"}); // stderr is unbuffered
 }
 
+namespace {
+
+bool isGetpidCall(const Expr *e) {
+  const auto *call = dyn_cast_or_null<CallExpr>(e ? e->IgnoreParenImpCasts() : nullptr);
+  const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+  return fd && isLibraryFunction(fd) && fd->getName() == "getpid";
+}
+
+// `cond` holds only in the process whose pid a variable recorded: one of its `&&` operands
+// compares getpid() with something for equality (`!=` and `||` for the negation).
+bool requiresOwnPid(const Expr *cond, bool negated) {
+  const auto *bo = dyn_cast_or_null<BinaryOperator>(cond ? cond->IgnoreParenImpCasts() : nullptr);
+  if (!bo)
+    return false;
+  BinaryOperatorKind joins = negated ? BO_LOr : BO_LAnd;
+  if (bo->getOpcode() == joins)
+    return requiresOwnPid(bo->getLHS(), negated) || requiresOwnPid(bo->getRHS(), negated);
+  if (bo->getOpcode() != (negated ? BO_NE : BO_EQ))
+    return false;
+  return isGetpidCall(bo->getLHS()) != isGetpidCall(bo->getRHS());
+}
+
+bool onlyReturns(const Stmt *s) {
+  if (const auto *cs = dyn_cast_or_null<CompoundStmt>(s))
+    return cs->size() == 1 && onlyReturns(cs->body_front());
+  return isa_and_nonnull<ReturnStmt>(s);
+}
+
+// An exit handler that does its work only in the process that registered it (it compares
+// getpid() with the pid it recorded: a pid file's cleanup): in a forked child it does nothing.
+bool actsOnlyInRegisteringProcess(const Expr *handlerArg) {
+  const Expr *e = handlerArg ? handlerArg->IgnoreParenImpCasts() : nullptr;
+  if (const auto *uo = dyn_cast_or_null<UnaryOperator>(e); uo && uo->getOpcode() == UO_AddrOf)
+    e = uo->getSubExpr()->IgnoreParenImpCasts();
+  const auto *ref = dyn_cast_or_null<DeclRefExpr>(e);
+  const auto *fd = ref ? dyn_cast<FunctionDecl>(ref->getDecl()) : nullptr;
+  const FunctionDecl *def = fd ? fd->getDefinition() : nullptr;
+  const auto *body = def ? dyn_cast_or_null<CompoundStmt>(def->getBody()) : nullptr;
+  if (!body)
+    return false;
+  bool any = false;
+  for (const Stmt *st : body->body()) {
+    if (isa<NullStmt>(st))
+      continue;
+    const auto *is = dyn_cast<IfStmt>(st);
+    if (!is || is->getInit() || is->getConditionVariable())
+      return false;
+    // if (recorded != getpid()) return;  ...everything after runs only in that process.
+    if (!is->getElse() && onlyReturns(is->getThen()) && requiresOwnPid(is->getCond(), true))
+      return true;
+    // if (recorded == getpid()) { ... }
+    if (is->getElse() || !requiresOwnPid(is->getCond(), false))
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+} // namespace
+
 std::vector<ExitHandlerSite> exitHandlersIn(ASTContext &ctx, const UseIndex &uses) {
   const SourceManager &sm = ctx.getSourceManager();
   std::vector<ExitHandlerSite> out;
@@ -436,6 +496,8 @@ std::vector<ExitHandlerSite> exitHandlersIn(ASTContext &ctx, const UseIndex &use
     if (!isLibraryFunction(fd) || sm.isInSystemHeader(sm.getExpansionLoc(call->getBeginLoc())))
       continue;
     if (fd->getName() != "atexit" && fd->getName() != "on_exit")
+      continue;
+    if (call->getNumArgs() >= 1 && actsOnlyInRegisteringProcess(call->getArg(0)))
       continue;
     const FunctionDecl *in = enclosingFunction(ctx, call);
     if (in && in->hasAttr<ConstructorAttr>())
