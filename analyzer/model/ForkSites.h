@@ -116,11 +116,11 @@ private:
 // Library functions that take a pid without telling child from parent (they act on it, print it).
 bool consumesPidWithoutTesting(const clang::FunctionDecl *fd);
 
-// The outcomes a switch on a pid sends to the case (or default) labelled `label`.
 // The label of a switch on the pid that the child reaches (`case 0:`, or `default:` when no case
 // takes it), or null when none does or a case value is not a constant.
 const clang::SwitchCase *childSwitchLabel(clang::ASTContext &ctx, const ForkValues &values,
                                           const clang::SwitchStmt *sw);
+// The outcomes a switch on a pid sends to the case (or default) labelled `label`.
 uint8_t switchLabelOutcomes(clang::ASTContext &ctx, const ForkValues &values,
                             const clang::SwitchStmt *sw, const clang::SwitchCase *label);
 

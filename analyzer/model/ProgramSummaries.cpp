@@ -246,8 +246,7 @@ std::string ProgramSummaries::exitHandlerBefore(llvm::StringRef forkKey,
                                                 llvm::StringRef forkFile) const {
   if (exitHandlers.empty())
     return {};
-  auto chain = [&](const std::string &from) { return callerChain(from); };
-  const std::set<std::string> forkChain = chain(forkKey.str());
+  const std::set<std::string> forkChain = callerChain(forkKey.str());
   std::string found;
   for (const auto &[registrar, wheres] : exitHandlers) {
     llvm::StringRef r(registrar);
@@ -259,7 +258,7 @@ std::string ProgramSummaries::exitHandlerBefore(llvm::StringRef forkKey,
     else if (r.starts_with("main:") && r.drop_front(5) == forkFile)
       counts = true; // main() of the forking file's own program, whatever calls the fork
     else
-      for (const std::string &k : chain(registrar))
+      for (const std::string &k : callerChain(registrar))
         if (forkChain.count(k)) {
           counts = true;
           break;

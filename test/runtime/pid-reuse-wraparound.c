@@ -10,22 +10,12 @@
 // namespace's last pid (root), it sets it before each fork so the kernel goes around at once
 // (another process of the machine may take the pid first: then it forks again); otherwise it
 // forks through the whole pid range, which takes a minute or more on a loaded machine.
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int set_last_pid(pid_t last) {
-  int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
-  if (fd < 0)
-    return -1;
-  char text[24];
-  int n = snprintf(text, sizeof text, "%d", (int)last);
-  int ok = write(fd, text, (size_t)n) == n;
-  close(fd);
-  return ok ? 0 : -1;
-}
+#include "Inputs/last_pid.h"
 
 int main(void) {
   FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
@@ -37,7 +27,7 @@ int main(void) {
   pid_t first = -1;
   int can_set = 1;
   for (long i = 0; i < 2 * max + 1000; ++i) {
-    if (first > 1 && can_set && set_last_pid(first - 1) != 0)
+    if (first > 1 && can_set && setLastPid(first - 1) != 0)
       can_set = 0;
     pid_t pid = fork();
     if (pid < 0)
